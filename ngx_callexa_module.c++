@@ -1,0 +1,576 @@
+// nginx glue of Callexa: directives, process hooks and content handlers.
+// It turns an nginx request into a callexa::HttpRequest, hands it to the
+// core (src/), runs blocking work on an nginx thread pool and writes the
+// answer back on the event loop. No business rule lives here.
+//
+// Every function nginx calls catches all exceptions: one escaping into
+// nginx's C frames would kill the worker.
+
+extern "C" {
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <ngx_thread_pool.h>
+}
+
+#include <malloc.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "admin/admin_api.h"
+#include "http/http_exchange.h"
+#include "ingest/ingest_request.h"
+#include "store/sqlite_store.h"
+
+#if !(NGX_THREADS)
+#error ngx_http_callexa_module requires nginx built --with-threads
+#endif
+
+extern "C" ngx_module_t ngx_http_callexa_module;
+// Present when nginx has auth_request; weak so the module loads without it.
+extern "C" ngx_module_t ngx_http_auth_request_module __attribute__((weak));
+
+namespace {
+
+enum CallexaHandler : ngx_uint_t {
+  kHandlerNone = 0,
+  kHandlerDestination,
+  kHandlerTrackingApi,
+  kHandlerAdmin,
+};
+
+struct CallexaMainConf {
+  ngx_str_t database;
+  ngx_str_t thread_pool_name;
+  ngx_thread_pool_t *thread_pool;
+  ngx_flag_t used;  // some location has a callexa handler
+};
+
+struct CallexaLocConf {
+  ngx_uint_t handler;
+};
+
+// One request waiting for, or taking part in, a group commit.
+struct PendingIngest {
+  ngx_http_request_t *request;
+  callexa::IngestJob job;
+};
+
+// Per-worker state, created in init_process (after fork) and destroyed in
+// exit_process, so SQLite never crosses fork.
+struct CallexaWorker {
+  std::unique_ptr<callexa::SqliteStore> store;
+  std::string store_error;  // why store is null
+  std::unique_ptr<callexa::AdminApi> admin;
+  ngx_thread_pool_t *pool = nullptr;
+  ngx_log_t *log = nullptr;
+
+  // Group commit: requests queue in `waiting` while one batch (`in_flight`)
+  // commits on a pool thread; the next batch takes everything that queued.
+  ngx_thread_task_t *ingest_task = nullptr;
+  std::vector<PendingIngest> waiting;
+  std::vector<PendingIngest> in_flight;
+  bool commit_running = false;
+  time_t batch_time = 0;
+};
+
+CallexaWorker *g_worker = nullptr;
+
+// A blocking admin call on its way through the thread pool.
+struct AdminCall {
+  ngx_http_request_t *request;
+  callexa::HttpRequest in;
+  callexa::HttpResponse out;
+  time_t now;
+};
+
+struct AdminTaskCtx {
+  AdminCall *call;
+};
+
+void *CreateMainConf(ngx_conf_t *cf);
+char *InitMainConf(ngx_conf_t *cf, void *conf);
+void *CreateLocConf(ngx_conf_t *cf);
+char *MergeLocConf(ngx_conf_t *cf, void *parent, void *child);
+char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t InitProcess(ngx_cycle_t *cycle);
+void ExitProcess(ngx_cycle_t *cycle);
+ngx_int_t ContentHandler(ngx_http_request_t *r);
+
+ngx_command_t kCommands[] = {
+    {ngx_string("callexa_database"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, database),
+     nullptr},
+    {ngx_string("callexa_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, thread_pool_name), nullptr},
+    {ngx_string("callexa_destination"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerDestination)},
+    {ngx_string("callexa_tracking_api"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerTrackingApi)},
+    {ngx_string("callexa_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerAdmin)},
+    ngx_null_command,
+};
+
+ngx_http_module_t kModuleCtx = {
+    nullptr,         // preconfiguration
+    nullptr,         // postconfiguration
+    CreateMainConf,  // create main configuration
+    InitMainConf,    // init main configuration
+    nullptr,         // create server configuration
+    nullptr,         // merge server configuration
+    CreateLocConf,   // create location configuration
+    MergeLocConf,    // merge location configuration
+};
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+void *CreateMainConf(ngx_conf_t *cf) {
+  auto *mcf = static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
+  if (mcf == nullptr) return nullptr;
+  mcf->used = 0;
+  return mcf;
+}
+
+char *InitMainConf(ngx_conf_t *cf, void *conf) {
+  auto *mcf = static_cast<CallexaMainConf *>(conf);
+  if (mcf->database.len == 0) {
+    ngx_str_set(&mcf->database, "/var/lib/callexa/callexa.db");
+  }
+  if (mcf->thread_pool_name.len == 0) {
+    ngx_str_set(&mcf->thread_pool_name, "default");
+  }
+  if (ngx_conf_full_name(cf->cycle, &mcf->database, 0) != NGX_OK) {
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
+  mcf->thread_pool = ngx_thread_pool_add(cf, &mcf->thread_pool_name);
+  if (mcf->thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+  return NGX_CONF_OK;
+}
+
+void *CreateLocConf(ngx_conf_t *cf) {
+  auto *lcf = static_cast<CallexaLocConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaLocConf)));
+  if (lcf == nullptr) return nullptr;
+  lcf->handler = NGX_CONF_UNSET_UINT;
+  return lcf;
+}
+
+char *MergeLocConf(ngx_conf_t *cf, void *parent, void *child) {
+  auto *prev = static_cast<CallexaLocConf *>(parent);
+  auto *conf = static_cast<CallexaLocConf *>(child);
+  ngx_conf_merge_uint_value(conf->handler, prev->handler, kHandlerNone);
+  return NGX_CONF_OK;
+}
+
+char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
+  auto *lcf = static_cast<CallexaLocConf *>(conf);
+  if (lcf->handler != NGX_CONF_UNSET_UINT) return const_cast<char *>("is duplicate");
+  lcf->handler = reinterpret_cast<ngx_uint_t>(cmd->post);
+  auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+      ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+  clcf->handler = ContentHandler;
+  auto *mcf = static_cast<CallexaMainConf *>(
+      ngx_http_conf_get_module_main_conf(cf, ngx_http_callexa_module));
+  mcf->used = 1;
+  return NGX_CONF_OK;
+}
+
+// ---------------------------------------------------------------------------
+// Process hooks
+
+void IngestTaskRun(void *data, ngx_log_t *log);
+void IngestTaskDone(ngx_event_t *ev);
+
+ngx_int_t InitProcess(ngx_cycle_t *cycle) {
+  if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE) return NGX_OK;
+  auto *mcf = static_cast<CallexaMainConf *>(
+      ngx_http_cycle_get_module_main_conf(cycle, ngx_http_callexa_module));
+  if (mcf == nullptr || !mcf->used) return NGX_OK;
+  // Pool threads free SQLite and JSON buffers in their own malloc arenas;
+  // glibc then hands the pages back with madvise() after nearly every
+  // commit, and each of those flushes the TLB of every core. Keep them.
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  try {
+    auto worker = std::make_unique<CallexaWorker>();
+    worker->pool = mcf->thread_pool;
+    worker->log = cycle->log;
+    worker->ingest_task = ngx_thread_task_alloc(cycle->pool, 0);
+    if (worker->ingest_task == nullptr) return NGX_ERROR;
+    worker->ingest_task->handler = IngestTaskRun;
+    worker->ingest_task->event.handler = IngestTaskDone;
+    worker->ingest_task->event.log = cycle->log;
+
+    const std::string path(reinterpret_cast<char *>(mcf->database.data), mcf->database.len);
+    auto store = callexa::SqliteStore::Open(path);
+    if (store.ok()) {
+      worker->store = std::move(store.value());
+      worker->admin = std::make_unique<callexa::AdminApi>(worker->store.get());
+    } else {
+      // Keep serving: every write answers 503, so Segment retries later.
+      worker->store_error = store.status().message();
+      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", worker->store_error.c_str());
+    }
+    g_worker = worker.release();
+    return NGX_OK;
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: init failed: %s", e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: init failed");
+  }
+  return NGX_ERROR;
+}
+
+void ExitProcess(ngx_cycle_t *cycle) {
+  // The thread pools have already been drained and joined (the core
+  // thread_pool module exits first), so no task still uses the store.
+  delete g_worker;
+  g_worker = nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// Request plumbing
+
+std::string ToString(const ngx_str_t &s) {
+  return std::string(reinterpret_cast<const char *>(s.data), s.len);
+}
+
+std::string HeaderValue(const ngx_table_elt_t *h) { return h ? ToString(h->value) : std::string(); }
+
+// Finds a request header nginx does not index in headers_in.
+std::string FindHeader(ngx_http_request_t *r, const char *name) {
+  const size_t len = ngx_strlen(name);
+  ngx_list_part_t *part = &r->headers_in.headers.part;
+  auto *h = static_cast<ngx_table_elt_t *>(part->elts);
+  for (ngx_uint_t i = 0;; ++i) {
+    if (i >= part->nelts) {
+      if (part->next == nullptr) break;
+      part = part->next;
+      h = static_cast<ngx_table_elt_t *>(part->elts);
+      i = 0;
+    }
+    if (h[i].key.len == len &&
+        ngx_strncasecmp(h[i].key.data, reinterpret_cast<u_char *>(const_cast<char *>(name)),
+                        len) == 0) {
+      return ToString(h[i].value);
+    }
+  }
+  return {};
+}
+
+// The request body as one string, from memory buffers or nginx's temp file.
+ngx_int_t ReadBody(ngx_http_request_t *r, std::string *out) {
+  if (r->request_body == nullptr) return NGX_OK;
+  for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
+    ngx_buf_t *b = cl->buf;
+    if (ngx_buf_in_memory(b)) {
+      out->append(reinterpret_cast<char *>(b->pos), static_cast<size_t>(b->last - b->pos));
+    } else if (b->in_file) {
+      const size_t size = static_cast<size_t>(b->file_last - b->file_pos);
+      const size_t at = out->size();
+      out->resize(at + size);
+      const ssize_t n = ngx_read_file(b->file, reinterpret_cast<u_char *>(&(*out)[at]), size,
+                                      b->file_pos);
+      if (n != static_cast<ssize_t>(size)) return NGX_ERROR;
+    }
+  }
+  return NGX_OK;
+}
+
+callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
+  callexa::HttpRequest req;
+  req.method = ToString(r->method_name);
+  auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+      ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+  ngx_str_t path = r->uri;
+  if (clcf->regex == nullptr && path.len >= clcf->name.len &&
+      ngx_strncmp(path.data, clcf->name.data, clcf->name.len) == 0) {
+    path.data += clcf->name.len;
+    path.len -= clcf->name.len;
+  }
+  req.path = ToString(path);
+  req.query = ToString(r->args);
+  req.authorization = HeaderValue(r->headers_in.authorization);
+  req.content_type = HeaderValue(r->headers_in.content_type);
+  req.host = HeaderValue(r->headers_in.host);
+  req.content_encoding = FindHeader(r, "Content-Encoding");
+  req.origin = FindHeader(r, "Origin");
+  req.sec_fetch_site = FindHeader(r, "Sec-Fetch-Site");
+  req.body = std::move(body);
+  return req;
+}
+
+ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
+  r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
+  const size_t len = resp.body.size();
+  r->headers_out.content_length_n = static_cast<off_t>(len);
+  auto *ct = static_cast<u_char *>(ngx_pnalloc(r->pool, resp.content_type.size()));
+  if (ct == nullptr) return NGX_ERROR;
+  ngx_memcpy(ct, resp.content_type.data(), resp.content_type.size());
+  r->headers_out.content_type.data = ct;
+  r->headers_out.content_type.len = resp.content_type.size();
+  r->headers_out.content_type_len = resp.content_type.size();
+
+  ngx_table_elt_t *h = static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
+  if (h == nullptr) return NGX_ERROR;
+  h->hash = 1;
+  ngx_str_set(&h->key, "Cache-Control");
+  ngx_str_set(&h->value, "no-store");
+
+  if (len == 0) r->header_only = 1;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+
+  ngx_buf_t *b = ngx_create_temp_buf(r->pool, len);
+  if (b == nullptr) return NGX_ERROR;
+  b->last = ngx_cpymem(b->pos, resp.body.data(), len);
+  b->last_buf = (r == r->main) ? 1 : 0;
+  b->last_in_chain = 1;
+  ngx_chain_t out = {b, nullptr};
+  return ngx_http_output_filter(r, &out);
+}
+
+void Finish(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
+  ngx_http_finalize_request(r, SendResponse(r, resp));
+}
+
+// ---------------------------------------------------------------------------
+// Ingestion: group commit through the thread pool
+
+void StartCommit(CallexaWorker *w);
+
+void IngestTaskRun(void *data, ngx_log_t *log) {
+  CallexaWorker *w = g_worker;
+  try {
+    std::vector<callexa::IngestJob *> jobs;
+    jobs.reserve(w->in_flight.size());
+    for (PendingIngest &p : w->in_flight) jobs.push_back(&p.job);
+    w->store->ApplyIngest(jobs, w->batch_time);
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: ingest commit failed: %s", e.what());
+    for (PendingIngest &p : w->in_flight) {
+      p.job.status = callexa::Status::Unavailable("events not stored, try again");
+    }
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: ingest commit failed");
+    for (PendingIngest &p : w->in_flight) {
+      p.job.status = callexa::Status::Unavailable("events not stored, try again");
+    }
+  }
+}
+
+void AnswerInFlight(CallexaWorker *w) {
+  std::vector<PendingIngest> done;
+  done.swap(w->in_flight);
+  w->commit_running = false;
+  for (PendingIngest &p : done) {
+    p.request->main->blocked--;
+    Finish(p.request, callexa::IngestJobResponse(p.job));
+  }
+}
+
+void IngestTaskDone(ngx_event_t *ev) {
+  CallexaWorker *w = g_worker;
+  try {
+    AnswerInFlight(w);
+    if (!w->waiting.empty()) StartCommit(w);
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed: %s", e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed");
+  }
+}
+
+void StartCommit(CallexaWorker *w) {
+  w->in_flight.swap(w->waiting);
+  w->commit_running = true;
+  w->batch_time = ngx_time();
+  if (ngx_thread_task_post(w->pool, w->ingest_task) != NGX_OK) {
+    for (PendingIngest &p : w->in_flight) {
+      p.job.status = callexa::Status::Unavailable("server busy, events not stored");
+    }
+    AnswerInFlight(w);
+  }
+}
+
+void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
+  CallexaWorker *w = g_worker;
+  w->waiting.push_back(PendingIngest{r, std::move(job)});
+  r->main->blocked++;
+  if (!w->commit_running) StartCommit(w);
+}
+
+// ---------------------------------------------------------------------------
+// Admin: one pool task per request
+
+void AdminTaskRun(void *data, ngx_log_t *log) {
+  AdminCall *call = static_cast<AdminTaskCtx *>(data)->call;
+  try {
+    call->out = g_worker->admin->Handle(call->in, call->now);
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: admin request failed: %s", e.what());
+    call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: admin request failed");
+    call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
+  }
+}
+
+void AdminTaskDone(ngx_event_t *ev) {
+  AdminCall *call = static_cast<AdminCall *>(ev->data);
+  ngx_http_request_t *r = call->request;
+  try {
+    r->main->blocked--;
+    Finish(r, call->out);
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: admin completion failed");
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+  }
+  delete call;
+}
+
+void PostAdmin(ngx_http_request_t *r, callexa::HttpRequest in) {
+  auto call = std::make_unique<AdminCall>();
+  call->request = r;
+  call->in = std::move(in);
+  call->now = ngx_time();
+  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(AdminTaskCtx));
+  if (task == nullptr) {
+    Finish(r, callexa::JsonError(callexa::Status::Unavailable("out of memory")));
+    return;
+  }
+  static_cast<AdminTaskCtx *>(task->ctx)->call = call.get();
+  task->handler = AdminTaskRun;
+  task->event.data = call.get();
+  task->event.handler = AdminTaskDone;
+  task->event.log = r->connection->log;
+  if (ngx_thread_task_post(g_worker->pool, task) != NGX_OK) {
+    Finish(r, callexa::JsonError(callexa::Status::Unavailable("server busy, try again")));
+    return;
+  }
+  r->main->blocked++;
+  call.release();
+}
+
+// True when nginx itself authenticated this request: auth_basic accepted a
+// user, auth_request approved it, or a verified client certificate came.
+bool AccessControlled(ngx_http_request_t *r) {
+  if (r->headers_in.user.len > 0 && r->headers_in.authorization != nullptr) return true;
+  if (&ngx_http_auth_request_module != nullptr &&
+      ngx_http_get_module_ctx(r, ngx_http_auth_request_module) != nullptr) {
+    return true;
+  }
+#if (NGX_HTTP_SSL)
+  if (r->connection->ssl != nullptr) {
+    SSL *ssl = r->connection->ssl->connection;
+    X509 *cert = SSL_get_peer_certificate(ssl);
+    if (cert != nullptr) {
+      X509_free(cert);
+      if (SSL_get_verify_result(ssl) == X509_V_OK) return true;
+    }
+  }
+#endif
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Content handler
+
+callexa::IngestEndpoint EndpointOf(ngx_uint_t handler) {
+  return handler == kHandlerDestination ? callexa::IngestEndpoint::kDestination
+                                        : callexa::IngestEndpoint::kTrackingApi;
+}
+
+void BodyReady(ngx_http_request_t *r) {
+  try {
+    auto *lcf = static_cast<CallexaLocConf *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
+    std::string body;
+    if (ReadBody(r, &body) != NGX_OK) {
+      Finish(r, callexa::JsonError(callexa::Status::IOError("cannot read request body")));
+      return;
+    }
+    callexa::HttpRequest req = ToCoreRequest(r, std::move(body));
+    if (lcf->handler == kHandlerAdmin) {
+      PostAdmin(r, std::move(req));
+      return;
+    }
+    auto job = callexa::ParseIngestRequest(req, EndpointOf(lcf->handler));
+    if (!job.ok()) {
+      Finish(r, callexa::JsonError(job.status()));
+      return;
+    }
+    EnqueueIngest(r, std::move(job.value()));
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s", e.what());
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+  }
+}
+
+// Answers without reading the body (which nginx then discards).
+ngx_int_t Refuse(ngx_http_request_t *r, const callexa::Status &status) {
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return SendResponse(r, callexa::JsonError(status));
+}
+
+ngx_int_t ContentHandler(ngx_http_request_t *r) {
+  try {
+    auto *lcf = static_cast<CallexaLocConf *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
+    if (g_worker == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (g_worker->store == nullptr) {
+      return Refuse(r, callexa::Status::Unavailable("database unavailable: " +
+                                                    g_worker->store_error));
+    }
+    size_t limit = 1024 * 1024;
+    if (lcf->handler == kHandlerAdmin) {
+      if (!AccessControlled(r)) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "callexa: admin location has no access control; configure "
+                      "auth_basic, auth_request or ssl_verify_client");
+        return Refuse(r, callexa::Status::Forbidden(
+                             "admin refused: this location has no access control"));
+      }
+    } else {
+      std::string path = ToCoreRequest(r, {}).path;
+      limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), path);
+    }
+    if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
+      return Refuse(r, callexa::Status::TooLarge("request body exceeds " +
+                                                 std::to_string(limit / 1024) + " KB"));
+    }
+    r->request_body_in_single_buf = 1;
+    ngx_int_t rc = ngx_http_read_client_request_body(r, BodyReady);
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;
+    return NGX_DONE;
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s", e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
+  }
+  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+}  // namespace
+
+ngx_module_t ngx_http_callexa_module = {
+    NGX_MODULE_V1,
+    &kModuleCtx,      // module context
+    kCommands,        // module directives
+    NGX_HTTP_MODULE,  // module type
+    nullptr,          // init master
+    nullptr,          // init module
+    InitProcess,      // init process
+    nullptr,          // init thread
+    nullptr,          // exit thread
+    ExitProcess,      // exit process
+    nullptr,          // exit master
+    NGX_MODULE_V1_PADDING,
+};

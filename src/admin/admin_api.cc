@@ -1,0 +1,173 @@
+#include "admin/admin_api.h"
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "admin/survey_json.h"
+#include "ingest/identify_message.h"
+
+namespace callexa {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    if (slash != 0) parts.emplace_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+bool ParseId(const std::string &text, int64_t *id) {
+  if (text.empty() || text.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *id = v;
+  return v > 0;
+}
+
+HttpResponse Json(int status, const json &body) {
+  return JsonResponse(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+Result<json> ParseJsonBody(const HttpRequest &request) {
+  if (request.body.empty()) return json::object();
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
+  return body;
+}
+
+bool IsSafeMethod(const std::string &m) { return m == "GET" || m == "HEAD"; }
+
+}  // namespace
+
+Status CheckSameOrigin(const HttpRequest &request) {
+  if (MediaType(request.content_type) != "application/json") {
+    return Status::UnsupportedMedia("Content-Type must be application/json");
+  }
+  if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" &&
+      request.sec_fetch_site != "none") {
+    return Status::Forbidden("cross-site request refused");
+  }
+  if (!request.origin.empty() && request.origin != "http://" + request.host &&
+      request.origin != "https://" + request.host) {
+    return Status::Forbidden("cross-origin request refused (Origin " + request.origin + ")");
+  }
+  return Status::Ok();
+}
+
+HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
+  const std::vector<std::string> parts = SplitPath(request.path);
+  if (parts.size() < 2 || parts[0] != "api" || parts[1] != "surveys") {
+    return JsonError(Status::NotFound("no such admin route: /" + request.path));
+  }
+  if (!IsSafeMethod(request.method)) {
+    Status s = CheckSameOrigin(request);
+    if (!s.ok()) return JsonError(s);
+  }
+  if (parts.size() == 2) return Surveys(request, now);
+  int64_t id = 0;
+  if (!ParseId(parts[2], &id)) {
+    return JsonError(Status::NotFound("survey \"" + parts[2] + "\" not found"));
+  }
+  if (parts.size() == 3) return OneSurvey(request, id, now);
+  if (parts.size() == 4 && parts[3] == "api-key") return RotateKey(request, id, now);
+  if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id);
+  return JsonError(Status::NotFound("no such admin route: /" + request.path));
+}
+
+HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
+  if (IsSafeMethod(request.method)) {
+    auto surveys = store_->ListSurveys();
+    if (!surveys.ok()) return JsonError(surveys.status());
+    json list = json::array();
+    for (const Survey &s : *surveys) list.push_back(SurveyToJson(s));
+    return Json(200, {{"surveys", std::move(list)}});
+  }
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use GET or POST on api/surveys"));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  if (!body->is_object() || !body->contains("name")) {
+    return JsonError(Status::InvalidArgument("name is required"));
+  }
+  Survey draft;
+  Status s = ApplySurveySettings(*body, &draft);
+  if (!s.ok()) return JsonError(s);
+  auto created = store_->CreateSurvey(std::move(draft), now);
+  if (!created.ok()) return JsonError(created.status());
+  return Json(201, SurveyToJson(*created));
+}
+
+HttpResponse AdminApi::OneSurvey(const HttpRequest &request, int64_t id, int64_t now) {
+  auto survey = store_->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  if (IsSafeMethod(request.method)) return Json(200, SurveyToJson(*survey));
+  if (request.method != "PATCH") {
+    return JsonError(Status::MethodNotAllowed("use GET or PATCH on api/surveys/{id}"));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  Status s = ApplySurveySettings(*body, &survey.value());
+  if (!s.ok()) return JsonError(s);
+  auto updated = store_->UpdateSurvey(*survey, now);
+  if (!updated.ok()) return JsonError(updated.status());
+  return Json(200, SurveyToJson(*updated));
+}
+
+HttpResponse AdminApi::RotateKey(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/api-key"));
+  }
+  auto exists = store_->GetSurvey(id);
+  if (!exists.ok()) return JsonError(exists.status());
+  auto rotated = store_->RotateApiKey(id, now);
+  if (!rotated.ok()) return JsonError(rotated.status());
+  return Json(200, SurveyToJson(*rotated));
+}
+
+HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/customers"));
+  }
+  auto survey = store_->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  CustomerQuery q;
+  q.survey_id = id;
+  const std::string email = QueryParam(request.query, "email");
+  if (!email.empty()) {
+    auto normalized = NormalizeEmail(email);
+    if (!normalized) return JsonError(Status::InvalidArgument("email is not a valid address"));
+    q.email = *normalized;
+  }
+  const std::string limit = QueryParam(request.query, "limit");
+  const std::string offset = QueryParam(request.query, "offset");
+  int64_t n = 0;
+  if (!limit.empty()) {
+    if (!ParseId(limit, &n) || n > 1000) {
+      return JsonError(Status::InvalidArgument("limit must be between 1 and 1000"));
+    }
+    q.limit = static_cast<int>(n);
+  }
+  if (!offset.empty()) {
+    if (offset != "0" && (!ParseId(offset, &n) || n > 1000000000)) {
+      return JsonError(Status::InvalidArgument("offset must be a non-negative integer"));
+    }
+    q.offset = offset == "0" ? 0 : static_cast<int>(n);
+  }
+  auto customers = store_->FindCustomers(q);
+  if (!customers.ok()) return JsonError(customers.status());
+  json list = json::array();
+  for (const CustomerView &c : *customers) list.push_back(CustomerToJson(c));
+  return Json(200, {{"customers", std::move(list)}});
+}
+
+}  // namespace callexa

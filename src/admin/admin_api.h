@@ -1,0 +1,39 @@
+// The admin JSON API (PRODUCT.md §5), below the admin location's "api/".
+// Authentication is nginx's job and is checked by the glue before a request
+// gets here; this layer adds the CSRF rules for state-changing calls.
+//
+// Handle() blocks on the store: call it from a pool thread.
+#ifndef CALLEXA_ADMIN_ADMIN_API_H_
+#define CALLEXA_ADMIN_ADMIN_API_H_
+
+#include <cstdint>
+
+#include "http/http_exchange.h"
+#include "store/store.h"
+
+namespace callexa {
+
+class AdminApi {
+ public:
+  // `store` must outlive this object.
+  explicit AdminApi(Store *store) : store_(store) {}
+
+  HttpResponse Handle(const HttpRequest &request, int64_t now);
+
+ private:
+  HttpResponse Surveys(const HttpRequest &request, int64_t now);
+  HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse RotateKey(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse Customers(const HttpRequest &request, int64_t id);
+
+  Store *store_;
+};
+
+// Cross-site request forgery guard for a state-changing admin request: JSON
+// bodies only (a cross-site form cannot send them without a CORS
+// preflight), and no Origin or Sec-Fetch-Site naming another site.
+Status CheckSameOrigin(const HttpRequest &request);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_ADMIN_ADMIN_API_H_

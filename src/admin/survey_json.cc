@@ -1,0 +1,135 @@
+#include "admin/survey_json.h"
+
+#include "common/time_format.h"
+
+namespace callexa {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kMaxDays = 3650;
+constexpr size_t kMaxNameBytes = 200;
+
+json OptionalTime(const std::optional<int64_t> &t) {
+  return t ? json(FormatIso8601(*t)) : json(nullptr);
+}
+
+Status IntField(const std::string &name, const json &v, int64_t lo, int64_t hi, int64_t *out) {
+  if (!v.is_number_integer()) return Status::InvalidArgument(name + " must be an integer");
+  const int64_t n = v.get<int64_t>();
+  if (n < lo || n > hi) {
+    return Status::InvalidArgument(name + " must be between " + std::to_string(lo) +
+                                   " and " + std::to_string(hi));
+  }
+  *out = n;
+  return Status::Ok();
+}
+
+Status ApplyField(const std::string &key, const json &v, Survey *s) {
+  int64_t n = 0;
+  Status st;
+  if (key == "name") {
+    if (!v.is_string()) return Status::InvalidArgument("name must be a string");
+    std::string name = v.get<std::string>();
+    if (name.empty() || name.size() > kMaxNameBytes) {
+      return Status::InvalidArgument("name must have 1 to 200 bytes");
+    }
+    s->name = std::move(name);
+  } else if (key == "min_delay_days") {
+    if ((st = IntField(key, v, 0, kMaxDays, &n)).ok()) s->policy.min_delay_days = int(n);
+  } else if (key == "max_delay_days") {
+    if ((st = IntField(key, v, 0, kMaxDays, &n)).ok()) s->policy.max_delay_days = int(n);
+  } else if (key == "resurvey_interval_days") {
+    if ((st = IntField(key, v, 0, kMaxDays, &n)).ok()) {
+      s->policy.resurvey_interval_days = int(n);
+    }
+  } else if (key == "automation") {
+    if (!v.is_boolean()) return Status::InvalidArgument("automation must be true or false");
+    s->policy.automation = v.get<bool>();
+  } else if (key == "segment_write_key") {
+    if (v.is_null()) {
+      s->segment_write_key.clear();
+    } else if (!v.is_string() || v.get<std::string>().size() > 200) {
+      return Status::InvalidArgument("segment_write_key must be a string of at most 200 bytes");
+    } else {
+      s->segment_write_key = v.get<std::string>();
+    }
+  } else if (key == "monthly_budget") {
+    if (v.is_null()) {
+      s->policy.monthly_budget.reset();
+    } else if ((st = IntField(key, v, 0, 100000000, &n)).ok()) {
+      s->policy.monthly_budget = n;
+    }
+  } else if (key == "id" || key == "public_id" || key == "api_key" || key == "created_at" ||
+             key == "updated_at") {
+    return Status::InvalidArgument(key + " is read-only");
+  } else {
+    return Status::InvalidArgument("unknown field \"" + key + "\"");
+  }
+  return st;
+}
+
+}  // namespace
+
+json SurveyToJson(const Survey &s) {
+  return {
+      {"id", s.id},
+      {"public_id", s.public_id},
+      {"api_key", s.api_key},
+      {"name", s.name},
+      {"min_delay_days", s.policy.min_delay_days},
+      {"max_delay_days", s.policy.max_delay_days},
+      {"resurvey_interval_days", s.policy.resurvey_interval_days},
+      {"automation", s.policy.automation},
+      {"segment_write_key", s.segment_write_key},
+      {"monthly_budget",
+       s.policy.monthly_budget ? json(*s.policy.monthly_budget) : json(nullptr)},
+      {"created_at", FormatIso8601(s.created_at)},
+      {"updated_at", FormatIso8601(s.updated_at)},
+  };
+}
+
+json CustomerToJson(const CustomerView &c) {
+  json invitations = json::array();
+  for (const InvitationView &i : c.invitations) {
+    invitations.push_back({{"id", i.id},
+                           {"status", i.status},
+                           {"due_at", FormatIso8601(i.due_at)},
+                           {"created_at", FormatIso8601(i.created_at)},
+                           {"sent_at", OptionalTime(i.sent_at)}});
+  }
+  return {
+      {"id", c.id},
+      {"email", c.email},
+      {"user_id", c.user_id},
+      {"anonymous_id", c.anonymous_id},
+      {"first_name", c.first_name},
+      {"last_name", c.last_name},
+      {"name", c.name},
+      {"gender", c.gender},
+      {"created_at", OptionalTime(c.created_at)},
+      {"first_seen_at", FormatIso8601(c.first_seen_at)},
+      {"last_seen_at", FormatIso8601(c.last_seen_at)},
+      {"state", c.state},
+      {"reason", c.reason.empty() ? json(nullptr) : json(c.reason)},
+      {"due_at", OptionalTime(c.due_at)},
+      {"invitations", std::move(invitations)},
+  };
+}
+
+Status ApplySurveySettings(const json &patch, Survey *survey) {
+  if (!patch.is_object()) return Status::InvalidArgument("body must be a JSON object");
+  Survey updated = *survey;
+  for (auto it = patch.begin(); it != patch.end(); ++it) {
+    Status s = ApplyField(it.key(), it.value(), &updated);
+    if (!s.ok()) return s;
+  }
+  const SurveyPolicy &p = updated.policy;
+  if (p.max_delay_days > 0 && p.max_delay_days < p.min_delay_days) {
+    return Status::InvalidArgument("max_delay_days must be 0 or at least min_delay_days");
+  }
+  *survey = std::move(updated);
+  return Status::Ok();
+}
+
+}  // namespace callexa

@@ -1,0 +1,23 @@
+// JSON form of surveys and customers for the admin API, and validation of
+// the settings an owner may change.
+#ifndef CALLEXA_ADMIN_SURVEY_JSON_H_
+#define CALLEXA_ADMIN_SURVEY_JSON_H_
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace callexa {
+
+nlohmann::json SurveyToJson(const Survey &survey);
+nlohmann::json CustomerToJson(const CustomerView &customer);
+
+// Applies the fields of `patch` to `survey`. Unknown or read-only fields,
+// wrong types and out-of-range values give InvalidArgument naming the
+// field; `survey` is then unchanged.
+Status ApplySurveySettings(const nlohmann::json &patch, Survey *survey);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_ADMIN_SURVEY_JSON_H_

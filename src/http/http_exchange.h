@@ -1,0 +1,50 @@
+// A plain HTTP request and response, as the glue hands them to the core.
+// Nothing here knows nginx; the glue copies what the core needs.
+#ifndef CALLEXA_HTTP_HTTP_EXCHANGE_H_
+#define CALLEXA_HTTP_HTTP_EXCHANGE_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace callexa {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // path below the handler's location, no query
+  std::string query;   // raw query string, without "?"
+  std::string authorization;
+  std::string content_type;
+  std::string content_encoding;
+  std::string origin;          // Origin header, for CSRF checks
+  std::string sec_fetch_site;  // Sec-Fetch-Site header, for CSRF checks
+  std::string host;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// {"message": status.message()} with the status's HTTP code.
+HttpResponse JsonError(const Status &status);
+// Serialised JSON body with the given code.
+HttpResponse JsonResponse(int status, std::string body);
+
+// Lowercased media type without parameters: "application/json; charset=utf-8"
+// gives "application/json".
+std::string MediaType(std::string_view content_type);
+
+// Value of `name` in an application/x-www-form-urlencoded query string,
+// percent-decoded; empty when absent.
+std::string QueryParam(std::string_view query, std::string_view name);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_HTTP_HTTP_EXCHANGE_H_

@@ -1,0 +1,47 @@
+// Reads one Segment Spec message and, for identify calls, the traits that
+// Callexa uses. Pure functions: no I/O, no clock.
+#ifndef CALLEXA_INGEST_IDENTIFY_MESSAGE_H_
+#define CALLEXA_INGEST_IDENTIFY_MESSAGE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace callexa {
+
+struct IdentifyMessage {
+  std::string message_id;  // empty when the sender gave none
+  std::string user_id;
+  std::string anonymous_id;
+  std::string email;  // trimmed and lowercased
+  std::string first_name;
+  std::string last_name;
+  std::string name;
+  std::string gender;
+  std::optional<int64_t> created_at;  // the customer's createdAt, Unix seconds
+  std::string traits_json;            // all traits as sent, kept for later use
+};
+
+struct SpecMessage {
+  std::string type;                         // lowercased call type
+  std::optional<IdentifyMessage> identify;  // set when type == "identify"
+};
+
+// Validates `message` as a Segment Spec message. `where` prefixes every
+// error ("batch[3].") so a client can find the bad field. Field names are
+// accepted in camelCase and snake_case.
+Result<SpecMessage> ParseSpecMessage(const nlohmann::json &message, std::string_view where);
+
+// Trims and lowercases an address; nullopt when it is not a plausible
+// mailbox (one "@", something on both sides, a dot in the domain, no
+// spaces or control characters, at most 254 bytes).
+std::optional<std::string> NormalizeEmail(std::string_view raw);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_INGEST_IDENTIFY_MESSAGE_H_

@@ -1,0 +1,112 @@
+#include "store/schema.h"
+
+#include <string>
+
+#include "store/sqlite_statement.h"
+
+namespace callexa {
+namespace {
+
+// Append only: a released migration is never edited.
+const char *const kMigrations[] = {
+    // 1: surveys, customers, invitations, suppressions, seen messageIds.
+    R"sql(
+CREATE TABLE surveys (
+  id INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  api_key TEXT NOT NULL,
+  key_prefix TEXT NOT NULL,
+  name TEXT NOT NULL,
+  min_delay_days INTEGER NOT NULL,
+  max_delay_days INTEGER NOT NULL,
+  resurvey_interval_days INTEGER NOT NULL,
+  automation INTEGER NOT NULL,
+  segment_write_key TEXT NOT NULL DEFAULT '',
+  monthly_budget INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX surveys_key_prefix ON surveys(key_prefix);
+
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY,
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  email TEXT NOT NULL,
+  user_id TEXT NOT NULL DEFAULT '',
+  anonymous_id TEXT NOT NULL DEFAULT '',
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  gender TEXT NOT NULL DEFAULT '',
+  created_at INTEGER,
+  traits TEXT NOT NULL DEFAULT '{}',
+  first_seen_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  last_decision TEXT NOT NULL DEFAULT '',
+  last_decision_at INTEGER,
+  UNIQUE (survey_id, email)
+);
+
+CREATE TABLE invitations (
+  id INTEGER PRIMARY KEY,
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  status TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX invitations_one_pending ON invitations(customer_id)
+  WHERE status IN ('scheduled', 'sending');
+CREATE INDEX invitations_due ON invitations(status, due_at);
+CREATE INDEX invitations_survey_created ON invitations(survey_id, created_at);
+CREATE INDEX invitations_customer ON invitations(customer_id, id);
+
+CREATE TABLE suppressions (
+  email TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE seen_messages (
+  survey_id INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (survey_id, message_id)
+) WITHOUT ROWID;
+CREATE INDEX seen_messages_received ON seen_messages(received_at);
+)sql",
+};
+
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+
+}  // namespace
+
+int LatestSchemaVersion() { return kMigrationCount; }
+
+Status MigrateSchema(sqlite3 *db) {
+  Status s = SqliteExec(db, "BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  SqliteStatement version;
+  s = version.Prepare(db, "PRAGMA user_version");
+  int current = 0;
+  if (s.ok() && version.Step()) current = static_cast<int>(version.Int(0));
+  version.Reset();
+  if (s.ok() && current > kMigrationCount) {
+    s = Status::IOError("database schema version " + std::to_string(current) +
+                        " is newer than this module knows (" +
+                        std::to_string(kMigrationCount) + ")");
+  }
+  for (int v = current; s.ok() && v < kMigrationCount; ++v) {
+    s = SqliteExec(db, kMigrations[v]);
+    if (s.ok()) s = SqliteExec(db, "PRAGMA user_version = " + std::to_string(v + 1));
+  }
+  if (!s.ok()) {
+    SqliteExec(db, "ROLLBACK");
+    return s;
+  }
+  return SqliteExec(db, "COMMIT");
+}
+
+}  // namespace callexa

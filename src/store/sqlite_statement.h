@@ -1,0 +1,55 @@
+// Thin RAII wrappers over the SQLite C API. Every value reaches SQL through
+// a bound parameter; statements are prepared once and reset after use.
+#ifndef CALLEXA_STORE_SQLITE_STATEMENT_H_
+#define CALLEXA_STORE_SQLITE_STATEMENT_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace callexa {
+
+class SqliteStatement {
+ public:
+  SqliteStatement() = default;
+  SqliteStatement(const SqliteStatement &) = delete;
+  SqliteStatement &operator=(const SqliteStatement &) = delete;
+  ~SqliteStatement();
+
+  Status Prepare(sqlite3 *db, std::string_view sql);
+
+  // Binds by 1-based index; returns *this so calls chain.
+  SqliteStatement &Bind(int index, int64_t value);
+  SqliteStatement &Bind(int index, std::string_view value);
+  SqliteStatement &Bind(int index, const std::optional<int64_t> &value);
+
+  // Steps once: true while a row is available, false when done. An error
+  // is kept in status() and also ends the loop.
+  bool Step();
+  // Runs to completion and resets; the status of the run.
+  Status Run();
+  // Clears bindings and rewinds; call after the last Step of a query.
+  void Reset();
+  const Status &status() const { return status_; }
+
+  int64_t Int(int column) const;
+  std::optional<int64_t> OptionalInt(int column) const;
+  std::string Text(int column) const;
+
+ private:
+  sqlite3 *db_ = nullptr;
+  sqlite3_stmt *stmt_ = nullptr;
+  Status status_;
+};
+
+// Executes semicolon-separated SQL without parameters (schema, pragmas).
+Status SqliteExec(sqlite3 *db, std::string_view sql);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_STORE_SQLITE_STATEMENT_H_

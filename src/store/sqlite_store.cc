@@ -1,0 +1,438 @@
+#include "store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/secrets.h"
+#include "common/time_format.h"
+#include "store/schema.h"
+
+namespace callexa {
+namespace {
+
+constexpr size_t kKeyPrefixBytes = 12;
+constexpr int64_t kSeenMessageDays = 7;
+
+const char kSurveyColumns[] =
+    "id, public_id, api_key, name, min_delay_days, max_delay_days, "
+    "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
+    "created_at, updated_at";
+
+Survey ReadSurvey(const SqliteStatement &q) {
+  Survey s;
+  s.id = q.Int(0);
+  s.public_id = q.Text(1);
+  s.api_key = q.Text(2);
+  s.name = q.Text(3);
+  s.policy.min_delay_days = static_cast<int>(q.Int(4));
+  s.policy.max_delay_days = static_cast<int>(q.Int(5));
+  s.policy.resurvey_interval_days = static_cast<int>(q.Int(6));
+  s.policy.automation = q.Int(7) != 0;
+  s.segment_write_key = q.Text(8);
+  s.policy.monthly_budget = q.OptionalInt(9);
+  s.created_at = q.Int(10);
+  s.updated_at = q.Int(11);
+  return s;
+}
+
+std::string KeyPrefix(const std::string &key) { return key.substr(0, kKeyPrefixBytes); }
+
+std::string NewApiKey() { return "ck_" + RandomHex(20); }
+
+// SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries; the
+// other worker's commits take microseconds, so poll finely instead.
+int BusyHandler(void *, int attempt) {
+  constexpr int kMaxWaitMs = 5000;
+  const useconds_t delay = attempt < 20 ? 50 : attempt < 100 ? 200 : 1000;
+  const int64_t waited_us = attempt < 20    ? attempt * 50
+                            : attempt < 100 ? 1000 + (attempt - 20) * 200
+                                            : 17000 + int64_t{attempt - 100} * 1000;
+  if (waited_us > kMaxWaitMs * 1000) return 0;
+  usleep(delay);
+  return 1;
+}
+
+// Queues this process behind other workers' group commits. SQLite's own
+// lock never blocks, it polls; a blocking flock() on a side file wakes the
+// next writer the moment the previous one commits. A failed flock() only
+// costs that: SQLite's locking still guards the data.
+class WriterLock {
+ public:
+  explicit WriterLock(int fd) : fd_(fd) {
+    while (flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  ~WriterLock() { flock(fd_, LOCK_UN); }
+  WriterLock(const WriterLock &) = delete;
+  WriterLock &operator=(const WriterLock &) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) {
+  sqlite3 *db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = "cannot open database \"" + path + "\": " +
+                      (db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return Status::IOError(msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));  // owns db from here
+  store->writer_lock_fd_ = open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (store->writer_lock_fd_ < 0) {
+    return Status::IOError("cannot open \"" + path + ".lock\": " + std::strerror(errno));
+  }
+  sqlite3_busy_handler(db, BusyHandler, nullptr);
+  // WAL lets readers in every worker go on while one writes; NORMAL syncs
+  // the WAL at checkpoints, FULL at every commit: a 2xx must survive a
+  // power cut, so FULL.
+  Status s = SqliteExec(db,
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
+                        "PRAGMA foreign_keys=ON");
+  if (s.ok()) s = MigrateSchema(db);
+  if (s.ok()) s = store->PrepareStatements();
+  if (!s.ok()) return Status::IOError("database \"" + path + "\": " + s.message());
+  return store;
+}
+
+Status SqliteStore::PrepareStatements() {
+  const std::string survey_select = std::string("SELECT ") + kSurveyColumns + " FROM surveys";
+  const struct {
+    SqliteStatement *st;
+    std::string sql;
+  } all[] = {
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      {&savepoint_, "SAVEPOINT job"},
+      {&release_, "RELEASE job"},
+      {&rollback_to_, "ROLLBACK TO job"},
+      {&survey_by_prefix_, survey_select + " WHERE key_prefix = ?1"},
+      {&survey_by_id_, survey_select + " WHERE id = ?1"},
+      {&remember_message_,
+       "INSERT OR IGNORE INTO seen_messages (survey_id, message_id, received_at) "
+       "VALUES (?1, ?2, ?3)"},
+      {&upsert_customer_,
+       "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
+       "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) "
+       "ON CONFLICT (survey_id, email) DO UPDATE SET "
+       "user_id = iif(excluded.user_id <> '', excluded.user_id, user_id), "
+       "anonymous_id = iif(excluded.anonymous_id <> '', excluded.anonymous_id, anonymous_id), "
+       "first_name = iif(excluded.first_name <> '', excluded.first_name, first_name), "
+       "last_name = iif(excluded.last_name <> '', excluded.last_name, last_name), "
+       "name = iif(excluded.name <> '', excluded.name, name), "
+       "gender = iif(excluded.gender <> '', excluded.gender, gender), "
+       "created_at = coalesce(excluded.created_at, created_at), "
+       "traits = json_patch(traits, excluded.traits), "
+       "last_seen_at = excluded.last_seen_at "
+       "RETURNING id, created_at"},
+      {&history_,
+       "SELECT (SELECT count(*) FROM invitations WHERE customer_id = ?1 "
+       "          AND status IN ('scheduled', 'sending')), "
+       "       (SELECT max(sent_at) FROM invitations WHERE customer_id = ?1), "
+       "       (SELECT reason FROM suppressions WHERE email = ?2)"},
+      {&month_count_,
+       "SELECT count(*) FROM invitations WHERE survey_id = ?1 AND created_at >= ?2"},
+      {&insert_invitation_,
+       "INSERT INTO invitations (survey_id, customer_id, status, due_at, created_at, "
+       "updated_at) VALUES (?1, ?2, 'scheduled', ?3, ?4, ?4)"},
+      {&record_decision_,
+       "UPDATE customers SET last_decision = ?2, last_decision_at = ?3 WHERE id = ?1"},
+  };
+  for (const auto &p : all) {
+    Status s = p.st->Prepare(db(), p.sql);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+SqliteStore::~SqliteStore() {
+  if (writer_lock_fd_ >= 0) close(writer_lock_fd_);
+}
+
+void SqliteStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  WriterLock writer(writer_lock_fd_);
+  Status s = begin_.Run();
+  if (s.ok()) {
+    for (IngestJob *job : jobs) {
+      savepoint_.Run();
+      job->status = ApplyJob(job, now);
+      if (job->status.code() == Status::Code::kIOError) rollback_to_.Run();
+      release_.Run();
+    }
+    if (now - last_prune_at_ > 3600) {
+      SqliteStatement prune;
+      Status ps = prune.Prepare(db(), "DELETE FROM seen_messages WHERE received_at < ?1");
+      if (ps.ok()) ps = prune.Bind(1, now - kSeenMessageDays * kSecondsPerDay).Run();
+      if (ps.ok()) last_prune_at_ = now;
+    }
+    s = commit_.Run();
+    if (!s.ok()) rollback_.Run();
+  }
+  if (!s.ok()) {
+    for (IngestJob *job : jobs) {
+      job->status = Status::Unavailable("events not stored, try again: " + s.message());
+      job->stored = job->duplicates = job->scheduled = 0;
+    }
+  }
+}
+
+Status SqliteStore::ApplyJob(IngestJob *job, int64_t now) {
+  auto survey = FindSurveyByKey(job->api_key);
+  if (!survey.ok()) return survey.status();
+  if (!survey.value()) return Status::Unauthorized("invalid API key");
+  for (const IdentifyMessage &m : job->identifies) {
+    Status s = ApplyIdentify(**survey, m, now, job);
+    if (!s.ok()) {
+      job->stored = job->duplicates = job->scheduled = 0;
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<Survey>> SqliteStore::FindSurveyByKey(const std::string &api_key) {
+  if (api_key.empty()) return std::optional<Survey>();
+  survey_by_prefix_.Bind(1, KeyPrefix(api_key));
+  std::optional<Survey> found;
+  while (survey_by_prefix_.Step()) {
+    Survey candidate = ReadSurvey(survey_by_prefix_);
+    if (ConstantTimeEquals(candidate.api_key, api_key)) found = std::move(candidate);
+  }
+  Status s = survey_by_prefix_.status();
+  survey_by_prefix_.Reset();
+  if (!s.ok()) return s;
+  return found;
+}
+
+Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m,
+                                  int64_t now, IngestJob *job) {
+  if (!m.message_id.empty()) {
+    Status s = remember_message_.Bind(1, survey.id).Bind(2, m.message_id).Bind(3, now).Run();
+    if (!s.ok()) return s;
+    if (sqlite3_changes(db()) == 0) {
+      ++job->duplicates;
+      return Status::Ok();
+    }
+  }
+
+  CustomerHistory history;
+  upsert_customer_.Bind(1, survey.id)
+      .Bind(2, m.email)
+      .Bind(3, m.user_id)
+      .Bind(4, m.anonymous_id)
+      .Bind(5, m.first_name)
+      .Bind(6, m.last_name)
+      .Bind(7, m.name)
+      .Bind(8, m.gender)
+      .Bind(9, m.created_at)
+      .Bind(10, m.traits_json.empty() ? std::string_view("{}") : m.traits_json)
+      .Bind(11, now);
+  int64_t customer_id = 0;
+  if (upsert_customer_.Step()) {
+    customer_id = upsert_customer_.Int(0);
+    history.created_at = upsert_customer_.OptionalInt(1);
+  }
+  Status s = upsert_customer_.status();
+  upsert_customer_.Reset();
+  if (!s.ok()) return s;
+
+  history_.Bind(1, customer_id).Bind(2, m.email);
+  if (history_.Step()) {
+    history.has_pending_invitation = history_.Int(0) > 0;
+    history.last_surveyed_at = history_.OptionalInt(1);
+    const std::string suppression = history_.Text(2);
+    history.unsubscribed = suppression == "unsubscribed";
+    history.bounced = suppression == "bounced";
+  }
+  s = history_.status();
+  history_.Reset();
+  if (!s.ok()) return s;
+
+  if (survey.policy.monthly_budget) {
+    month_count_.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now));
+    if (month_count_.Step()) history.invitations_this_month = month_count_.Int(0);
+    s = month_count_.status();
+    month_count_.Reset();
+    if (!s.ok()) return s;
+  }
+
+  const Decision d = DecideInvitation(survey.policy, history, now);
+  if (d.schedule) {
+    s = insert_invitation_.Bind(1, survey.id).Bind(2, customer_id).Bind(3, d.due_at)
+            .Bind(4, now).Run();
+    if (!s.ok()) return s;
+    ++job->scheduled;
+  }
+  s = record_decision_.Bind(1, customer_id)
+          .Bind(2, d.schedule ? "scheduled" : SkipReasonName(d.reason))
+          .Bind(3, now)
+          .Run();
+  if (!s.ok()) return s;
+  ++job->stored;
+  return Status::Ok();
+}
+
+Result<Survey> SqliteStore::LoadSurvey(int64_t id) {
+  survey_by_id_.Bind(1, id);
+  std::optional<Survey> found;
+  if (survey_by_id_.Step()) found = ReadSurvey(survey_by_id_);
+  Status s = survey_by_id_.status();
+  survey_by_id_.Reset();
+  if (!s.ok()) return s;
+  if (!found) return Status::NotFound("survey " + std::to_string(id) + " not found");
+  return *found;
+}
+
+Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  draft.public_id = RandomHex(8);
+  draft.api_key = NewApiKey();
+  draft.created_at = draft.updated_at = now;
+  SqliteStatement insert;
+  Status s = insert.Prepare(
+      db(),
+      "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
+      "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
+      "monthly_budget, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)");
+  if (s.ok()) {
+    s = insert.Bind(1, draft.public_id)
+            .Bind(2, draft.api_key)
+            .Bind(3, KeyPrefix(draft.api_key))
+            .Bind(4, draft.name)
+            .Bind(5, int64_t{draft.policy.min_delay_days})
+            .Bind(6, int64_t{draft.policy.max_delay_days})
+            .Bind(7, int64_t{draft.policy.resurvey_interval_days})
+            .Bind(8, int64_t{draft.policy.automation})
+            .Bind(9, draft.segment_write_key)
+            .Bind(10, draft.policy.monthly_budget)
+            .Bind(11, now)
+            .Run();
+  }
+  if (!s.ok()) return s;
+  draft.id = sqlite3_last_insert_rowid(db());
+  return draft;
+}
+
+Result<std::vector<Survey>> SqliteStore::ListSurveys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  SqliteStatement q;
+  Status s = q.Prepare(db(), std::string("SELECT ") + kSurveyColumns +
+                                " FROM surveys ORDER BY id");
+  std::vector<Survey> out;
+  while (s.ok() && q.Step()) out.push_back(ReadSurvey(q));
+  if (s.ok()) s = q.status();
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Survey> SqliteStore::GetSurvey(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return LoadSurvey(id);
+}
+
+Result<Survey> SqliteStore::UpdateSurvey(const Survey &survey, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SqliteStatement update;
+  Status s = update.Prepare(
+      db(),
+      "UPDATE surveys SET name = ?2, min_delay_days = ?3, max_delay_days = ?4, "
+      "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
+      "monthly_budget = ?8, updated_at = ?9 WHERE id = ?1");
+  if (s.ok()) {
+    s = update.Bind(1, survey.id)
+            .Bind(2, survey.name)
+            .Bind(3, int64_t{survey.policy.min_delay_days})
+            .Bind(4, int64_t{survey.policy.max_delay_days})
+            .Bind(5, int64_t{survey.policy.resurvey_interval_days})
+            .Bind(6, int64_t{survey.policy.automation})
+            .Bind(7, survey.segment_write_key)
+            .Bind(8, survey.policy.monthly_budget)
+            .Bind(9, now)
+            .Run();
+  }
+  if (!s.ok()) return s;
+  return LoadSurvey(survey.id);
+}
+
+Result<Survey> SqliteStore::RotateApiKey(int64_t id, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string key = NewApiKey();
+  SqliteStatement update;
+  Status s = update.Prepare(db(),
+                            "UPDATE surveys SET api_key = ?2, key_prefix = ?3, "
+                            "updated_at = ?4 WHERE id = ?1");
+  if (s.ok()) s = update.Bind(1, id).Bind(2, key).Bind(3, KeyPrefix(key)).Bind(4, now).Run();
+  if (!s.ok()) return s;
+  return LoadSurvey(id);
+}
+
+Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery &query) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SqliteStatement q, inv;
+  Status s = q.Prepare(
+      db(),
+      "SELECT id, email, user_id, anonymous_id, first_name, last_name, name, gender, "
+      "created_at, first_seen_at, last_seen_at, last_decision FROM customers "
+      "WHERE survey_id = ?1 AND (?2 = '' OR email = ?2) ORDER BY id LIMIT ?3 OFFSET ?4");
+  if (s.ok()) {
+    s = inv.Prepare(db(),
+                    "SELECT id, status, due_at, created_at, sent_at FROM invitations "
+                    "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 20");
+  }
+  if (!s.ok()) return s;
+  q.Bind(1, query.survey_id).Bind(2, query.email).Bind(3, int64_t{query.limit})
+      .Bind(4, int64_t{query.offset});
+  std::vector<CustomerView> out;
+  while (q.Step()) {
+    CustomerView c;
+    c.id = q.Int(0);
+    c.email = q.Text(1);
+    c.user_id = q.Text(2);
+    c.anonymous_id = q.Text(3);
+    c.first_name = q.Text(4);
+    c.last_name = q.Text(5);
+    c.name = q.Text(6);
+    c.gender = q.Text(7);
+    c.created_at = q.OptionalInt(8);
+    c.first_seen_at = q.Int(9);
+    c.last_seen_at = q.Int(10);
+    const std::string decision = q.Text(11);
+    inv.Bind(1, c.id);
+    while (inv.Step()) {
+      InvitationView v;
+      v.id = inv.Int(0);
+      v.status = inv.Text(1);
+      v.due_at = inv.Int(2);
+      v.created_at = inv.Int(3);
+      v.sent_at = inv.OptionalInt(4);
+      if (v.status == "scheduled" || v.status == "sending") c.due_at = v.due_at;
+      c.invitations.push_back(std::move(v));
+    }
+    s = inv.status();
+    inv.Reset();
+    if (!s.ok()) return s;
+    if (decision != "scheduled" && decision != "pending" && !decision.empty()) {
+      c.state = "ignored";
+      c.reason = decision;
+    } else {
+      c.state = c.invitations.empty() ? "none" : c.invitations.front().status;
+    }
+    out.push_back(std::move(c));
+  }
+  if (!q.status().ok()) return q.status();
+  return out;
+}
+
+}  // namespace callexa

@@ -1,0 +1,63 @@
+// Store on one SQLite file in WAL mode, shared by every nginx worker. Each
+// worker opens its own connection after fork; a mutex serialises the
+// connection among that worker's pool threads.
+#ifndef CALLEXA_STORE_SQLITE_STORE_H_
+#define CALLEXA_STORE_SQLITE_STORE_H_
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite_statement.h"
+#include "store/store.h"
+
+namespace callexa {
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string &path);
+
+  SqliteStore(const SqliteStore &) = delete;
+  SqliteStore &operator=(const SqliteStore &) = delete;
+  ~SqliteStore() override;
+
+  void ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) override;
+  Result<Survey> CreateSurvey(Survey draft, int64_t now) override;
+  Result<std::vector<Survey>> ListSurveys() override;
+  Result<Survey> GetSurvey(int64_t id) override;
+  Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) override;
+  Result<Survey> RotateApiKey(int64_t id, int64_t now) override;
+  Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) override;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3 *db) const { sqlite3_close_v2(db); }
+  };
+
+  explicit SqliteStore(sqlite3 *db) : db_(db) {}
+  sqlite3 *db() const { return db_.get(); }
+  Status PrepareStatements();
+
+  // Each runs inside the open transaction; mu_ held.
+  Status ApplyJob(IngestJob *job, int64_t now);
+  Status ApplyIdentify(const Survey &survey, const IdentifyMessage &m, int64_t now,
+                       IngestJob *job);
+  Result<std::optional<Survey>> FindSurveyByKey(const std::string &api_key);
+  Result<Survey> LoadSurvey(int64_t id);
+
+  std::mutex mu_;
+  // Declared before the statements so that it is closed after them.
+  std::unique_ptr<sqlite3, Closer> db_;
+  int64_t last_prune_at_ = 0;
+  int writer_lock_fd_ = -1;  // flock()ed around each group commit
+  SqliteStatement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
+  SqliteStatement survey_by_prefix_, survey_by_id_, remember_message_, upsert_customer_;
+  SqliteStatement history_, month_count_, insert_invitation_, record_decision_;
+};
+
+}  // namespace callexa
+
+#endif  // CALLEXA_STORE_SQLITE_STORE_H_

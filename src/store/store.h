@@ -1,0 +1,84 @@
+// The persistent state of Callexa, behind an interface so that another
+// backend (PostgreSQL, for several nginx hosts) can stand in for SQLite.
+//
+// Thread safety: every method may be called from any thread; an
+// implementation serialises access itself. Methods block on I/O: call them
+// from a pool thread, never from the nginx event loop.
+#ifndef CALLEXA_STORE_STORE_H_
+#define CALLEXA_STORE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/ingest_job.h"
+#include "policy/eligibility.h"
+
+namespace callexa {
+
+struct Survey {
+  int64_t id = 0;
+  std::string public_id;  // for public embeds; never a secret
+  std::string api_key;    // the Segment destination / tracking API key
+  std::string name;
+  SurveyPolicy policy;
+  std::string segment_write_key;  // empty: no sync-back
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct InvitationView {
+  int64_t id = 0;
+  std::string status;  // scheduled, sending, sent, answered, failed
+  int64_t due_at = 0;
+  int64_t created_at = 0;
+  std::optional<int64_t> sent_at;
+};
+
+struct CustomerView {
+  int64_t id = 0;
+  std::string email, user_id, anonymous_id, first_name, last_name, name, gender;
+  std::optional<int64_t> created_at;
+  int64_t first_seen_at = 0;
+  int64_t last_seen_at = 0;
+  // The latest invitation's status, or "ignored" when the last identify
+  // created none (then `reason` says why), or "none".
+  std::string state;
+  std::string reason;
+  std::optional<int64_t> due_at;  // of the pending invitation
+  std::vector<InvitationView> invitations;  // newest first
+};
+
+struct CustomerQuery {
+  int64_t survey_id = 0;
+  std::string email;  // exact match after normalisation; empty: all
+  int limit = 100;
+  int offset = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies every job in one transaction (group commit): authenticates the
+  // job's key, skips messageIds already seen, upserts customers and creates
+  // invitations per the eligibility policy. Sets each job's status; when
+  // the commit itself fails every job gets Unavailable and nothing is kept.
+  virtual void ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) = 0;
+
+  // Fills id, public_id, api_key and times of `draft` and stores it.
+  virtual Result<Survey> CreateSurvey(Survey draft, int64_t now) = 0;
+  virtual Result<std::vector<Survey>> ListSurveys() = 0;
+  virtual Result<Survey> GetSurvey(int64_t id) = 0;
+  // Saves the settings of an existing survey (not its key or ids).
+  virtual Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) = 0;
+  // Replaces the API key; the old one stops working at once in all workers.
+  virtual Result<Survey> RotateApiKey(int64_t id, int64_t now) = 0;
+  virtual Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) = 0;
+};
+
+}  // namespace callexa
+
+#endif  // CALLEXA_STORE_STORE_H_
