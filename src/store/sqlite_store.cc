@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -80,13 +81,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
   sqlite3 *db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string msg = "cannot open database \"" + path + "\": " +
-                      (db ? sqlite3_errmsg(db) : "out of memory");
+    std::string msg = "cannot open database \"" + path +
+                      "\": " + (db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
     return Status::IOError(msg);
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));  // owns db from here
-  store->writer_lock_fd_ = open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  store->writer_lock_fd_ =
+      open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (store->writer_lock_fd_ < 0) {
     return Status::IOError("cannot open \"" + path + ".lock\": " + std::strerror(errno));
   }
@@ -94,9 +96,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
   // WAL lets readers in every worker go on while one writes; NORMAL syncs
   // the WAL at checkpoints, FULL at every commit: a 2xx must survive a
   // power cut, so FULL.
-  Status s = SqliteExec(db,
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
-                        "PRAGMA foreign_keys=ON");
+  Status s = SqliteExec(
+      db,
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
+      "PRAGMA foreign_keys=ON");
   if (s.ok()) s = MigrateSchema(db);
   if (s.ok()) s = store->PrepareStatements();
   if (!s.ok()) return Status::IOError("database \"" + path + "\": " + s.message());
@@ -104,7 +107,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
 }
 
 Status SqliteStore::PrepareStatements() {
-  const std::string survey_select = std::string("SELECT ") + kSurveyColumns + " FROM surveys";
+  const std::string survey_select =
+      std::string("SELECT ") + kSurveyColumns + " FROM surveys";
   const struct {
     SqliteStatement *st;
     std::string sql;
@@ -112,9 +116,6 @@ Status SqliteStore::PrepareStatements() {
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
-      {&savepoint_, "SAVEPOINT job"},
-      {&release_, "RELEASE job"},
-      {&rollback_to_, "ROLLBACK TO job"},
       {&survey_by_prefix_, survey_select + " WHERE key_prefix = ?1"},
       {&survey_by_id_, survey_select + " WHERE id = ?1"},
       {&remember_message_,
@@ -122,31 +123,35 @@ Status SqliteStore::PrepareStatements() {
        "VALUES (?1, ?2, ?3)"},
       {&upsert_customer_,
        "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
-       "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) "
+       "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
+       "last_decision, last_decision_at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11) "
        "ON CONFLICT (survey_id, email) DO UPDATE SET "
        "user_id = iif(excluded.user_id <> '', excluded.user_id, user_id), "
-       "anonymous_id = iif(excluded.anonymous_id <> '', excluded.anonymous_id, anonymous_id), "
+       "anonymous_id = iif(excluded.anonymous_id <> '', excluded.anonymous_id, "
+       "anonymous_id), "
        "first_name = iif(excluded.first_name <> '', excluded.first_name, first_name), "
        "last_name = iif(excluded.last_name <> '', excluded.last_name, last_name), "
        "name = iif(excluded.name <> '', excluded.name, name), "
        "gender = iif(excluded.gender <> '', excluded.gender, gender), "
        "created_at = coalesce(excluded.created_at, created_at), "
        "traits = json_patch(traits, excluded.traits), "
-       "last_seen_at = excluded.last_seen_at "
-       "RETURNING id, created_at"},
+       "last_seen_at = excluded.last_seen_at, "
+       "last_decision = excluded.last_decision, "
+       "last_decision_at = excluded.last_decision_at "
+       "RETURNING id"},
       {&history_,
-       "SELECT (SELECT count(*) FROM invitations WHERE customer_id = ?1 "
+       "SELECT c.created_at, "
+       "       (SELECT count(*) FROM invitations WHERE customer_id = c.id "
        "          AND status IN ('scheduled', 'sending')), "
-       "       (SELECT max(sent_at) FROM invitations WHERE customer_id = ?1), "
-       "       (SELECT reason FROM suppressions WHERE email = ?2)"},
+       "       (SELECT max(sent_at) FROM invitations WHERE customer_id = c.id), "
+       "       (SELECT reason FROM suppressions WHERE email = ?2) "
+       "FROM (SELECT 1) LEFT JOIN customers c ON c.survey_id = ?1 AND c.email = ?2"},
       {&month_count_,
        "SELECT count(*) FROM invitations WHERE survey_id = ?1 AND created_at >= ?2"},
       {&insert_invitation_,
        "INSERT INTO invitations (survey_id, customer_id, status, due_at, created_at, "
        "updated_at) VALUES (?1, ?2, 'scheduled', ?3, ?4, ?4)"},
-      {&record_decision_,
-       "UPDATE customers SET last_decision = ?2, last_decision_at = ?3 WHERE id = ?1"},
   };
   for (const auto &p : all) {
     Status s = p.st->Prepare(db(), p.sql);
@@ -162,41 +167,59 @@ SqliteStore::~SqliteStore() {
 void SqliteStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   WriterLock writer(writer_lock_fd_);
-  Status s = begin_.Run();
-  if (s.ok()) {
-    for (IngestJob *job : jobs) {
-      savepoint_.Run();
-      job->status = ApplyJob(job, now);
-      if (job->status.code() == Status::Code::kIOError) rollback_to_.Run();
-      release_.Run();
-    }
-    if (now - last_prune_at_ > 3600) {
-      SqliteStatement prune;
-      Status ps = prune.Prepare(db(), "DELETE FROM seen_messages WHERE received_at < ?1");
-      if (ps.ok()) ps = prune.Bind(1, now - kSeenMessageDays * kSecondsPerDay).Run();
-      if (ps.ok()) last_prune_at_ = now;
-    }
-    s = commit_.Run();
-    if (!s.ok()) rollback_.Run();
-  }
-  if (!s.ok()) {
-    for (IngestJob *job : jobs) {
+  std::vector<IngestJob *> todo = jobs;
+  // A job that fails inside the transaction would leave it half applied:
+  // roll everything back, fail that job alone, and go again without it.
+  while (!todo.empty()) {
+    IngestJob *failed = nullptr;
+    Status s = CommitJobs(todo, now, &failed);
+    if (s.ok()) return;
+    for (IngestJob *job : failed ? std::vector<IngestJob *>{failed} : todo) {
       job->status = Status::Unavailable("events not stored, try again: " + s.message());
-      job->stored = job->duplicates = job->scheduled = 0;
     }
+    if (failed == nullptr) return;
+    todo.erase(std::find(todo.begin(), todo.end(), failed));
   }
 }
 
-Status SqliteStore::ApplyJob(IngestJob *job, int64_t now) {
-  auto survey = FindSurveyByKey(job->api_key);
-  if (!survey.ok()) return survey.status();
-  if (!survey.value()) return Status::Unauthorized("invalid API key");
-  for (const IdentifyMessage &m : job->identifies) {
-    Status s = ApplyIdentify(**survey, m, now, job);
-    if (!s.ok()) {
-      job->stored = job->duplicates = job->scheduled = 0;
+Status SqliteStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
+                               IngestJob **failed) {
+  Status s = begin_.Run();
+  if (!s.ok()) return s;
+  std::map<std::string, std::optional<Survey>> surveys;  // by API key, this batch
+  for (IngestJob *job : jobs) {
+    job->stored = job->duplicates = job->scheduled = 0;
+    s = ApplyJob(job, now, &surveys);
+    if (s.code() == Status::Code::kIOError) {
+      *failed = job;
+      rollback_.Run();
       return s;
     }
+    job->status = s;
+  }
+  if (now - last_prune_at_ > 3600) {
+    SqliteStatement prune;
+    Status ps = prune.Prepare(db(), "DELETE FROM seen_messages WHERE received_at < ?1");
+    if (ps.ok()) ps = prune.Bind(1, now - kSeenMessageDays * kSecondsPerDay).Run();
+    if (ps.ok()) last_prune_at_ = now;
+  }
+  s = commit_.Run();
+  if (!s.ok()) rollback_.Run();
+  return s;
+}
+
+Status SqliteStore::ApplyJob(IngestJob *job, int64_t now,
+                             std::map<std::string, std::optional<Survey>> *surveys) {
+  auto cached = surveys->find(job->api_key);
+  if (cached == surveys->end()) {
+    auto found = FindSurveyByKey(job->api_key);
+    if (!found.ok()) return found.status();
+    cached = surveys->emplace(job->api_key, std::move(found.value())).first;
+  }
+  if (!cached->second) return Status::Unauthorized("invalid API key");
+  for (const IdentifyMessage &m : job->identifies) {
+    Status s = ApplyIdentify(*cached->second, m, now, job);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -218,7 +241,8 @@ Result<std::optional<Survey>> SqliteStore::FindSurveyByKey(const std::string &ap
 Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m,
                                   int64_t now, IngestJob *job) {
   if (!m.message_id.empty()) {
-    Status s = remember_message_.Bind(1, survey.id).Bind(2, m.message_id).Bind(3, now).Run();
+    Status s =
+        remember_message_.Bind(1, survey.id).Bind(2, m.message_id).Bind(3, now).Run();
     if (!s.ok()) return s;
     if (sqlite3_changes(db()) == 0) {
       ++job->duplicates;
@@ -226,7 +250,31 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
     }
   }
 
+  // What is known of this customer before this identify.
   CustomerHistory history;
+  history_.Bind(1, survey.id).Bind(2, m.email);
+  if (history_.Step()) {
+    history.created_at = history_.OptionalInt(0);
+    history.has_pending_invitation = history_.Int(1) > 0;
+    history.last_surveyed_at = history_.OptionalInt(2);
+    const std::string suppression = history_.Text(3);
+    history.unsubscribed = suppression == "unsubscribed";
+    history.bounced = suppression == "bounced";
+  }
+  Status s = history_.status();
+  history_.Reset();
+  if (!s.ok()) return s;
+  if (m.created_at) history.created_at = m.created_at;
+
+  if (survey.policy.monthly_budget) {
+    month_count_.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now));
+    if (month_count_.Step()) history.invitations_this_month = month_count_.Int(0);
+    s = month_count_.status();
+    month_count_.Reset();
+    if (!s.ok()) return s;
+  }
+  const Decision d = DecideInvitation(survey.policy, history, now);
+
   upsert_customer_.Bind(1, survey.id)
       .Bind(2, m.email)
       .Bind(3, m.user_id)
@@ -237,48 +285,23 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
       .Bind(8, m.gender)
       .Bind(9, m.created_at)
       .Bind(10, m.traits_json.empty() ? std::string_view("{}") : m.traits_json)
-      .Bind(11, now);
+      .Bind(11, now)
+      .Bind(12, d.schedule ? "scheduled" : SkipReasonName(d.reason));
   int64_t customer_id = 0;
-  if (upsert_customer_.Step()) {
-    customer_id = upsert_customer_.Int(0);
-    history.created_at = upsert_customer_.OptionalInt(1);
-  }
-  Status s = upsert_customer_.status();
+  if (upsert_customer_.Step()) customer_id = upsert_customer_.Int(0);
+  s = upsert_customer_.status();
   upsert_customer_.Reset();
   if (!s.ok()) return s;
 
-  history_.Bind(1, customer_id).Bind(2, m.email);
-  if (history_.Step()) {
-    history.has_pending_invitation = history_.Int(0) > 0;
-    history.last_surveyed_at = history_.OptionalInt(1);
-    const std::string suppression = history_.Text(2);
-    history.unsubscribed = suppression == "unsubscribed";
-    history.bounced = suppression == "bounced";
-  }
-  s = history_.status();
-  history_.Reset();
-  if (!s.ok()) return s;
-
-  if (survey.policy.monthly_budget) {
-    month_count_.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now));
-    if (month_count_.Step()) history.invitations_this_month = month_count_.Int(0);
-    s = month_count_.status();
-    month_count_.Reset();
-    if (!s.ok()) return s;
-  }
-
-  const Decision d = DecideInvitation(survey.policy, history, now);
   if (d.schedule) {
-    s = insert_invitation_.Bind(1, survey.id).Bind(2, customer_id).Bind(3, d.due_at)
-            .Bind(4, now).Run();
+    s = insert_invitation_.Bind(1, survey.id)
+            .Bind(2, customer_id)
+            .Bind(3, d.due_at)
+            .Bind(4, now)
+            .Run();
     if (!s.ok()) return s;
     ++job->scheduled;
   }
-  s = record_decision_.Bind(1, customer_id)
-          .Bind(2, d.schedule ? "scheduled" : SkipReasonName(d.reason))
-          .Bind(3, now)
-          .Run();
-  if (!s.ok()) return s;
   ++job->stored;
   return Status::Ok();
 }
@@ -328,8 +351,8 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
 Result<std::vector<Survey>> SqliteStore::ListSurveys() {
   std::lock_guard<std::mutex> lock(mu_);
   SqliteStatement q;
-  Status s = q.Prepare(db(), std::string("SELECT ") + kSurveyColumns +
-                                " FROM surveys ORDER BY id");
+  Status s = q.Prepare(
+      db(), std::string("SELECT ") + kSurveyColumns + " FROM surveys ORDER BY id");
   std::vector<Survey> out;
   while (s.ok() && q.Step()) out.push_back(ReadSurvey(q));
   if (s.ok()) s = q.status();
@@ -373,7 +396,8 @@ Result<Survey> SqliteStore::RotateApiKey(int64_t id, int64_t now) {
   Status s = update.Prepare(db(),
                             "UPDATE surveys SET api_key = ?2, key_prefix = ?3, "
                             "updated_at = ?4 WHERE id = ?1");
-  if (s.ok()) s = update.Bind(1, id).Bind(2, key).Bind(3, KeyPrefix(key)).Bind(4, now).Run();
+  if (s.ok())
+    s = update.Bind(1, id).Bind(2, key).Bind(3, KeyPrefix(key)).Bind(4, now).Run();
   if (!s.ok()) return s;
   return LoadSurvey(id);
 }
@@ -392,7 +416,9 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
                     "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 20");
   }
   if (!s.ok()) return s;
-  q.Bind(1, query.survey_id).Bind(2, query.email).Bind(3, int64_t{query.limit})
+  q.Bind(1, query.survey_id)
+      .Bind(2, query.email)
+      .Bind(3, int64_t{query.limit})
       .Bind(4, int64_t{query.offset});
   std::vector<CustomerView> out;
   while (q.Step()) {

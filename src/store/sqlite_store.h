@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,7 +43,12 @@ class SqliteStore : public Store {
   Status PrepareStatements();
 
   // Each runs inside the open transaction; mu_ held.
-  Status ApplyJob(IngestJob *job, int64_t now);
+  // Applies `jobs` in one transaction. On an I/O error inside a job, rolls
+  // back, names the job in *failed and returns the error.
+  Status CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
+                    IngestJob **failed);
+  Status ApplyJob(IngestJob *job, int64_t now,
+                  std::map<std::string, std::optional<Survey>> *surveys);
   Status ApplyIdentify(const Survey &survey, const IdentifyMessage &m, int64_t now,
                        IngestJob *job);
   Result<std::optional<Survey>> FindSurveyByKey(const std::string &api_key);
@@ -53,9 +59,9 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite3, Closer> db_;
   int64_t last_prune_at_ = 0;
   int writer_lock_fd_ = -1;  // flock()ed around each group commit
-  SqliteStatement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
+  SqliteStatement begin_, commit_, rollback_;
   SqliteStatement survey_by_prefix_, survey_by_id_, remember_message_, upsert_customer_;
-  SqliteStatement history_, month_count_, insert_invitation_, record_decision_;
+  SqliteStatement history_, month_count_, insert_invitation_;
 };
 
 }  // namespace callexa
