@@ -40,7 +40,8 @@ HttpResponse Json(int status, const json &body) {
 Result<json> ParseJsonBody(const HttpRequest &request) {
   if (request.body.empty()) return json::object();
   json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
+  if (body.is_discarded())
+    return Status::InvalidArgument("request body is not valid JSON");
   return body;
 }
 
@@ -58,7 +59,8 @@ Status CheckSameOrigin(const HttpRequest &request) {
   }
   if (!request.origin.empty() && request.origin != "http://" + request.host &&
       request.origin != "https://" + request.host) {
-    return Status::Forbidden("cross-origin request refused (Origin " + request.origin + ")");
+    return Status::Forbidden("cross-origin request refused (Origin " + request.origin +
+                             ")");
   }
   return Status::Ok();
 }
@@ -145,7 +147,8 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   const std::string email = QueryParam(request.query, "email");
   if (!email.empty()) {
     auto normalized = NormalizeEmail(email);
-    if (!normalized) return JsonError(Status::InvalidArgument("email is not a valid address"));
+    if (!normalized)
+      return JsonError(Status::InvalidArgument("email is not a valid address"));
     q.email = *normalized;
   }
   const std::string limit = QueryParam(request.query, "limit");

@@ -14,8 +14,10 @@ json OptionalTime(const std::optional<int64_t> &t) {
   return t ? json(FormatIso8601(*t)) : json(nullptr);
 }
 
-Status IntField(const std::string &name, const json &v, int64_t lo, int64_t hi, int64_t *out) {
-  if (!v.is_number_integer()) return Status::InvalidArgument(name + " must be an integer");
+Status IntField(const std::string &name, const json &v, int64_t lo, int64_t hi,
+                int64_t *out) {
+  if (!v.is_number_integer())
+    return Status::InvalidArgument(name + " must be an integer");
   const int64_t n = v.get<int64_t>();
   if (n < lo || n > hi) {
     return Status::InvalidArgument(name + " must be between " + std::to_string(lo) +
@@ -44,13 +46,15 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
       s->policy.resurvey_interval_days = int(n);
     }
   } else if (key == "automation") {
-    if (!v.is_boolean()) return Status::InvalidArgument("automation must be true or false");
+    if (!v.is_boolean())
+      return Status::InvalidArgument("automation must be true or false");
     s->policy.automation = v.get<bool>();
   } else if (key == "segment_write_key") {
     if (v.is_null()) {
       s->segment_write_key.clear();
     } else if (!v.is_string() || v.get<std::string>().size() > 200) {
-      return Status::InvalidArgument("segment_write_key must be a string of at most 200 bytes");
+      return Status::InvalidArgument(
+          "segment_write_key must be a string of at most 200 bytes");
     } else {
       s->segment_write_key = v.get<std::string>();
     }
@@ -60,8 +64,8 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     } else if ((st = IntField(key, v, 0, 100000000, &n)).ok()) {
       s->policy.monthly_budget = n;
     }
-  } else if (key == "id" || key == "public_id" || key == "api_key" || key == "created_at" ||
-             key == "updated_at") {
+  } else if (key == "id" || key == "public_id" || key == "api_key" ||
+             key == "created_at" || key == "updated_at") {
     return Status::InvalidArgument(key + " is read-only");
   } else {
     return Status::InvalidArgument("unknown field \"" + key + "\"");
@@ -92,7 +96,7 @@ json SurveyToJson(const Survey &s) {
 json CustomerToJson(const CustomerView &c) {
   json invitations = json::array();
   for (const InvitationView &i : c.invitations) {
-    invitations.push_back({{"id", i.id},
+    invitations.push_back({{"id", i.id != 0 ? json(i.id) : json(nullptr)},
                            {"status", i.status},
                            {"due_at", FormatIso8601(i.due_at)},
                            {"created_at", FormatIso8601(i.created_at)},

@@ -9,7 +9,8 @@ namespace {
 
 // Append only: a released migration is never edited.
 const char *const kMigrations[] = {
-    // 1: surveys, customers, invitations, suppressions, seen messageIds.
+    // 1: surveys, customers with their pending invitation, invitations,
+    // monthly counts, suppressions, seen messageIds.
     R"sql(
 CREATE TABLE surveys (
   id INTEGER PRIMARY KEY,
@@ -44,9 +45,17 @@ CREATE TABLE customers (
   last_seen_at INTEGER NOT NULL,
   last_decision TEXT NOT NULL DEFAULT '',
   last_decision_at INTEGER,
+  -- The pending invitation lives on the customer row: one column cannot
+  -- hold two, and an identify writes one row instead of three.
+  pending_due_at INTEGER,
+  pending_since INTEGER,
+  last_surveyed_at INTEGER,
   UNIQUE (survey_id, email)
 );
+CREATE INDEX customers_due ON customers(pending_due_at)
+  WHERE pending_due_at IS NOT NULL;
 
+-- Invitations that left the queue: sending, sent, answered, failed.
 CREATE TABLE invitations (
   id INTEGER PRIMARY KEY,
   survey_id INTEGER NOT NULL REFERENCES surveys(id),
@@ -57,11 +66,15 @@ CREATE TABLE invitations (
   sent_at INTEGER,
   updated_at INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX invitations_one_pending ON invitations(customer_id)
-  WHERE status IN ('scheduled', 'sending');
-CREATE INDEX invitations_due ON invitations(status, due_at);
-CREATE INDEX invitations_survey_created ON invitations(survey_id, created_at);
 CREATE INDEX invitations_customer ON invitations(customer_id, id);
+
+-- Invitations created per survey and calendar month, for the budget.
+CREATE TABLE survey_months (
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  month_start INTEGER NOT NULL,
+  invitations INTEGER NOT NULL,
+  PRIMARY KEY (survey_id, month_start)
+) WITHOUT ROWID;
 
 CREATE TABLE suppressions (
   email TEXT PRIMARY KEY,

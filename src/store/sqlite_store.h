@@ -61,7 +61,7 @@ class SqliteStore : public Store {
   int writer_lock_fd_ = -1;  // flock()ed around each group commit
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement survey_by_prefix_, survey_by_id_, remember_message_, upsert_customer_;
-  SqliteStatement history_, month_count_, insert_invitation_;
+  SqliteStatement history_, month_count_, count_invitation_;
 };
 
 }  // namespace callexa

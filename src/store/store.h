@@ -30,7 +30,7 @@ struct Survey {
 };
 
 struct InvitationView {
-  int64_t id = 0;
+  int64_t id = 0;      // 0 while the invitation is only queued
   std::string status;  // scheduled, sending, sent, answered, failed
   int64_t due_at = 0;
   int64_t created_at = 0;
@@ -47,7 +47,7 @@ struct CustomerView {
   // created none (then `reason` says why), or "none".
   std::string state;
   std::string reason;
-  std::optional<int64_t> due_at;  // of the pending invitation
+  std::optional<int64_t> due_at;            // of the pending invitation
   std::vector<InvitationView> invitations;  // newest first
 };
 
