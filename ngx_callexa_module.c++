@@ -75,6 +75,14 @@ struct CallexaWorker {
   std::vector<PendingIngest> in_flight;
   bool commit_running = false;
   time_t batch_time = 0;
+
+  // A gracefully exiting worker (reload, quit) leaves as soon as no
+  // non-cancelable timer is left, and a request waiting on a pool task has
+  // none: it would be dropped unanswered. This timer is armed while any
+  // request waits on the pool, so the worker answers them all first.
+  ngx_uint_t requests_on_pool = 0;
+  ngx_event_t pool_wait_timer{};
+  ngx_connection_t pool_wait_conn{};  // dummy event data, for debug logging
 };
 
 CallexaWorker *g_worker = nullptr;
@@ -99,11 +107,12 @@ char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t InitProcess(ngx_cycle_t *cycle);
 void ExitProcess(ngx_cycle_t *cycle);
 ngx_int_t ContentHandler(ngx_http_request_t *r);
+void PoolWaitTimerFired(ngx_event_t *ev);
 
 ngx_command_t kCommands[] = {
     {ngx_string("callexa_database"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, database),
-     nullptr},
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, database), nullptr},
     {ngx_string("callexa_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, thread_pool_name), nullptr},
@@ -131,7 +140,8 @@ ngx_http_module_t kModuleCtx = {
 // Configuration
 
 void *CreateMainConf(ngx_conf_t *cf) {
-  auto *mcf = static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
+  auto *mcf =
+      static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
   if (mcf == nullptr) return nullptr;
   mcf->used = 0;
   return mcf;
@@ -154,7 +164,8 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
 }
 
 void *CreateLocConf(ngx_conf_t *cf) {
-  auto *lcf = static_cast<CallexaLocConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaLocConf)));
+  auto *lcf =
+      static_cast<CallexaLocConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaLocConf)));
   if (lcf == nullptr) return nullptr;
   lcf->handler = NGX_CONF_UNSET_UINT;
   return lcf;
@@ -187,7 +198,8 @@ void IngestTaskRun(void *data, ngx_log_t *log);
 void IngestTaskDone(ngx_event_t *ev);
 
 ngx_int_t InitProcess(ngx_cycle_t *cycle) {
-  if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE) return NGX_OK;
+  if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE)
+    return NGX_OK;
   auto *mcf = static_cast<CallexaMainConf *>(
       ngx_http_cycle_get_module_main_conf(cycle, ngx_http_callexa_module));
   if (mcf == nullptr || !mcf->used) return NGX_OK;
@@ -204,8 +216,13 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     worker->ingest_task->handler = IngestTaskRun;
     worker->ingest_task->event.handler = IngestTaskDone;
     worker->ingest_task->event.log = cycle->log;
+    worker->pool_wait_conn.fd = static_cast<ngx_socket_t>(-1);
+    worker->pool_wait_timer.data = &worker->pool_wait_conn;
+    worker->pool_wait_timer.handler = PoolWaitTimerFired;
+    worker->pool_wait_timer.log = cycle->log;
 
-    const std::string path(reinterpret_cast<char *>(mcf->database.data), mcf->database.len);
+    const std::string path(reinterpret_cast<char *>(mcf->database.data),
+                           mcf->database.len);
     auto store = callexa::SqliteStore::Open(path);
     if (store.ok()) {
       worker->store = std::move(store.value());
@@ -213,7 +230,8 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     } else {
       // Keep serving: every write answers 503, so Segment retries later.
       worker->store_error = store.status().message();
-      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", worker->store_error.c_str());
+      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
+                    worker->store_error.c_str());
     }
     g_worker = worker.release();
     return NGX_OK;
@@ -228,6 +246,9 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
 void ExitProcess(ngx_cycle_t *cycle) {
   // The thread pools have already been drained and joined (the core
   // thread_pool module exits first), so no task still uses the store.
+  if (g_worker != nullptr && g_worker->pool_wait_timer.timer_set) {
+    ngx_del_timer(&g_worker->pool_wait_timer);
+  }
   delete g_worker;
   g_worker = nullptr;
 }
@@ -239,7 +260,9 @@ std::string ToString(const ngx_str_t &s) {
   return std::string(reinterpret_cast<const char *>(s.data), s.len);
 }
 
-std::string HeaderValue(const ngx_table_elt_t *h) { return h ? ToString(h->value) : std::string(); }
+std::string HeaderValue(const ngx_table_elt_t *h) {
+  return h ? ToString(h->value) : std::string();
+}
 
 // Finds a request header nginx does not index in headers_in.
 std::string FindHeader(ngx_http_request_t *r, const char *name) {
@@ -254,8 +277,8 @@ std::string FindHeader(ngx_http_request_t *r, const char *name) {
       i = 0;
     }
     if (h[i].key.len == len &&
-        ngx_strncasecmp(h[i].key.data, reinterpret_cast<u_char *>(const_cast<char *>(name)),
-                        len) == 0) {
+        ngx_strncasecmp(h[i].key.data,
+                        reinterpret_cast<u_char *>(const_cast<char *>(name)), len) == 0) {
       return ToString(h[i].value);
     }
   }
@@ -268,13 +291,14 @@ ngx_int_t ReadBody(ngx_http_request_t *r, std::string *out) {
   for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
     ngx_buf_t *b = cl->buf;
     if (ngx_buf_in_memory(b)) {
-      out->append(reinterpret_cast<char *>(b->pos), static_cast<size_t>(b->last - b->pos));
+      out->append(reinterpret_cast<char *>(b->pos),
+                  static_cast<size_t>(b->last - b->pos));
     } else if (b->in_file) {
       const size_t size = static_cast<size_t>(b->file_last - b->file_pos);
       const size_t at = out->size();
       out->resize(at + size);
-      const ssize_t n = ngx_read_file(b->file, reinterpret_cast<u_char *>(&(*out)[at]), size,
-                                      b->file_pos);
+      const ssize_t n = ngx_read_file(b->file, reinterpret_cast<u_char *>(&(*out)[at]),
+                                      size, b->file_pos);
       if (n != static_cast<ssize_t>(size)) return NGX_ERROR;
     }
   }
@@ -315,7 +339,8 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp)
   r->headers_out.content_type.len = resp.content_type.size();
   r->headers_out.content_type_len = resp.content_type.size();
 
-  ngx_table_elt_t *h = static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
+  ngx_table_elt_t *h =
+      static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
   if (h == nullptr) return NGX_ERROR;
   h->hash = 1;
   ngx_str_set(&h->key, "Cache-Control");
@@ -336,6 +361,28 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp)
 
 void Finish(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
   ngx_http_finalize_request(r, SendResponse(r, resp));
+}
+
+// ---------------------------------------------------------------------------
+// Requests waiting on the thread pool
+
+constexpr ngx_msec_t kPoolWaitTimerMs = 60 * 1000;
+
+void PoolWaitBegin(CallexaWorker *w) {
+  if (w->requests_on_pool++ == 0) ngx_add_timer(&w->pool_wait_timer, kPoolWaitTimerMs);
+}
+
+void PoolWaitEnd(CallexaWorker *w) {
+  if (--w->requests_on_pool == 0 && w->pool_wait_timer.timer_set) {
+    ngx_del_timer(&w->pool_wait_timer);
+  }
+}
+
+void PoolWaitTimerFired(ngx_event_t *ev) {
+  // A pool task is slow (a locked database): keep waiting for it.
+  if (g_worker != nullptr && g_worker->requests_on_pool > 0) {
+    ngx_add_timer(ev, kPoolWaitTimerMs);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -369,6 +416,7 @@ void AnswerInFlight(CallexaWorker *w) {
   w->commit_running = false;
   for (PendingIngest &p : done) {
     p.request->main->blocked--;
+    PoolWaitEnd(w);
     Finish(p.request, callexa::IngestJobResponse(p.job));
   }
 }
@@ -379,7 +427,8 @@ void IngestTaskDone(ngx_event_t *ev) {
     AnswerInFlight(w);
     if (!w->waiting.empty()) StartCommit(w);
   } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed: %s", e.what());
+    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed: %s",
+                  e.what());
   } catch (...) {
     ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed");
   }
@@ -401,6 +450,7 @@ void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
   CallexaWorker *w = g_worker;
   w->waiting.push_back(PendingIngest{r, std::move(job)});
   r->main->blocked++;
+  PoolWaitBegin(w);
   if (!w->commit_running) StartCommit(w);
 }
 
@@ -425,6 +475,7 @@ void AdminTaskDone(ngx_event_t *ev) {
   ngx_http_request_t *r = call->request;
   try {
     r->main->blocked--;
+    PoolWaitEnd(g_worker);
     Finish(r, call->out);
   } catch (...) {
     ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: admin completion failed");
@@ -453,6 +504,7 @@ void PostAdmin(ngx_http_request_t *r, callexa::HttpRequest in) {
     return;
   }
   r->main->blocked++;
+  PoolWaitBegin(g_worker);
   call.release();
 }
 
@@ -506,7 +558,8 @@ void BodyReady(ngx_http_request_t *r) {
     }
     EnqueueIngest(r, std::move(job.value()));
   } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s", e.what());
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s",
+                  e.what());
     ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
   } catch (...) {
     ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
@@ -551,7 +604,8 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;
     return NGX_DONE;
   } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s", e.what());
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s",
+                  e.what());
   } catch (...) {
     ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
   }

@@ -29,15 +29,25 @@ class Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
-  static Status Unauthorized(std::string m) { return {Code::kUnauthorized, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {Code::kInvalidArgument, std::move(m)};
+  }
+  static Status Unauthorized(std::string m) {
+    return {Code::kUnauthorized, std::move(m)};
+  }
   static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
-  static Status MethodNotAllowed(std::string m) { return {Code::kMethodNotAllowed, std::move(m)}; }
+  static Status MethodNotAllowed(std::string m) {
+    return {Code::kMethodNotAllowed, std::move(m)};
+  }
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
   static Status TooLarge(std::string m) { return {Code::kTooLarge, std::move(m)}; }
-  static Status UnsupportedMedia(std::string m) { return {Code::kUnsupportedMedia, std::move(m)}; }
-  static Status NotImplemented(std::string m) { return {Code::kNotImplemented, std::move(m)}; }
+  static Status UnsupportedMedia(std::string m) {
+    return {Code::kUnsupportedMedia, std::move(m)};
+  }
+  static Status NotImplemented(std::string m) {
+    return {Code::kNotImplemented, std::move(m)};
+  }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
 

@@ -18,7 +18,8 @@ std::string PercentDecode(std::string_view in) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+    } else if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+               HexValue(in[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
       i += 2;
     } else {
@@ -32,8 +33,9 @@ std::string PercentDecode(std::string_view in) {
 
 HttpResponse JsonError(const Status &status) {
   nlohmann::json body = {{"message", status.message()}};
-  return JsonResponse(status.http_status(),
-                      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return JsonResponse(
+      status.http_status(),
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 HttpResponse JsonResponse(int status, std::string body) {
@@ -59,7 +61,8 @@ std::string QueryParam(std::string_view query, std::string_view name) {
     std::string_view pair = query.substr(0, amp);
     const size_t eq = pair.find('=');
     if (PercentDecode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+      return eq == std::string_view::npos ? std::string()
+                                          : PercentDecode(pair.substr(eq + 1));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);

@@ -43,7 +43,8 @@ Status OptionalString(const json &obj, std::string_view where,
   return Status::Ok();
 }
 
-Status CreatedAt(const json &traits, std::string_view where, std::optional<int64_t> *out) {
+Status CreatedAt(const json &traits, std::string_view where,
+                 std::optional<int64_t> *out) {
   const char *name = "createdAt";
   const json *v = Field(traits, {"createdAt", "created_at", "created"}, &name);
   if (v == nullptr) return Status::Ok();
@@ -63,7 +64,8 @@ Status CreatedAt(const json &traits, std::string_view where, std::optional<int64
   }
   char *end = nullptr;
   const double number = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() && *end == '\0' && std::isdigit(static_cast<unsigned char>(s[0]))) {
+  if (end != s.c_str() && *end == '\0' &&
+      std::isdigit(static_cast<unsigned char>(s[0]))) {
     *out = UnixSecondsFromNumber(number);
     return Status::Ok();
   }
@@ -95,8 +97,10 @@ Result<IdentifyMessage> ParseIdentify(const json &m, std::string_view where) {
   std::string raw_email;
   const std::string tw = std::string(where) + "traits.";
   s = OptionalString(traits, tw, {"email"}, false, &raw_email);
-  if (s.ok()) s = OptionalString(traits, tw, {"firstName", "first_name"}, false, &id.first_name);
-  if (s.ok()) s = OptionalString(traits, tw, {"lastName", "last_name"}, false, &id.last_name);
+  if (s.ok())
+    s = OptionalString(traits, tw, {"firstName", "first_name"}, false, &id.first_name);
+  if (s.ok())
+    s = OptionalString(traits, tw, {"lastName", "last_name"}, false, &id.last_name);
   if (s.ok()) s = OptionalString(traits, tw, {"name"}, false, &id.name);
   if (s.ok()) s = OptionalString(traits, tw, {"gender"}, false, &id.gender);
   if (s.ok()) s = CreatedAt(traits, where, &id.created_at);
@@ -127,7 +131,8 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
   }
   const std::string_view domain = raw.substr(at + 1);
   const size_t dot = domain.find('.');
-  if (domain.empty() || dot == 0 || dot == std::string_view::npos || domain.back() == '.') {
+  if (domain.empty() || dot == 0 || dot == std::string_view::npos ||
+      domain.back() == '.') {
     return std::nullopt;
   }
   std::string out;
@@ -144,8 +149,9 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
 
 Result<SpecMessage> ParseSpecMessage(const json &m, std::string_view where) {
   if (!m.is_object()) {
-    return Status::InvalidArgument(std::string(where.empty() ? "body" : where.substr(0, where.size() - 1)) +
-                                   " must be a JSON object");
+    return Status::InvalidArgument(
+        std::string(where.empty() ? "body" : where.substr(0, where.size() - 1)) +
+        " must be a JSON object");
   }
   auto type_it = m.find("type");
   if (type_it == m.end() || type_it->is_null()) {
@@ -156,7 +162,8 @@ Result<SpecMessage> ParseSpecMessage(const json &m, std::string_view where) {
   }
   SpecMessage out;
   out.type = type_it->get<std::string>();
-  for (char &c : out.type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char &c : out.type)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (out.type != "identify") return out;
   auto id = ParseIdentify(m, where);
   if (!id.ok()) return id.status();

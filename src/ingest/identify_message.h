@@ -4,11 +4,10 @@
 #define CALLEXA_INGEST_IDENTIFY_MESSAGE_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -35,7 +34,8 @@ struct SpecMessage {
 // Validates `message` as a Segment Spec message. `where` prefixes every
 // error ("batch[3].") so a client can find the bad field. Field names are
 // accepted in camelCase and snake_case.
-Result<SpecMessage> ParseSpecMessage(const nlohmann::json &message, std::string_view where);
+Result<SpecMessage> ParseSpecMessage(const nlohmann::json &message,
+                                     std::string_view where);
 
 // Trims and lowercases an address; nullopt when it is not a plausible
 // mailbox (one "@", something on both sides, a dot in the domain, no

@@ -41,10 +41,27 @@ Result<std::string> BasicAuthKey(std::string_view header) {
   return key;
 }
 
+// Deeper JSON is refused: serialising it recurses once per level (a 500 KB
+// batch could nest 250,000 levels and overflow the worker's stack), and
+// SQLite's json_patch() fails on deep traits, which would make every later
+// identify of that customer fail.
+constexpr int kMaxJsonDepth = 64;
+
 Result<json> ParseBody(std::string_view body) {
   if (body.empty()) return Status::InvalidArgument("request body is empty");
+  bool too_deep = false;
+  const json::parser_callback_t limit_depth = [&too_deep](int depth, json::parse_event_t,
+                                                          json &) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
   try {
-    return json::parse(body);
+    json parsed = json::parse(body, limit_depth);
+    if (too_deep) {
+      return Status::InvalidArgument("request body nests JSON more than " +
+                                     std::to_string(kMaxJsonDepth) + " levels deep");
+    }
+    return parsed;
   } catch (const json::parse_error &e) {
     return Status::InvalidArgument("request body is not valid JSON (error at byte " +
                                    std::to_string(e.byte) + ")");
@@ -80,7 +97,8 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
     const json &m = (*it)[i];
     // Only a body over the limit can hold a message over it.
     if (body_size > kMaxMessageBytes &&
-        m.dump(-1, ' ', false, json::error_handler_t::replace).size() > kMaxMessageBytes) {
+        m.dump(-1, ' ', false, json::error_handler_t::replace).size() >
+            kMaxMessageBytes) {
       return Status::TooLarge("batch[" + std::to_string(i) + "] is larger than " +
                               std::to_string(kMaxMessageBytes / 1024) + " KB");
     }
@@ -93,29 +111,34 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
 }  // namespace
 
 size_t MaxIngestBodyBytes(IngestEndpoint endpoint, std::string_view path) {
-  if (endpoint == IngestEndpoint::kTrackingApi && ClassifyApiPath(path) == ApiCall::kBatch) {
+  if (endpoint == IngestEndpoint::kTrackingApi &&
+      ClassifyApiPath(path) == ApiCall::kBatch) {
     return kMaxBatchBytes;
   }
   return kMaxMessageBytes;
 }
 
-Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestEndpoint endpoint) {
+Result<IngestJob> ParseIngestRequest(const HttpRequest &request,
+                                     IngestEndpoint endpoint) {
   const ApiCall call = endpoint == IngestEndpoint::kDestination
                            ? ApiCall::kSingle
                            : ClassifyApiPath(request.path);
   if (call == ApiCall::kUnknown) {
-    return Status::NotFound("unknown API call \"" + request.path +
-                            "\"; use identify, batch, track, page, screen, group or alias");
+    return Status::NotFound(
+        "unknown API call \"" + request.path +
+        "\"; use identify, batch, track, page, screen, group or alias");
   }
   if (request.method != "POST") {
-    return Status::MethodNotAllowed("method " + request.method + " not allowed; use POST");
+    return Status::MethodNotAllowed("method " + request.method +
+                                    " not allowed; use POST");
   }
   if (MediaType(request.content_type) != "application/json") {
     return Status::UnsupportedMedia("Content-Type must be application/json");
   }
   const size_t limit = MaxIngestBodyBytes(endpoint, request.path);
   if (request.body.size() > limit) {
-    return Status::TooLarge("request body exceeds " + std::to_string(limit / 1024) + " KB");
+    return Status::TooLarge("request body exceeds " + std::to_string(limit / 1024) +
+                            " KB");
   }
   std::string inflated;
   std::string_view body = request.body;
@@ -133,7 +156,8 @@ Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestEndpoint 
   auto key = BasicAuthKey(request.authorization);
   if (!key.ok()) return key.status();
   if (endpoint == IngestEndpoint::kDestination && key->empty()) {
-    return Status::Unauthorized("missing API key: send Authorization: Basic base64(apiKey:)");
+    return Status::Unauthorized(
+        "missing API key: send Authorization: Basic base64(apiKey:)");
   }
   auto parsed = ParseBody(body);
   if (!parsed.ok()) return parsed.status();

@@ -48,14 +48,22 @@ Decision DecideInvitation(const SurveyPolicy &policy, const CustomerHistory &his
 
 const char *SkipReasonName(SkipReason reason) {
   switch (reason) {
-    case SkipReason::kNone: return "";
-    case SkipReason::kUnsubscribed: return "unsubscribed";
-    case SkipReason::kBounced: return "bounced";
-    case SkipReason::kAutomationOff: return "automation_off";
-    case SkipReason::kPending: return "pending";
-    case SkipReason::kTooOld: return "too_old";
-    case SkipReason::kRecentlySurveyed: return "recently_surveyed";
-    case SkipReason::kOverBudget: return "over_budget";
+    case SkipReason::kNone:
+      return "";
+    case SkipReason::kUnsubscribed:
+      return "unsubscribed";
+    case SkipReason::kBounced:
+      return "bounced";
+    case SkipReason::kAutomationOff:
+      return "automation_off";
+    case SkipReason::kPending:
+      return "pending";
+    case SkipReason::kTooOld:
+      return "too_old";
+    case SkipReason::kRecentlySurveyed:
+      return "recently_surveyed";
+    case SkipReason::kOverBudget:
+      return "over_budget";
   }
   return "";
 }

@@ -24,9 +24,9 @@ struct CustomerHistory {
   std::optional<int64_t> created_at;
   bool unsubscribed = false;
   bool bounced = false;
-  bool has_pending_invitation = false;       // scheduled, not yet sent
-  std::optional<int64_t> last_surveyed_at;   // when the last survey was sent
-  int64_t invitations_this_month = 0;        // for the whole survey
+  bool has_pending_invitation = false;      // scheduled, not yet sent
+  std::optional<int64_t> last_surveyed_at;  // when the last survey was sent
+  int64_t invitations_this_month = 0;       // for the whole survey
 };
 
 enum class SkipReason {

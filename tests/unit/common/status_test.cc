@@ -22,7 +22,8 @@ TEST(StatusTest, MapsCodesToHttp) {
       {Status::Unavailable("x"), 503},
       {Status::IOError("x"), 500},
   };
-  for (const auto &c : cases) EXPECT_EQ(c.status.http_status(), c.http) << c.status.message();
+  for (const auto &c : cases)
+    EXPECT_EQ(c.status.http_status(), c.http) << c.status.message();
 }
 
 TEST(StatusTest, ResultHoldsValueOrStatus) {
