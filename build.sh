@@ -86,6 +86,9 @@ user $user $group;
 pid $var/nginx.pid;
 error_log stderr notice;
 
+# SQLite commits and admin queries; two threads keep both warm.
+thread_pool callexa threads=2;
+
 events { worker_connections 1024; }
 
 http {
@@ -98,6 +101,7 @@ http {
   client_body_buffer_size 512k;
 
   callexa_database $var/data/callexa.db;
+  callexa_thread_pool callexa;
 
   server {
     listen 127.0.0.1:8080;

@@ -17,6 +17,7 @@ extern "C" {
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -305,18 +306,25 @@ ngx_int_t ReadBody(ngx_http_request_t *r, std::string *out) {
   return NGX_OK;
 }
 
+// The URI below the location's prefix ("identify" for /v1/identify in
+// location /v1/); the whole URI for regex locations.
+std::string_view LocationPath(ngx_http_request_t *r) {
+  auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+      ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+  std::string_view uri(reinterpret_cast<const char *>(r->uri.data), r->uri.len);
+  const std::string_view name(reinterpret_cast<const char *>(clcf->name.data),
+                              clcf->name.len);
+#if (NGX_PCRE)
+  if (clcf->regex != nullptr) return uri;
+#endif
+  if (uri.substr(0, name.size()) == name) uri.remove_prefix(name.size());
+  return uri;
+}
+
 callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
   callexa::HttpRequest req;
   req.method = ToString(r->method_name);
-  auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
-      ngx_http_get_module_loc_conf(r, ngx_http_core_module));
-  ngx_str_t path = r->uri;
-  if (clcf->regex == nullptr && path.len >= clcf->name.len &&
-      ngx_strncmp(path.data, clcf->name.data, clcf->name.len) == 0) {
-    path.data += clcf->name.len;
-    path.len -= clcf->name.len;
-  }
-  req.path = ToString(path);
+  req.path = std::string(LocationPath(r));
   req.query = ToString(r->args);
   req.authorization = HeaderValue(r->headers_in.authorization);
   req.content_type = HeaderValue(r->headers_in.content_type);
@@ -592,8 +600,7 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
                              "admin refused: this location has no access control"));
       }
     } else {
-      std::string path = ToCoreRequest(r, {}).path;
-      limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), path);
+      limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), LocationPath(r));
     }
     if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
       return Refuse(r, callexa::Status::TooLarge("request body exceeds " +

@@ -105,7 +105,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
     WriterLock writer(store->writer_lock_fd_);
     s = SqliteExec(
         db,
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON");
     if (s.ok()) s = MigrateSchema(db);
   }

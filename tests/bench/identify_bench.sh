@@ -168,6 +168,9 @@ $USER_LINE
 pid $OURS/nginx.pid;
 error_log $OURS/logs/error.log;
 
+# As README.md recommends: commits are grouped, two threads suffice.
+thread_pool callexa threads=2;
+
 events { worker_connections 1024; }
 
 http {
@@ -180,6 +183,7 @@ http {
   client_body_buffer_size 64k;
 
   callexa_database $OURS_DB;
+  callexa_thread_pool callexa;
 
   server {
     listen 127.0.0.1:$OURS_PORT;
