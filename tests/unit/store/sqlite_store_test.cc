@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/time_format.h"
@@ -478,6 +479,30 @@ TEST_F(SqliteStoreTest, FindCustomersFiltersAndPages) {
         << "email=" << c.email << " limit=" << c.limit << " offset=" << c.offset;
   }
   EXPECT_EQ(emails(Customers(other.id)), "a@x.co z@x.co");
+}
+
+}  // namespace
+}  // namespace callexa
+
+namespace callexa {
+namespace {
+
+// nginx starts all workers at once, and each opens the new database: the
+// WAL switch and the migration must not fail for the slower one.
+TEST_F(SqliteStoreTest, WorkersOpeningAFreshFileTogetherAllSucceed) {
+  for (int round = 0; round < 20; ++round) {
+    const std::string path = dir_ + "/race" + std::to_string(round) + ".db";
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&path, &errors, i] {
+        auto opened = SqliteStore::Open(path);
+        if (!opened.ok()) errors[i] = opened.status().message();
+      });
+    }
+    for (std::thread &t : openers) t.join();
+    for (const std::string &e : errors) EXPECT_EQ(e, "") << "round " << round;
+  }
 }
 
 }  // namespace
