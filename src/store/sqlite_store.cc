@@ -40,6 +40,18 @@ Survey ReadSurvey(const SqliteStatement &q) {
   return s;
 }
 
+// Binds the owner's settings to seven parameters from `first` on, in the
+// order name, min, max, interval, automation, write key, budget.
+SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
+  return st.Bind(first, s.name)
+      .Bind(first + 1, int64_t{s.policy.min_delay_days})
+      .Bind(first + 2, int64_t{s.policy.max_delay_days})
+      .Bind(first + 3, int64_t{s.policy.resurvey_interval_days})
+      .Bind(first + 4, int64_t{s.policy.automation})
+      .Bind(first + 5, s.segment_write_key)
+      .Bind(first + 6, s.policy.monthly_budget);
+}
+
 std::string KeyPrefix(const std::string &key) { return key.substr(0, kKeyPrefixBytes); }
 
 std::string NewApiKey() { return "ck_" + RandomHex(20); }
@@ -103,10 +115,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
     // switching a new file to WAL at once get "database is locked" without
     // the busy handler being asked, so open one worker at a time.
     WriterLock writer(store->writer_lock_fd_);
-    s = SqliteExec(
-        db,
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA foreign_keys=ON");
+    s = SqliteExec(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                   "PRAGMA foreign_keys=ON");
     if (s.ok()) s = MigrateSchema(db);
   }
   if (s.ok()) s = store->PrepareStatements();
@@ -333,18 +344,11 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
       "monthly_budget, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)");
   if (s.ok()) {
-    s = insert.Bind(1, draft.public_id)
-            .Bind(2, draft.api_key)
-            .Bind(3, KeyPrefix(draft.api_key))
-            .Bind(4, draft.name)
-            .Bind(5, int64_t{draft.policy.min_delay_days})
-            .Bind(6, int64_t{draft.policy.max_delay_days})
-            .Bind(7, int64_t{draft.policy.resurvey_interval_days})
-            .Bind(8, int64_t{draft.policy.automation})
-            .Bind(9, draft.segment_write_key)
-            .Bind(10, draft.policy.monthly_budget)
-            .Bind(11, now)
-            .Run();
+    insert.Bind(1, draft.public_id)
+        .Bind(2, draft.api_key)
+        .Bind(3, KeyPrefix(draft.api_key))
+        .Bind(11, now);
+    s = BindSettings(insert, 4, draft).Run();
   }
   if (!s.ok()) return s;
   draft.id = sqlite3_last_insert_rowid(db());
@@ -377,16 +381,8 @@ Result<Survey> SqliteStore::UpdateSurvey(const Survey &survey, int64_t now) {
       "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
       "monthly_budget = ?8, updated_at = ?9 WHERE id = ?1");
   if (s.ok()) {
-    s = update.Bind(1, survey.id)
-            .Bind(2, survey.name)
-            .Bind(3, int64_t{survey.policy.min_delay_days})
-            .Bind(4, int64_t{survey.policy.max_delay_days})
-            .Bind(5, int64_t{survey.policy.resurvey_interval_days})
-            .Bind(6, int64_t{survey.policy.automation})
-            .Bind(7, survey.segment_write_key)
-            .Bind(8, survey.policy.monthly_budget)
-            .Bind(9, now)
-            .Run();
+    update.Bind(1, survey.id).Bind(9, now);
+    s = BindSettings(update, 2, survey).Run();
   }
   if (!s.ok()) return s;
   return LoadSurvey(survey.id);

@@ -6,25 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "testing/gzip.h"
+
 namespace callexa {
 namespace {
 
-// Compresses `data` into a gzip stream (windowBits 15 + 16 selects the gzip
-// wrapper instead of zlib's).
-std::string Gzip(const std::string &data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&zs, data.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef *>(&out[0]);
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using ::callexa::testing::Gzip;
 
 TEST(EncodingTest, Base64Decodes) {
   const struct {

@@ -7,31 +7,17 @@
 #include <string>
 
 #include "common/encoding.h"
+#include "testing/gzip.h"
 
 namespace callexa {
 namespace {
+
+using ::callexa::testing::Gzip;
 
 using nlohmann::json;
 
 constexpr char kIdentify[] =
     R"({"type":"identify","userId":"u1","traits":{"email":"Ann@Example.com"}})";
-
-std::string Gzip(const std::string &data) {
-  z_stream zs{};
-  // windowBits 15 + 16: gzip wrapper, as HTTP clients send it.
-  EXPECT_EQ(
-      deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
-      Z_OK);
-  std::string out(deflateBound(&zs, data.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef *>(&out[0]);
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 std::string BasicAuth(const std::string &key) {
   return "Basic " + Base64Encode(key + ":");
