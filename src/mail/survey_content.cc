@@ -1,0 +1,168 @@
+#include "mail/survey_content.h"
+
+#include "mail/html_escape.h"
+#include "mail/mime_encoding.h"
+
+namespace callexa {
+namespace {
+
+const char kFirstNamePlaceholder[] = "{first_name}";
+
+SurveyEmailContent EnglishDefaults() {
+  SurveyEmailContent c;
+  c.language = "en";
+  c.subject = "How likely are you to recommend us?";
+  c.greeting = "Hi {first_name},";
+  c.greeting_no_name = "Hello,";
+  c.intro =
+      "Thank you for being our customer. We would love to know how we are "
+      "doing, and it only takes one click.";
+  c.question = "How likely are you to recommend us to a friend or colleague?";
+  c.low_label = "Not likely";
+  c.high_label = "Very likely";
+  c.footer = "You are receiving this email because you are one of our customers.";
+  c.unsubscribe_text = "Unsubscribe";
+  return c;
+}
+
+SurveyEmailContent GermanDefaults() {
+  SurveyEmailContent c;
+  c.language = "de";
+  c.subject = "Ihre Meinung zählt: Würden Sie uns weiterempfehlen?";
+  c.greeting = "Hallo {first_name},";
+  c.greeting_no_name = "Guten Tag,";
+  c.intro =
+      "vielen Dank, dass Sie unser Kunde sind. Wir möchten gern wissen, wie "
+      "zufrieden Sie mit uns sind – es dauert nur einen Klick.";
+  c.question =
+      "Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen "
+      "weiterempfehlen?";
+  c.low_label = "Unwahrscheinlich";
+  c.high_label = "Sehr wahrscheinlich";
+  c.footer = "Sie erhalten diese E-Mail, weil Sie Kunde bei uns sind.";
+  c.unsubscribe_text = "Abmelden";
+  return c;
+}
+
+std::string Lowercase(std::string_view s) {
+  std::string out(s);
+  for (char &c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Valid UTF-8 with "\n" line breaks; other control characters but tab go.
+std::string CleanMultiline(std::string_view text) {
+  const std::string valid = ToValidUtf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (size_t i = 0; i < valid.size(); ++i) {
+    const char c = valid[i];
+    if (c == '\r') {
+      out.push_back('\n');
+      if (i + 1 < valid.size() && valid[i + 1] == '\n') ++i;
+    } else if (c == '\n' || c == '\t' ||
+               (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void UseSingleLine(const std::string &text, const std::string &fallback,
+                   std::string *out) {
+  *out = SanitizeHeaderText(text.empty() ? fallback : text);
+}
+
+void UseMultiline(const std::string &text, const std::string &fallback,
+                  std::string *out) {
+  *out = CleanMultiline(text.empty() ? fallback : text);
+}
+
+}  // namespace
+
+bool IsHexColor(std::string_view color) {
+  if (color.size() != 7 || color[0] != '#') return false;
+  for (char c : color.substr(1)) {
+    const bool hex =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+Result<SurveyEmailContent> DefaultSurveyEmailContent(std::string_view language) {
+  const std::string lang = Lowercase(language);
+  if (lang == "en") return EnglishDefaults();
+  if (lang == "de") return GermanDefaults();
+  return Status::InvalidArgument("language must be \"en\" or \"de\"");
+}
+
+Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &content) {
+  Result<SurveyEmailContent> defaults =
+      DefaultSurveyEmailContent(content.language.empty() ? "en" : content.language);
+  if (!defaults.ok()) return defaults.status();
+  const SurveyEmailContent &d = *defaults;
+  SurveyEmailContent r;
+  r.language = d.language;
+  UseSingleLine(content.subject, d.subject, &r.subject);
+  UseSingleLine(content.greeting, d.greeting, &r.greeting);
+  UseSingleLine(content.greeting_no_name, d.greeting_no_name, &r.greeting_no_name);
+  UseMultiline(content.intro, d.intro, &r.intro);
+  UseMultiline(content.question, d.question, &r.question);
+  UseSingleLine(content.low_label, d.low_label, &r.low_label);
+  UseSingleLine(content.high_label, d.high_label, &r.high_label);
+  UseMultiline(content.footer, d.footer, &r.footer);
+  UseSingleLine(content.unsubscribe_text, d.unsubscribe_text, &r.unsubscribe_text);
+  r.sender_name = SanitizeHeaderText(content.sender_name);
+
+  if (!IsValidMailAddress(content.sender_address)) {
+    return Status::InvalidArgument("sender_address is not a valid email address");
+  }
+  r.sender_address = content.sender_address;
+  if (!content.logo_url.empty()) {
+    Status s = CheckWebUrl(content.logo_url, /*require_https=*/false, "logo_url");
+    if (!s.ok()) return s;
+    r.logo_url = content.logo_url;
+  }
+  if (!content.brand_color.empty()) {
+    if (!IsHexColor(content.brand_color)) {
+      return Status::InvalidArgument("brand_color must be a colour like #1a2b3c");
+    }
+    r.brand_color = Lowercase(content.brand_color);
+  }
+  return r;
+}
+
+std::string PersonalGreeting(const SurveyEmailContent &content,
+                             std::string_view first_name) {
+  const std::string name = SanitizeHeaderText(first_name, 100);
+  if (name.empty()) return content.greeting_no_name;
+  std::string out;
+  const std::string_view g = content.greeting;
+  const std::string_view placeholder = kFirstNamePlaceholder;
+  size_t pos = 0;
+  for (size_t hit; (hit = g.find(placeholder, pos)) != std::string_view::npos;) {
+    out.append(g.substr(pos, hit - pos));
+    out += name;
+    pos = hit + placeholder.size();
+  }
+  out.append(g.substr(pos));
+  return out;
+}
+
+Status CheckSurveyLinks(const SurveyLinks &links) {
+  for (int score = 0; score < kScoreCount; ++score) {
+    Status s = CheckWebUrl(links.score_urls[score], /*require_https=*/false,
+                           "score URL " + std::to_string(score));
+    if (!s.ok()) return s;
+  }
+  Status s =
+      CheckWebUrl(links.unsubscribe_url, /*require_https=*/true, "unsubscribe URL");
+  if (!s.ok()) return s;
+  return CheckWebUrl(links.one_click_unsubscribe_url, /*require_https=*/true,
+                     "one-click unsubscribe URL");
+}
+
+}  // namespace callexa

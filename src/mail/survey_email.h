@@ -1,0 +1,55 @@
+// The survey invitation as a complete RFC 5322 message, ready for SMTP or
+// an .eml file: a pure function of the survey's content, the recipient,
+// the links and the caller's choice of date and Message-ID.
+#ifndef CALLEXA_MAIL_SURVEY_EMAIL_H_
+#define CALLEXA_MAIL_SURVEY_EMAIL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "mail/survey_content.h"
+
+namespace callexa {
+
+struct SurveyRecipient {
+  std::string email;       // required
+  std::string name;        // To display name; may be empty
+  std::string first_name;  // for the greeting; empty gives greeting_no_name
+};
+
+// Everything that differs from one invitation to the next.
+struct SurveyEmailInput {
+  SurveyRecipient recipient;
+  SurveyLinks links;
+  int64_t date_unix_seconds = 0;  // the Date header
+  // Message-ID is <message_id_unique@message_id_domain>. The unique part
+  // comes from the caller (e.g. RandomHex(16)) so that rendering stays
+  // pure and a retry can resend the very same message.
+  std::string message_id_unique;  // 1..64 of [A-Za-z0-9._-]
+  std::string message_id_domain;  // a host name
+};
+
+// The whole message, CRLF line endings, no line over 998 characters:
+//   Date, From, To, Subject (RFC 2047 when not ASCII), Message-ID,
+//   MIME-Version, List-Unsubscribe: <one-click URL>,
+//   List-Unsubscribe-Post: List-Unsubscribe=One-Click, and
+//   Content-Type: multipart/alternative with a text/plain part first and a
+//   text/html part last, both UTF-8 and quoted-printable.
+// `content` is resolved here (ResolveSurveyEmailContent), so raw owner
+// settings may be passed. InvalidArgument for bad content, an invalid
+// recipient address, a link that fails CheckSurveyLinks, or a bad
+// Message-ID part. Names and texts with CR/LF are neutralised, never
+// copied into a header as line breaks.
+Result<std::string> RenderSurveyEmail(const SurveyEmailContent &content,
+                                      const SurveyEmailInput &input);
+
+// The multipart boundary of a message: "=_callexa_" and 32 hex digits from
+// `message_id`. Quoted-printable output never contains "=_", so the
+// boundary cannot occur in either part.
+std::string MimeBoundaryFor(std::string_view message_id);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_MAIL_SURVEY_EMAIL_H_
