@@ -62,6 +62,16 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
+std::string Base64UrlEncode(std::string_view in) {
+  std::string out = Base64Encode(in);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char &c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
 Result<std::string> GunzipBounded(std::string_view in, size_t max_output) {
   z_stream zs{};
   // 15 + 32: accept gzip and zlib headers alike.

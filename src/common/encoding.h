@@ -14,6 +14,8 @@ namespace callexa {
 // Standard base64 with optional padding; nullopt on any invalid character.
 std::optional<std::string> Base64Decode(std::string_view in);
 std::string Base64Encode(std::string_view in);
+// RFC 4648 §5 alphabet ("-", "_"), no padding: safe in URLs as it is.
+std::string Base64UrlEncode(std::string_view in);
 
 // Inflates a gzip (or zlib) stream. Stops with TooLarge as soon as the output
 // would exceed max_output, so a small "gzip bomb" costs at most that much.

@@ -148,3 +148,17 @@ TEST(EncodingTest, GunzipStopsAtTheOutputLimit) {
 
 }  // namespace
 }  // namespace callexa
+
+namespace callexa {
+namespace {
+
+TEST(EncodingTest, Base64UrlEncodeIsUrlSafeAndUnpadded) {
+  const std::string bytes("\xfb\xff\xfe", 3);
+  EXPECT_EQ(Base64Encode(bytes), "+//+");
+  EXPECT_EQ(Base64UrlEncode(bytes), "-__-");
+  EXPECT_EQ(Base64UrlEncode("a"), "YQ");
+  EXPECT_EQ(Base64Decode(Base64UrlEncode(bytes)), bytes);
+}
+
+}  // namespace
+}  // namespace callexa
