@@ -64,7 +64,6 @@ struct PendingIngest {
 // exit_process, so SQLite never crosses fork.
 struct CallexaWorker {
   std::unique_ptr<callexa::SqliteStore> store;
-  std::string store_error;  // why store is null
   std::unique_ptr<callexa::AdminApi> admin;
   ngx_thread_pool_t *pool = nullptr;
   ngx_log_t *log = nullptr;
@@ -230,9 +229,8 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
       worker->admin = std::make_unique<callexa::AdminApi>(worker->store.get());
     } else {
       // Keep serving: every write answers 503, so Segment retries later.
-      worker->store_error = store.status().message();
       ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
-                    worker->store_error.c_str());
+                    store.status().message().c_str());
     }
     g_worker = worker.release();
     return NGX_OK;
@@ -587,8 +585,9 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
         ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
     if (g_worker == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (g_worker->store == nullptr) {
-      return Refuse(r, callexa::Status::Unavailable("database unavailable: " +
-                                                    g_worker->store_error));
+      // The details (paths, errno) are in the error log, not for clients.
+      return Refuse(r, callexa::Status::Unavailable(
+                           "database unavailable; the events were not stored"));
     }
     size_t limit = 1024 * 1024;
     if (lcf->handler == kHandlerAdmin) {

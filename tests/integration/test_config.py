@@ -190,10 +190,12 @@ class UnwritableDatabaseTest(harness.NginxTestCase):
         cls.database = os.path.join(cls.ro_dir, "callexa.db")
         super().setUpClass()
 
-    def test_destination_answers_503_naming_the_database(self):
+    def test_destination_answers_503_and_logs_the_cause(self):
         r = self.nginx.segment("ck_any", identify("ro@example.com"))
         self.assertJsonError(r, 503, "database")
-        self.assertIn(self.database, r.body["message"])
+        # The path is for the operator's error log, not for clients.
+        self.assertNotIn(self.database, r.body["message"])
+        self.assertIn(self.database, self.nginx.read_error_log())
 
     def test_tracking_api_answers_503(self):
         r = self.nginx.tracking("ck_any", "batch", {"batch": [identify("ro@example.com")]})
