@@ -83,6 +83,10 @@ Result<json> ParseBody(std::string_view body) {
   } catch (const json::parse_error &e) {
     return Status::InvalidArgument("request body is not valid JSON (error at byte " +
                                    std::to_string(e.byte) + ")");
+  } catch (const json::exception &e) {
+    // e.g. out_of_range for a number beyond a double, such as 1e400.
+    return Status::InvalidArgument(std::string("request body is not valid JSON: ") +
+                                   e.what());
   }
 }
 
