@@ -33,6 +33,7 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -125,6 +126,17 @@ def parse_iso(s):
 
 def gzip_bytes(data):
     return gzip.compress(data if isinstance(data, bytes) else data.encode())
+
+
+def run_in_threads(client, count, timeout):
+    """Runs client(i) for i in range(count) on daemon threads and waits at
+    most `timeout` seconds for each; True when all of them finished."""
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return not any(t.is_alive() for t in threads)
 
 
 def identify(email, **fields):

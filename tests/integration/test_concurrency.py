@@ -52,12 +52,9 @@ class ConcurrencyTest(harness.NginxTestCase):
                     with lock:
                         failures.append((i, "exception", repr(e)))
 
-        threads = [threading.Thread(target=client, daemon=True) for _ in range(THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=max(1, deadline - time.monotonic()) + 10)
-        self.assertFalse(any(t.is_alive() for t in threads), "clients still running")
+        finished = harness.run_in_threads(lambda _: client(), THREADS,
+                                          max(1, deadline - time.monotonic()) + 10)
+        self.assertTrue(finished, "clients still running")
         self.assertTrue(work.empty(), "not every request was sent before the deadline")
         self.assertEqual(failures[:10], [])
         self.assertEqual(statuses, {200: REQUESTS})
@@ -112,12 +109,7 @@ class ConcurrencyTest(harness.NginxTestCase):
                     with lock:
                         failures.append((i, "exception", repr(e)))
 
-        threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(10)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=40)
-        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertTrue(harness.run_in_threads(client, 10, 40))
         self.assertEqual(failures, [])
         sid = survey["id"]
         self.assertEqual(self.nginx.db_query(
@@ -150,12 +142,7 @@ class ConcurrencyTest(harness.NginxTestCase):
                 except OSError as e:
                     errors.append(repr(e))
 
-        threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(20)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertTrue(harness.run_in_threads(client, 20, 30))
         self.assertEqual(errors, [])
         # Both workers still answer, and a later identify is stored.
         for i in range(20):

@@ -155,13 +155,7 @@ class TinyThreadPoolTest(harness.NginxTestCase):
                     with lock:
                         other.append(("exception", repr(e)))
 
-        threads = [threading.Thread(target=client, args=(n,), daemon=True)
-                   for n in range(20)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=40)
-        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertTrue(harness.run_in_threads(client, 20, 40))
         for status, body in other:
             self.assertEqual((status, body), (503, {"message": "server busy, try again"}))
         for email, (status, body) in answers.items():
