@@ -90,6 +90,65 @@ CREATE TABLE seen_messages (
 ) WITHOUT ROWID;
 CREATE INDEX seen_messages_received ON seen_messages(received_at);
 )sql",
+    // 2: delivery (invitation attempts and leases), answers, settings,
+    // job leases and sync-back state.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN content TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE invitations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+-- queued and retry: when to try; sending: when the lease expires.
+ALTER TABLE invitations ADD COLUMN next_attempt_at INTEGER;
+ALTER TABLE invitations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE invitations ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE invitations ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE invitations ADD COLUMN answered_at INTEGER;
+CREATE INDEX invitations_work ON invitations(next_attempt_at)
+  WHERE status IN ('queued', 'retry', 'sending');
+
+-- One answer per invitation: the last answer wins, updated in place.
+-- change_seq grows with every change, for sync-back's cursor.
+CREATE TABLE answers (
+  invitation_id INTEGER PRIMARY KEY REFERENCES invitations(id),
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+  comment TEXT NOT NULL DEFAULT '',
+  tag_ratings TEXT NOT NULL DEFAULT '{}',
+  extra_answers TEXT NOT NULL DEFAULT '{}',
+  consent INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER NOT NULL,
+  change_seq INTEGER NOT NULL
+);
+CREATE INDEX answers_survey_seq ON answers(survey_id, change_seq);
+CREATE INDEX answers_customer ON answers(customer_id, change_seq);
+
+-- Installation-wide values: token_secret, answer_seq.
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Leases of periodic jobs, so that overlapping workers (reload) run each
+-- job once.
+CREATE TABLE job_leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_state (
+  survey_id INTEGER PRIMARY KEY REFERENCES surveys(id),
+  cursor_seq INTEGER NOT NULL DEFAULT 0,
+  last_run_started_at INTEGER,
+  last_run_finished_at INTEGER,
+  last_success_at INTEGER,
+  next_run_at INTEGER,
+  messages_sent INTEGER NOT NULL DEFAULT 0,
+  requests_made INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  run_requested INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

@@ -21,7 +21,7 @@ constexpr int64_t kSeenMessageDays = 7;
 const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
-    "created_at, updated_at";
+    "created_at, updated_at, content";
 
 Survey ReadSurvey(const SqliteStatement &q) {
   Survey s;
@@ -37,11 +37,12 @@ Survey ReadSurvey(const SqliteStatement &q) {
   s.policy.monthly_budget = q.OptionalInt(9);
   s.created_at = q.Int(10);
   s.updated_at = q.Int(11);
+  s.content_json = q.Text(12);
   return s;
 }
 
-// Binds the owner's settings to seven parameters from `first` on, in the
-// order name, min, max, interval, automation, write key, budget.
+// Binds the owner's settings to eight parameters from `first` on, in the
+// order name, min, max, interval, automation, write key, budget, content.
 SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
   return st.Bind(first, s.name)
       .Bind(first + 1, int64_t{s.policy.min_delay_days})
@@ -49,7 +50,8 @@ SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
       .Bind(first + 3, int64_t{s.policy.resurvey_interval_days})
       .Bind(first + 4, int64_t{s.policy.automation})
       .Bind(first + 5, s.segment_write_key)
-      .Bind(first + 6, s.policy.monthly_budget);
+      .Bind(first + 6, s.policy.monthly_budget)
+      .Bind(first + 7, s.content_json);
 }
 
 std::string KeyPrefix(const std::string &key) { return key.substr(0, kKeyPrefixBytes); }
@@ -323,6 +325,16 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
   return Status::Ok();
 }
 
+Status SqliteStore::InTransaction(const std::function<Status()> &body) {
+  WriterLock writer(writer_lock_fd_);
+  Status s = begin_.Run();
+  if (!s.ok()) return s;
+  s = body();
+  if (s.ok()) s = commit_.Run();
+  if (!s.ok()) rollback_.Run();
+  return s;
+}
+
 Result<Survey> SqliteStore::LoadSurvey(int64_t id) {
   survey_by_id_.Bind(1, id);
   std::optional<Survey> found;
@@ -344,13 +356,13 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
       db(),
       "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
       "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
-      "monthly_budget, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)");
+      "monthly_budget, content, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
   if (s.ok()) {
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
         .Bind(3, KeyPrefix(draft.api_key))
-        .Bind(11, now);
+        .Bind(12, now);
     s = BindSettings(insert, 4, draft).Run();
   }
   if (!s.ok()) return s;
@@ -382,9 +394,9 @@ Result<Survey> SqliteStore::UpdateSurvey(const Survey &survey, int64_t now) {
       db(),
       "UPDATE surveys SET name = ?2, min_delay_days = ?3, max_delay_days = ?4, "
       "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
-      "monthly_budget = ?8, updated_at = ?9 WHERE id = ?1");
+      "monthly_budget = ?8, content = ?9, updated_at = ?10 WHERE id = ?1");
   if (s.ok()) {
-    update.Bind(1, survey.id).Bind(9, now);
+    update.Bind(1, survey.id).Bind(10, now);
     s = BindSettings(update, 2, survey).Run();
   }
   if (!s.ok()) return s;

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,11 @@ class SqliteStore : public Store {
   Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) override;
   Result<Survey> RotateApiKey(int64_t id, int64_t now) override;
   Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) override;
+  Result<std::vector<DeliveryClaim>> ClaimDueInvitations(
+      int64_t now, int limit, int64_t lease_seconds, const std::string &owner) override;
+  Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
+                          const std::string &owner) override;
+  Result<std::string> TokenSecret() override;
 
  private:
   struct Closer {
@@ -53,12 +59,17 @@ class SqliteStore : public Store {
                        IngestJob *job);
   Result<std::optional<Survey>> FindSurveyByKey(const std::string &api_key);
   Result<Survey> LoadSurvey(int64_t id);
+  // Runs `body` in one IMMEDIATE transaction under the writer lock; mu_
+  // held. Rolls back when `body` fails.
+  Status InTransaction(const std::function<Status()> &body);
+  Status PromoteDueInvitations(int64_t now, int limit);
 
   std::mutex mu_;
   // Declared before the statements so that it is closed after them.
   std::unique_ptr<sqlite3, Closer> db_;
   int64_t last_prune_at_ = 0;
-  int writer_lock_fd_ = -1;  // flock()ed around each group commit
+  std::string token_secret_;  // cached after the first read
+  int writer_lock_fd_ = -1;   // flock()ed around each group commit
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement survey_by_prefix_, survey_by_id_, remember_message_, upsert_customer_;
   SqliteStatement history_, month_count_, count_invitation_;

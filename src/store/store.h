@@ -25,6 +25,9 @@ struct Survey {
   std::string name;
   SurveyPolicy policy;
   std::string segment_write_key;  // empty: no sync-back
+  // The owner's texts, questions and branding as a JSON object (see
+  // survey/survey_content.h); validated before it is stored.
+  std::string content_json = "{}";
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };
@@ -58,6 +61,25 @@ struct CustomerQuery {
   int offset = 0;
 };
 
+// One invitation leased for sending by ClaimDueInvitations.
+struct DeliveryClaim {
+  int64_t invitation_id = 0;
+  int64_t survey_id = 0;
+  std::string email, first_name, last_name, name;
+  int attempts = 0;        // including this one
+  std::string message_id;  // the unique part; the same for every attempt
+  int64_t due_at = 0;
+};
+
+// What became of one claimed invitation.
+struct DeliveryRecord {
+  enum class Outcome { kSent, kRetry, kFailed, kBounced };
+  int64_t invitation_id = 0;
+  Outcome outcome = Outcome::kSent;
+  int64_t retry_at = 0;  // kRetry: when to try again
+  std::string error;     // kRetry, kFailed, kBounced: the server's answer
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -77,6 +99,24 @@ class Store {
   // Replaces the API key; the old one stops working at once in all workers.
   virtual Result<Survey> RotateApiKey(int64_t id, int64_t now) = 0;
   virtual Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) = 0;
+
+  // Delivery. Turns every scheduled invitation that is due (automation on)
+  // into an invitation row, then leases up to `limit` due ones (queued,
+  // retrying, or sending with an expired lease) to `owner` until
+  // now + lease_seconds. Invitations to a suppressed address are closed as
+  // "suppressed" instead. A lease makes an invitation invisible to every
+  // other worker until it expires, so overlapping workers never send one
+  // twice; a crashed owner's invitations come back when it expires.
+  virtual Result<std::vector<DeliveryClaim>> ClaimDueInvitations(
+      int64_t now, int limit, int64_t lease_seconds, const std::string &owner) = 0;
+  // Records outcomes of invitations leased to `owner`; an invitation whose
+  // lease `owner` has lost is left to its new owner. kBounced also
+  // suppresses the address for good.
+  virtual Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
+                                  const std::string &owner) = 0;
+  // The installation's secret for signing survey links: created once,
+  // shared by every worker through the database.
+  virtual Result<std::string> TokenSecret() = 0;
 };
 
 }  // namespace callexa

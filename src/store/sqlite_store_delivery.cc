@@ -1,0 +1,206 @@
+// SqliteStore: the scheduler's side, claiming due invitations with leases
+// and recording what became of them.
+#include <string>
+#include <vector>
+
+#include "common/secrets.h"
+#include "store/sqlite_store.h"
+
+namespace callexa {
+namespace {
+
+const char *OutcomeStatus(DeliveryRecord::Outcome outcome) {
+  switch (outcome) {
+    case DeliveryRecord::Outcome::kSent:
+      return "sent";
+    case DeliveryRecord::Outcome::kRetry:
+      return "retry";
+    case DeliveryRecord::Outcome::kFailed:
+      return "failed";
+    case DeliveryRecord::Outcome::kBounced:
+      return "bounced";
+  }
+  return "failed";
+}
+
+}  // namespace
+
+// Moves due scheduled invitations from the customer rows into invitation
+// rows, at most `limit`. The customer counts as surveyed from here on, so
+// an identify arriving while the mail is out schedules no second one.
+Status SqliteStore::PromoteDueInvitations(int64_t now, int limit) {
+  SqliteStatement due, insert, clear;
+  Status s = due.Prepare(db(),
+                         "SELECT c.id, c.survey_id, c.pending_due_at, "
+                         "       coalesce(c.pending_since, ?1) "
+                         "FROM customers c JOIN surveys s ON s.id = c.survey_id "
+                         "WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
+                         "  AND s.automation = 1 "
+                         "ORDER BY c.pending_due_at LIMIT ?2");
+  if (s.ok()) {
+    s = insert.Prepare(db(),
+                       "INSERT INTO invitations (survey_id, customer_id, status, due_at, "
+                       "created_at, updated_at, next_attempt_at, message_id) "
+                       "VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?3, ?6)");
+  }
+  if (s.ok()) {
+    s = clear.Prepare(db(),
+                      "UPDATE customers SET pending_due_at = NULL, pending_since = NULL, "
+                      "last_surveyed_at = ?2 WHERE id = ?1");
+  }
+  if (!s.ok()) return s;
+  struct Due {
+    int64_t customer_id, survey_id, due_at, since;
+  };
+  std::vector<Due> rows;
+  due.Bind(1, now).Bind(2, int64_t{limit});
+  while (due.Step()) rows.push_back({due.Int(0), due.Int(1), due.Int(2), due.Int(3)});
+  if (!due.status().ok()) return due.status();
+  for (const Due &d : rows) {
+    s = insert.Bind(1, d.survey_id)
+            .Bind(2, d.customer_id)
+            .Bind(3, d.due_at)
+            .Bind(4, d.since)
+            .Bind(5, now)
+            .Bind(6, RandomHex(16))
+            .Run();
+    if (s.ok()) s = clear.Bind(1, d.customer_id).Bind(2, now).Run();
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
+    int64_t now, int limit, int64_t lease_seconds, const std::string &owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<DeliveryClaim> claims;
+  Status s = InTransaction([&]() -> Status {
+    Status ps = PromoteDueInvitations(now, limit);
+    if (!ps.ok()) return ps;
+    SqliteStatement work, lease, close;
+    ps = work.Prepare(
+        db(),
+        "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
+        "       c.first_name, c.last_name, c.name, "
+        "       (SELECT reason FROM suppressions WHERE email = c.email) "
+        "FROM invitations i JOIN customers c ON c.id = i.customer_id "
+        "  JOIN surveys s ON s.id = i.survey_id "
+        "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
+        "  AND s.automation = 1 "
+        "ORDER BY i.next_attempt_at LIMIT ?2");
+    if (ps.ok()) {
+      ps = lease.Prepare(db(),
+                         "UPDATE invitations SET status = 'sending', attempts = ?2, "
+                         "next_attempt_at = ?3, lease_owner = ?4, updated_at = ?5 "
+                         "WHERE id = ?1");
+    }
+    if (ps.ok()) {
+      ps = close.Prepare(db(),
+                         "UPDATE invitations SET status = 'suppressed', "
+                         "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
+                         "WHERE id = ?1");
+    }
+    if (!ps.ok()) return ps;
+    std::vector<std::pair<DeliveryClaim, std::string>> found;
+    work.Bind(1, now).Bind(2, int64_t{limit});
+    while (work.Step()) {
+      DeliveryClaim c;
+      c.invitation_id = work.Int(0);
+      c.survey_id = work.Int(1);
+      c.attempts = static_cast<int>(work.Int(2)) + 1;
+      c.message_id = work.Text(3);
+      c.due_at = work.Int(4);
+      c.email = work.Text(5);
+      c.first_name = work.Text(6);
+      c.last_name = work.Text(7);
+      c.name = work.Text(8);
+      found.emplace_back(std::move(c), work.Text(9));
+    }
+    if (!work.status().ok()) return work.status();
+    for (auto &[claim, suppression] : found) {
+      if (!suppression.empty()) {
+        ps = close.Bind(1, claim.invitation_id)
+                 .Bind(2, "address " + suppression)
+                 .Bind(3, now)
+                 .Run();
+        if (!ps.ok()) return ps;
+        continue;
+      }
+      ps = lease.Bind(1, claim.invitation_id)
+               .Bind(2, int64_t{claim.attempts})
+               .Bind(3, now + lease_seconds)
+               .Bind(4, owner)
+               .Bind(5, now)
+               .Run();
+      if (!ps.ok()) return ps;
+      claims.push_back(std::move(claim));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return claims;
+}
+
+Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
+                                     int64_t now, const std::string &owner) {
+  if (records.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&]() -> Status {
+    SqliteStatement update, suppress;
+    Status s =
+        update.Prepare(db(),
+                       "UPDATE invitations SET status = ?2, "
+                       "sent_at = iif(?2 = 'sent', ?5, sent_at), "
+                       "next_attempt_at = iif(?2 = 'retry', ?3, NULL), last_error = ?4, "
+                       "lease_owner = '', updated_at = ?5 "
+                       "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6");
+    if (s.ok()) {
+      s = suppress.Prepare(
+          db(),
+          "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
+          "SELECT c.email, 'bounced', ?2 FROM invitations i "
+          "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1");
+    }
+    if (!s.ok()) return s;
+    for (const DeliveryRecord &r : records) {
+      s = update.Bind(1, r.invitation_id)
+              .Bind(2, OutcomeStatus(r.outcome))
+              .Bind(3, r.retry_at)
+              .Bind(4, r.error)
+              .Bind(5, now)
+              .Bind(6, owner)
+              .Run();
+      if (!s.ok()) return s;
+      if (r.outcome == DeliveryRecord::Outcome::kBounced && sqlite3_changes(db()) > 0) {
+        s = suppress.Bind(1, r.invitation_id).Bind(2, now).Run();
+        if (!s.ok()) return s;
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::string> SqliteStore::TokenSecret() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!token_secret_.empty()) return token_secret_;
+  std::string secret;
+  Status s = InTransaction([&]() -> Status {
+    SqliteStatement insert, read;
+    Status ps = insert.Prepare(db(),
+                               "INSERT OR IGNORE INTO settings (name, value) "
+                               "VALUES ('token_secret', ?1)");
+    if (ps.ok()) ps = insert.Bind(1, RandomHex(32)).Run();
+    if (ps.ok()) {
+      ps = read.Prepare(db(), "SELECT value FROM settings WHERE name = 'token_secret'");
+    }
+    if (ps.ok() && read.Step()) secret = read.Text(0);
+    if (ps.ok()) ps = read.status();
+    return ps;
+  });
+  if (!s.ok()) return s;
+  if (secret.size() < 64) return Status::IOError("stored token secret is too short");
+  token_secret_ = secret;
+  return secret;
+}
+
+}  // namespace callexa
