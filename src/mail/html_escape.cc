@@ -42,6 +42,8 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+bool IsHttpsUrl(std::string_view url) { return StartsWithNoCase(url, "https://"); }
+
 Status CheckWebUrl(std::string_view url, bool require_https, std::string_view what) {
   const std::string name(what);
   if (url.size() > kMaxUrlLength) {

@@ -25,6 +25,9 @@ constexpr size_t kMaxUrlLength = 2000;
 // and the like never reach an href or a header.
 Status CheckWebUrl(std::string_view url, bool require_https, std::string_view what);
 
+// True when `url` starts with "https://" in any case.
+bool IsHttpsUrl(std::string_view url);
+
 }  // namespace callexa
 
 #endif  // CALLEXA_MAIL_HTML_ESCAPE_H_

@@ -60,8 +60,8 @@ Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &c
 std::string PersonalGreeting(const SurveyEmailContent &content,
                              std::string_view first_name);
 
-// OK when every score URL is http(s) and both unsubscribe URLs are https
-// (see CheckWebUrl); InvalidArgument naming the first bad one otherwise.
+// OK when every link is an http(s) URL (see CheckWebUrl); InvalidArgument
+// naming the first bad one otherwise.
 Status CheckSurveyLinks(const SurveyLinks &links);
 
 // True for "#" followed by exactly six hex digits.

@@ -1,5 +1,6 @@
 #include "mail/survey_email.h"
 
+#include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 #include "mail/survey_body.h"
 
@@ -98,7 +99,9 @@ Result<std::string> RenderSurveyEmail(const SurveyEmailContent &raw_content,
   AddHeader("MIME-Version", "1.0", &out, &status);
   AddHeader("List-Unsubscribe", "<" + input.links.one_click_unsubscribe_url + ">", &out,
             &status);
-  AddHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click", &out, &status);
+  if (IsHttpsUrl(input.links.one_click_unsubscribe_url)) {
+    AddHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click", &out, &status);
+  }
   AddHeader("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"", &out,
             &status);
   if (!status.ok()) return status;

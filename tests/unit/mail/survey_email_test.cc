@@ -312,6 +312,15 @@ TEST(SurveyEmailTest, LongTextsKeepLinesShort) {
   ASSERT_EQ(m.parts.size(), 2u);
 }
 
+TEST(SurveyEmailTest, OneClickUnsubscribeOnlyOverHttps) {
+  SurveyEmailInput in = Input();
+  in.links.unsubscribe_url = "http://nps.acme.example/s/u/tok";
+  in.links.one_click_unsubscribe_url = "http://nps.acme.example/s/u/tok";
+  const ParsedMessage m = RenderAndParse(Content(), in);
+  EXPECT_EQ(Header(m.headers, "List-Unsubscribe"), "<http://nps.acme.example/s/u/tok>");
+  EXPECT_EQ(CountHeaders(m.headers, "List-Unsubscribe-Post"), 0);
+}
+
 TEST(SurveyEmailTest, RejectsBadInput) {
   const struct {
     const char *what;
@@ -331,13 +340,13 @@ TEST(SurveyEmailTest, RejectsBadInput) {
        [](SurveyEmailContent *, SurveyEmailInput *in) {
          in->links.score_urls[3] = "https://x.example/\"onclick=\"alert(1)";
        }},
-      {"http unsubscribe",
+      {"ftp unsubscribe",
        [](SurveyEmailContent *, SurveyEmailInput *in) {
-         in->links.unsubscribe_url = "http://nps.acme.example/u";
+         in->links.unsubscribe_url = "ftp://nps.acme.example/u";
        }},
-      {"http one-click",
+      {"javascript one-click",
        [](SurveyEmailContent *, SurveyEmailInput *in) {
-         in->links.one_click_unsubscribe_url = "http://nps.acme.example/u";
+         in->links.one_click_unsubscribe_url = "javascript:alert(1)";
        }},
       {"bad recipient",
        [](SurveyEmailContent *, SurveyEmailInput *in) { in->recipient.email = "ada"; }},
