@@ -7,22 +7,17 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "testing/files.h"
 
 namespace callexa {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::callexa::testing::ReadFileBytes;
 
 std::vector<std::string> Names(const fs::path &dir) {
   std::vector<std::string> names;
@@ -55,7 +50,7 @@ TEST_F(MailDirTransportTest, WritesTheMessageBytesUnderItsMessageId) {
   const SendResult result = transport.Send(Mail("0123abcd.x-y@nps.example.com", data));
   EXPECT_EQ(result.outcome, SendOutcome::kSent) << result.detail;
   EXPECT_EQ(Names(dir_), std::vector<std::string>{"0123abcd.x-y@nps.example.com.eml"});
-  EXPECT_EQ(ReadFile(dir_ / "0123abcd.x-y@nps.example.com.eml"), data);
+  EXPECT_EQ(ReadFileBytes(dir_ / "0123abcd.x-y@nps.example.com.eml"), data);
   struct stat st;
   ASSERT_EQ(stat((dir_ / "0123abcd.x-y@nps.example.com.eml").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0137, 0u) << std::oct << st.st_mode;
@@ -67,7 +62,7 @@ TEST_F(MailDirTransportTest, ResendingTheSameMessageIdReplacesTheFile) {
   ASSERT_EQ(transport.Send(Mail("id1@h", "second")).outcome, SendOutcome::kSent);
   ASSERT_EQ(transport.Send(Mail("id2@h", "other")).outcome, SendOutcome::kSent);
   EXPECT_EQ(Names(dir_), (std::vector<std::string>{"id1@h.eml", "id2@h.eml"}));
-  EXPECT_EQ(ReadFile(dir_ / "id1@h.eml"), "second");
+  EXPECT_EQ(ReadFileBytes(dir_ / "id1@h.eml"), "second");
 }
 
 TEST_F(MailDirTransportTest, MessageIdCannotEscapeTheFolderOrHideTheFile) {
@@ -83,11 +78,11 @@ TEST_F(MailDirTransportTest, CreatesMissingFolders) {
   MailDirTransport transport(nested.string());
   const SendResult result = transport.Send(Mail("m@h", "x"));
   EXPECT_EQ(result.outcome, SendOutcome::kSent) << result.detail;
-  EXPECT_EQ(ReadFile(nested / "m@h.eml"), "x");
+  EXPECT_EQ(ReadFileBytes(nested / "m@h.eml"), "x");
   // Deleted while running: made again on the next message.
   fs::remove_all(nested);
   EXPECT_EQ(transport.Send(Mail("n@h", "y")).outcome, SendOutcome::kSent);
-  EXPECT_EQ(ReadFile(nested / "n@h.eml"), "y");
+  EXPECT_EQ(ReadFileBytes(nested / "n@h.eml"), "y");
 }
 
 TEST_F(MailDirTransportTest, UnwritableFolderIsATemporaryFailureWithTheReason) {
@@ -121,7 +116,7 @@ TEST_F(MailDirTransportTest, ConcurrentWritersOfOneMessageLeaveOneWholeFile) {
       for (int i = 0; i < 20; ++i) {
         EXPECT_EQ(transport.Send(Mail("same@h", t % 2 ? a : b)).outcome,
                   SendOutcome::kSent);
-        const std::string seen = ReadFile(dir_ / "same@h.eml");
+        const std::string seen = ReadFileBytes(dir_ / "same@h.eml");
         EXPECT_TRUE(seen == a || seen == b) << seen.size();
       }
     });
