@@ -10,6 +10,7 @@
 
 #include "common/time_format.h"
 #include "ingest/identify_message.h"
+#include "mail/retry_policy.h"
 #include "testing/temp_store.h"
 
 namespace callexa {
@@ -166,14 +167,14 @@ TEST_F(DeliveryRunnerTest, GivesUpAfterTheLastAttempt) {
   Identify(survey_, {"ada@example.com"});
   transport_.Answer("ada@example.com", {SendOutcome::kTemporaryFailure, 451, "451 busy"});
   int64_t at = kNow;
-  for (int i = 0; i < 10; ++i) {
+  for (int i = 0; i < kMaxDeliveryAttempts; ++i) {
     DeliveryStepResult r = Step(at);
     ASSERT_EQ(r.claimed, 1) << "attempt " << i + 1;
     at += 7 * 3600;  // past the longest backoff
   }
   EXPECT_EQ(StateOf("ada@example.com", survey_), "failed");
   EXPECT_EQ(Step(at).claimed, 0);
-  EXPECT_EQ(transport_.sent.size(), 10u);
+  EXPECT_EQ(transport_.sent.size(), static_cast<size_t>(kMaxDeliveryAttempts));
 }
 
 TEST_F(DeliveryRunnerTest, PermanentFailureBouncesTheAddressForGood) {
