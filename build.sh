@@ -103,6 +103,13 @@ http {
   callexa_database $var/data/callexa.db;
   callexa_thread_pool callexa;
 
+  # Survey emails: links point here; with no callexa_smtp each email is
+  # written as an .eml file to the mail folder.
+  callexa_public_url http://127.0.0.1:8080;
+  callexa_mail_from "Callexa <nps@callexa.localhost>";
+  callexa_mail_dir $var/mail;
+  callexa_scheduler_interval 10s;
+
   server {
     listen 127.0.0.1:8080;
 
@@ -122,13 +129,13 @@ EOF
 run_nginx() {
   build_all
   local var="$ROOT/var" user group
-  mkdir -p "$var/data" "$var/tmp"
+  mkdir -p "$var/data" "$var/tmp" "$var/mail"
   if [ "$(id -u)" -eq 0 ]; then user=nobody; group=nogroup; else user="$(id -un)"; group="$(id -gn)"; fi
   if [ ! -f "$var/admin.password" ]; then
     (umask 077 && openssl rand -base64 18 | tr -d '/+=' >"$var/admin.password")
   fi
   printf 'admin:%s\n' "$(openssl passwd -6 -stdin <"$var/admin.password")" >"$var/admin.htpasswd"
-  chown -R "$user:$group" "$var/data" "$var/tmp"
+  chown -R "$user:$group" "$var/data" "$var/tmp" "$var/mail"
   chgrp "$group" "$var/admin.htpasswd" && chmod 640 "$var/admin.htpasswd"
   write_run_config "$var" "$user" "$group"
   cat <<EOF
@@ -140,6 +147,7 @@ Callexa is starting on http://127.0.0.1:8080
   Admin user:           admin
   Admin password:       $(cat "$var/admin.password")
   Database:             $var/data/callexa.db
+  Survey emails:        $var/mail/*.eml (every 10 s, no SMTP server set)
 Stop with Ctrl-C.
 
 EOF

@@ -14,7 +14,9 @@ extern "C" {
 }
 
 #include <malloc.h>
+#include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,8 +24,14 @@ extern "C" {
 #include <vector>
 
 #include "admin/admin_api.h"
+#include "common/curl_global.h"
+#include "common/secrets.h"
+#include "delivery/delivery_runner.h"
 #include "http/http_exchange.h"
 #include "ingest/ingest_request.h"
+#include "mail/html_escape.h"
+#include "mail/mail_dir_transport.h"
+#include "mail/smtp_transport.h"
 #include "store/sqlite_store.h"
 
 #if !(NGX_THREADS)
@@ -41,6 +49,7 @@ enum CallexaHandler : ngx_uint_t {
   kHandlerDestination,
   kHandlerTrackingApi,
   kHandlerAdmin,
+  kHandlerSurvey,
 };
 
 struct CallexaMainConf {
@@ -48,6 +57,18 @@ struct CallexaMainConf {
   ngx_str_t thread_pool_name;
   ngx_thread_pool_t *thread_pool;
   ngx_flag_t used;  // some location has a callexa handler
+
+  // Delivery of survey emails; off while public_url or mail_from is unset.
+  ngx_str_t public_url;  // without a trailing "/"
+  ngx_str_t mail_from;
+  ngx_str_t smtp;  // "" or "off": write .eml files to mail_dir
+  ngx_str_t smtp_credentials;
+  ngx_flag_t smtp_starttls;
+  ngx_str_t mail_dir;
+  ngx_msec_t scheduler_interval;
+
+  ngx_str_t segment_api;
+  ngx_msec_t sync_interval;
 };
 
 struct CallexaLocConf {
@@ -60,11 +81,34 @@ struct PendingIngest {
   callexa::IngestJob job;
 };
 
+// Work that one worker repeats on a timer (the scheduler, sync-back). Each
+// firing posts one pool task doing a bounded step; the timer is armed
+// again when the step is done: at once while it reports more work, else
+// after `interval`. The timer is cancelable, so a quitting worker does not
+// wait for it, and a step stops early once nginx is quitting.
+struct PeriodicJob {
+  const char *name = "";
+  ngx_msec_t interval = 0;
+  std::function<bool(ngx_log_t *)> step;  // on a pool thread; true: more now
+  ngx_event_t timer{};
+  ngx_connection_t timer_conn{};  // dummy event data, for debug logging
+  ngx_thread_task_t *task = nullptr;
+  bool running = false;
+  bool more = false;
+};
+
+struct PeriodicTaskCtx {
+  PeriodicJob *job;
+};
+
 // Per-worker state, created in init_process (after fork) and destroyed in
 // exit_process, so SQLite never crosses fork.
 struct CallexaWorker {
   std::unique_ptr<callexa::SqliteStore> store;
   std::unique_ptr<callexa::AdminApi> admin;
+  std::unique_ptr<callexa::MailTransport> mail;
+  callexa::DeliveryOptions delivery;
+  std::vector<std::unique_ptr<PeriodicJob>> jobs;
   ngx_thread_pool_t *pool = nullptr;
   ngx_log_t *log = nullptr;
 
@@ -87,16 +131,17 @@ struct CallexaWorker {
 
 CallexaWorker *g_worker = nullptr;
 
-// A blocking admin call on its way through the thread pool.
-struct AdminCall {
+// A blocking admin or survey page request on its way through the pool.
+struct BlockingCall {
   ngx_http_request_t *request;
+  ngx_uint_t handler;  // kHandlerAdmin or kHandlerSurvey
   callexa::HttpRequest in;
   callexa::HttpResponse out;
   time_t now;
 };
 
-struct AdminTaskCtx {
-  AdminCall *call;
+struct BlockingTaskCtx {
+  BlockingCall *call;
 };
 
 void *CreateMainConf(ngx_conf_t *cf);
@@ -116,6 +161,33 @@ ngx_command_t kCommands[] = {
     {ngx_string("callexa_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, thread_pool_name), nullptr},
+    {ngx_string("callexa_public_url"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, public_url), nullptr},
+    {ngx_string("callexa_mail_from"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, mail_from), nullptr},
+    {ngx_string("callexa_smtp"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, smtp),
+     nullptr},
+    {ngx_string("callexa_smtp_credentials"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, smtp_credentials), nullptr},
+    {ngx_string("callexa_smtp_starttls"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, smtp_starttls), nullptr},
+    {ngx_string("callexa_mail_dir"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, mail_dir), nullptr},
+    {ngx_string("callexa_scheduler_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, scheduler_interval), nullptr},
+    {ngx_string("callexa_segment_api"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, segment_api), nullptr},
+    {ngx_string("callexa_sync_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, sync_interval), nullptr},
     {ngx_string("callexa_destination"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerDestination)},
     {ngx_string("callexa_tracking_api"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
@@ -144,7 +216,47 @@ void *CreateMainConf(ngx_conf_t *cf) {
       static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
   if (mcf == nullptr) return nullptr;
   mcf->used = 0;
+  mcf->smtp_starttls = NGX_CONF_UNSET;
+  mcf->scheduler_interval = NGX_CONF_UNSET_MSEC;
+  mcf->sync_interval = NGX_CONF_UNSET_MSEC;
   return mcf;
+}
+
+std::string ToString(const ngx_str_t &s) {
+  return std::string(reinterpret_cast<const char *>(s.data), s.len);
+}
+
+// Checks the delivery directives, so that a typo fails `nginx -t` instead
+// of every email at run time.
+char *CheckDeliveryConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
+  while (mcf->public_url.len > 0 &&
+         mcf->public_url.data[mcf->public_url.len - 1] == '/') {
+    --mcf->public_url.len;
+  }
+  if (mcf->public_url.len > 0) {
+    const callexa::Status s =
+        callexa::CheckWebUrl(ToString(mcf->public_url), false, "callexa_public_url");
+    if (!s.ok()) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", s.message().c_str());
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+  }
+  if (mcf->mail_from.len > 0) {
+    auto from = callexa::ParseMailFrom(ToString(mcf->mail_from));
+    if (!from.ok()) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_mail_from: %s",
+                         from.status().message().c_str());
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+  }
+  if (mcf->smtp.len == 3 && ngx_strncmp(mcf->smtp.data, "off", 3) == 0) {
+    mcf->smtp.len = 0;
+  }
+  if (mcf->smtp_credentials.len > 0 &&
+      ngx_conf_full_name(cf->cycle, &mcf->smtp_credentials, 1) != NGX_OK) {
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
+  return NGX_CONF_OK;
 }
 
 char *InitMainConf(ngx_conf_t *cf, void *conf) {
@@ -154,6 +266,21 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
   }
   if (mcf->thread_pool_name.len == 0) {
     ngx_str_set(&mcf->thread_pool_name, "default");
+  }
+  if (mcf->mail_dir.len == 0) {
+    ngx_str_set(&mcf->mail_dir, "/var/lib/callexa/mail");
+  }
+  if (mcf->segment_api.len == 0) {
+    ngx_str_set(&mcf->segment_api, "https://api.segment.io/v1");
+  }
+  ngx_conf_init_value(mcf->smtp_starttls, 1);
+  ngx_conf_init_msec_value(mcf->scheduler_interval, 60 * 1000);
+  ngx_conf_init_msec_value(mcf->sync_interval, 24 * 60 * 60 * 1000);
+  if (ngx_conf_full_name(cf->cycle, &mcf->mail_dir, 0) != NGX_OK) {
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
+  if (CheckDeliveryConf(cf, mcf) != NGX_CONF_OK) {
+    return static_cast<char *>(NGX_CONF_ERROR);
   }
   if (ngx_conf_full_name(cf->cycle, &mcf->database, 0) != NGX_OK) {
     return static_cast<char *>(NGX_CONF_ERROR);
@@ -192,6 +319,135 @@ char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
 }
 
 // ---------------------------------------------------------------------------
+// Periodic jobs (worker 0)
+
+bool Quitting() { return ngx_quit || ngx_terminate || ngx_exiting; }
+
+void PeriodicTaskRun(void *data, ngx_log_t *log) {
+  PeriodicJob *job = static_cast<PeriodicTaskCtx *>(data)->job;
+  job->more = false;
+  try {
+    job->more = job->step(log);
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed: %s", job->name, e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed", job->name);
+  }
+}
+
+void PeriodicTaskDone(ngx_event_t *ev) {
+  auto *job = static_cast<PeriodicJob *>(ev->data);
+  job->running = false;
+  if (!Quitting()) ngx_add_timer(&job->timer, job->more ? 1 : job->interval);
+}
+
+void PeriodicTimerFired(ngx_event_t *ev) {
+  auto *job = static_cast<PeriodicJob *>(static_cast<ngx_connection_t *>(ev->data)->data);
+  if (Quitting() || job->running || g_worker == nullptr) return;
+  if (ngx_thread_task_post(g_worker->pool, job->task) != NGX_OK) {
+    ngx_add_timer(ev, job->interval);
+    return;
+  }
+  job->running = true;
+}
+
+// Runs `step` every `interval` from a second from now.
+ngx_int_t AddPeriodicJob(ngx_cycle_t *cycle, CallexaWorker *w, const char *name,
+                         ngx_msec_t interval, std::function<bool(ngx_log_t *)> step) {
+  auto job = std::make_unique<PeriodicJob>();
+  job->name = name;
+  job->interval = interval;
+  job->step = std::move(step);
+  job->task = ngx_thread_task_alloc(cycle->pool, sizeof(PeriodicTaskCtx));
+  if (job->task == nullptr) return NGX_ERROR;
+  static_cast<PeriodicTaskCtx *>(job->task->ctx)->job = job.get();
+  job->task->handler = PeriodicTaskRun;
+  job->task->event.handler = PeriodicTaskDone;
+  job->task->event.data = job.get();
+  job->task->event.log = cycle->log;
+  job->timer_conn.fd = static_cast<ngx_socket_t>(-1);
+  job->timer_conn.data = job.get();
+  job->timer.data = &job->timer_conn;
+  job->timer.handler = PeriodicTimerFired;
+  job->timer.log = cycle->log;
+  job->timer.cancelable = 1;
+  ngx_add_timer(&job->timer, 1000);
+  w->jobs.push_back(std::move(job));
+  return NGX_OK;
+}
+
+// The host of a URL ("nps.example.com" of "https://nps.example.com:8443/x").
+std::string HostOf(const std::string &url) {
+  const size_t start = url.find("://") + 3;
+  const size_t end = url.find_first_of(":/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// Where survey emails go: the SMTP server, or .eml files.
+callexa::Result<std::unique_ptr<callexa::MailTransport>> OpenMailTransport(
+    const CallexaMainConf *mcf, const std::string &helo) {
+  if (mcf->smtp.len == 0) {
+    return std::unique_ptr<callexa::MailTransport>(
+        std::make_unique<callexa::MailDirTransport>(ToString(mcf->mail_dir)));
+  }
+  callexa::SmtpOptions options;
+  options.url = ToString(mcf->smtp);
+  options.require_tls = mcf->smtp_starttls != 0;
+  options.credentials_file = ToString(mcf->smtp_credentials);
+  options.helo_domain = helo;
+  auto smtp = callexa::SmtpTransport::Create(options);
+  if (!smtp.ok()) return smtp.status();
+  return std::unique_ptr<callexa::MailTransport>(std::move(smtp.value()));
+}
+
+// Starts the scheduler on this worker when delivery is configured.
+ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
+                        CallexaWorker *w) {
+  if (mcf->public_url.len == 0 || mcf->mail_from.len == 0) {
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                  "callexa: survey emails are off: set callexa_public_url and "
+                  "callexa_mail_from to send them");
+    return NGX_OK;
+  }
+  const std::string public_url = ToString(mcf->public_url);
+  const std::string host = HostOf(public_url);
+  auto mail = OpenMailTransport(mcf, host);
+  if (!mail.ok()) {
+    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: survey emails are off: %s",
+                  mail.status().message().c_str());
+    return NGX_OK;
+  }
+  w->mail = std::move(mail.value());
+  const auto from = callexa::ParseMailFrom(ToString(mcf->mail_from));
+  if (!from.ok()) return NGX_ERROR;  // checked at configuration time
+  char hostname[256] = "";
+  gethostname(hostname, sizeof hostname - 1);
+  w->delivery.survey_base_url = public_url + "/s/";
+  w->delivery.sender_address = from.value().address;
+  w->delivery.sender_name = from.value().name;
+  w->delivery.message_id_domain = host;
+  w->delivery.lease_owner =
+      std::string(hostname) + ":" + std::to_string(ngx_pid) + ":" + callexa::RandomHex(4);
+  return AddPeriodicJob(
+      cycle, w, "scheduler", mcf->scheduler_interval, [w](ngx_log_t *log) {
+        const callexa::DeliveryStepResult r = callexa::RunDeliveryStep(
+            w->store.get(), w->mail.get(), w->delivery,
+            [] { return static_cast<int64_t>(time(nullptr)); }, Quitting);
+        if (!r.status.ok()) {
+          ngx_log_error(NGX_LOG_ERR, log, 0, "callexa: scheduler: %s",
+                        r.status.message().c_str());
+        }
+        if (r.claimed > 0) {
+          ngx_log_error(NGX_LOG_INFO, log, 0,
+                        "callexa: scheduler: %d claimed, %d sent, "
+                        "%d to retry, %d bounced, %d failed, %d released",
+                        r.claimed, r.sent, r.retried, r.bounced, r.failed, r.released);
+        }
+        return r.status.ok() && r.more;
+      });
+}
+
+// ---------------------------------------------------------------------------
 // Process hooks
 
 void IngestTaskRun(void *data, ngx_log_t *log);
@@ -208,6 +464,11 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
   // commit, and each of those flushes the TLB of every core. Keep them.
   mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   try {
+    const callexa::Status curl = callexa::EnsureCurlGlobalInit();
+    if (!curl.ok()) {
+      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", curl.message().c_str());
+      return NGX_ERROR;
+    }
     auto worker = std::make_unique<CallexaWorker>();
     worker->pool = mcf->thread_pool;
     worker->log = cycle->log;
@@ -227,6 +488,11 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     if (store.ok()) {
       worker->store = std::move(store.value());
       worker->admin = std::make_unique<callexa::AdminApi>(worker->store.get());
+      // One worker runs the periodic jobs; leases in the database keep an
+      // overlapping worker (reload) from doing the same work twice.
+      if (ngx_worker == 0 && StartDelivery(cycle, mcf, worker.get()) != NGX_OK) {
+        return NGX_ERROR;
+      }
     } else {
       // Keep serving: every write answers 503, so Segment retries later.
       ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
@@ -245,8 +511,10 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
 void ExitProcess(ngx_cycle_t *cycle) {
   // The thread pools have already been drained and joined (the core
   // thread_pool module exits first), so no task still uses the store.
-  if (g_worker != nullptr && g_worker->pool_wait_timer.timer_set) {
-    ngx_del_timer(&g_worker->pool_wait_timer);
+  if (g_worker == nullptr) return;
+  if (g_worker->pool_wait_timer.timer_set) ngx_del_timer(&g_worker->pool_wait_timer);
+  for (auto &job : g_worker->jobs) {
+    if (job->timer.timer_set) ngx_del_timer(&job->timer);
   }
   delete g_worker;
   g_worker = nullptr;
@@ -254,10 +522,6 @@ void ExitProcess(ngx_cycle_t *cycle) {
 
 // ---------------------------------------------------------------------------
 // Request plumbing
-
-std::string ToString(const ngx_str_t &s) {
-  return std::string(reinterpret_cast<const char *>(s.data), s.len);
-}
 
 std::string HeaderValue(const ngx_table_elt_t *h) {
   return h ? ToString(h->value) : std::string();
@@ -334,6 +598,26 @@ callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
   return req;
 }
 
+// Copies `s` into the request's pool.
+bool PoolString(ngx_http_request_t *r, const std::string &s, ngx_str_t *out) {
+  out->len = s.size();
+  out->data = static_cast<u_char *>(ngx_pnalloc(r->pool, s.size() + 1));
+  if (out->data == nullptr) return false;
+  ngx_memcpy(out->data, s.data(), s.size());
+  out->data[s.size()] = '\0';
+  return true;
+}
+
+ngx_int_t AddHeader(ngx_http_request_t *r, const std::string &name,
+                    const std::string &value) {
+  auto *h = static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
+  if (h == nullptr) return NGX_ERROR;
+  h->hash = 1;
+  if (!PoolString(r, name, &h->key) || !PoolString(r, value, &h->value)) return NGX_ERROR;
+  if (name == "Location") r->headers_out.location = h;
+  return NGX_OK;
+}
+
 ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
   r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
   const size_t len = resp.body.size();
@@ -351,6 +635,9 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp)
   h->hash = 1;
   ngx_str_set(&h->key, "Cache-Control");
   ngx_str_set(&h->value, "no-store");
+  for (const auto &[name, value] : resp.headers) {
+    if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
+  }
 
   if (len == 0) r->header_only = 1;
   ngx_int_t rc = ngx_http_send_header(r);
@@ -461,49 +748,50 @@ void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
 }
 
 // ---------------------------------------------------------------------------
-// Admin: one pool task per request
+// Admin and survey pages: one pool task per request
 
-void AdminTaskRun(void *data, ngx_log_t *log) {
-  AdminCall *call = static_cast<AdminTaskCtx *>(data)->call;
+void BlockingTaskRun(void *data, ngx_log_t *log) {
+  BlockingCall *call = static_cast<BlockingTaskCtx *>(data)->call;
   try {
     call->out = g_worker->admin->Handle(call->in, call->now);
   } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: admin request failed: %s", e.what());
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed: %s", e.what());
     call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
   } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: admin request failed");
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed");
     call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
   }
 }
 
-void AdminTaskDone(ngx_event_t *ev) {
-  AdminCall *call = static_cast<AdminCall *>(ev->data);
+void BlockingTaskDone(ngx_event_t *ev) {
+  BlockingCall *call = static_cast<BlockingCall *>(ev->data);
   ngx_http_request_t *r = call->request;
   try {
     r->main->blocked--;
     PoolWaitEnd(g_worker);
     Finish(r, call->out);
   } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: admin completion failed");
+    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: request completion failed");
     ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
   }
   delete call;
 }
 
-void PostAdmin(ngx_http_request_t *r, callexa::HttpRequest in) {
-  auto call = std::make_unique<AdminCall>();
+void PostBlocking(ngx_http_request_t *r, ngx_uint_t handler, callexa::HttpRequest in) {
+  auto call = std::make_unique<BlockingCall>();
   call->request = r;
+  call->handler = handler;
   call->in = std::move(in);
   call->now = ngx_time();
-  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(AdminTaskCtx));
+  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(BlockingTaskCtx));
   if (task == nullptr) {
     Finish(r, callexa::JsonError(callexa::Status::Unavailable("out of memory")));
     return;
   }
-  static_cast<AdminTaskCtx *>(task->ctx)->call = call.get();
-  task->handler = AdminTaskRun;
+  static_cast<BlockingTaskCtx *>(task->ctx)->call = call.get();
+  task->handler = BlockingTaskRun;
   task->event.data = call.get();
-  task->event.handler = AdminTaskDone;
+  task->event.handler = BlockingTaskDone;
   task->event.log = r->connection->log;
   if (ngx_thread_task_post(g_worker->pool, task) != NGX_OK) {
     Finish(r, callexa::JsonError(callexa::Status::Unavailable("server busy, try again")));
@@ -553,8 +841,8 @@ void BodyReady(ngx_http_request_t *r) {
       return;
     }
     callexa::HttpRequest req = ToCoreRequest(r, std::move(body));
-    if (lcf->handler == kHandlerAdmin) {
-      PostAdmin(r, std::move(req));
+    if (lcf->handler == kHandlerAdmin || lcf->handler == kHandlerSurvey) {
+      PostBlocking(r, lcf->handler, std::move(req));
       return;
     }
     auto job = callexa::ParseIngestRequest(req, EndpointOf(lcf->handler));
@@ -598,6 +886,8 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
         return Refuse(r, callexa::Status::Forbidden(
                              "admin refused: this location has no access control"));
       }
+    } else if (lcf->handler == kHandlerSurvey) {
+      limit = 64 * 1024;  // a filled-in survey form
     } else {
       limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), LocationPath(r));
     }

@@ -224,7 +224,8 @@ class CallexaNginx:
             prefix=self.prefix,
             main_extra=self.main_extra,
             database=self.database,
-            http_extra=self.http_extra,
+            http_extra=self.http_extra.replace("{port}", str(self.port))
+                                      .replace("{prefix}", self.prefix),
             port=self.port,
             listen_params=(" " + self.listen_params) if self.listen_params else "",
             server_extra=self.server_extra,
@@ -468,6 +469,105 @@ class CallexaNginx:
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+
+SUPPORT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "support")
+
+
+class SmtpSink:
+    """Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) with the handler in
+    tests/support/smtp_sink.py, which keeps every message in a directory and
+    refuses some recipients (bounce@ 550, tempfail@ 451; see that file)."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.directory = tempfile.mkdtemp(prefix="callexa-smtp-")
+        self.proc = None
+
+    def start(self, timeout=15.0):
+        env = dict(os.environ, PYTHONPATH=SUPPORT_DIR, PYTHONDONTWRITEBYTECODE="1")
+        with open(os.path.join(self.directory, "stderr.log"), "ab") as err:
+            self.proc = subprocess.Popen(
+                ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+                 "127.0.0.1:%d" % self.port, "-c", "smtp_sink.Sink", self.directory],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                start_new_session=True)
+        _running.add(self)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as c:
+                    c.recv(100)  # the 220 greeting
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("aiosmtpd did not start on port %d" % self.port)
+                time.sleep(0.05)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=15)
+
+    kill = stop
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def messages(self):
+        """Every accepted message as email.message.EmailMessage, oldest first,
+        with .envelope (mail_from, rcpt_tos) attached."""
+        import email
+        import email.policy
+
+        numbers = sorted(int(n[:-4]) for n in os.listdir(self.directory)
+                         if n.endswith(".eml") and n[:-4].isdigit())
+        out = []
+        for n in numbers:
+            with open(os.path.join(self.directory, "%d.eml" % n), "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.default)
+            with open(os.path.join(self.directory, "%d.json" % n)) as f:
+                msg.envelope = json.load(f)
+            out.append(msg)
+        return out
+
+    def wait_for(self, count, timeout=20.0):
+        """The messages once at least `count` have arrived; AssertionError
+        after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.messages()
+            if len(got) >= count or time.monotonic() > deadline:
+                if len(got) < count:
+                    raise AssertionError("%d of %d messages arrived in %.0f s"
+                                         % (len(got), count, timeout))
+                return got
+            time.sleep(0.1)
+
+
+def wait_until(predicate, timeout=20.0, interval=0.1, what="condition"):
+    """Polls predicate() until it returns a true value, which is returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+def db_execute(database, sql, params=()):
+    """A write to the module's database while nginx runs (tests only: to
+    make a backed-off retry due now, say)."""
+    conn = sqlite3.connect(database, timeout=10)
+    try:
+        conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 # Every CallexaNginx started and not yet cleaned up: killed when the
