@@ -184,6 +184,48 @@ class QuitWhileSendingTest(unittest.TestCase):
             n.cleanup()
 
 
+class KilledWorkerTest(unittest.TestCase):
+    """A worker killed while sending loses nothing: its leased invitations
+    come back when the lease expires (here: made to expire at once) and the
+    respawned worker sends them. At most the one message that was on the
+    wire at the kill can go out twice (SMTP has no way to tell)."""
+
+    def test_kill_9_while_sending(self):
+        n = harness.CallexaNginx(http_extra=DELIVERY_CONF,
+                                 allowed_log_patterns=[r"exited on signal 9"])
+        try:
+            n.start()
+            survey = n.create_survey(name="kill", automation=True, min_delay_days=0,
+                                     max_delay_days=0)
+            emails = ["kill%d@example.com" % i for i in range(1500)]
+            for i in range(0, len(emails), 500):
+                r = n.tracking(survey["api_key"], "batch",
+                               {"batch": [identify(e) for e in emails[i:i + 500]]})
+                self.assertEqual(r.status, 200, r.body)
+            owner = harness.wait_until(
+                lambda: n.db_query("SELECT lease_owner FROM invitations "
+                                   "WHERE status = 'sending' LIMIT 1"),
+                timeout=30, interval=0.01, what="a leased invitation")[0][0]
+            pid = int(owner.split(":")[1])
+            os.kill(pid, 9)
+            harness.wait_until(lambda: "exited on signal 9" in n.read_error_log(),
+                               what="the master to see the kill")
+            # Time passes: the dead worker's leases run out.
+            harness.db_execute(n.database,
+                               "UPDATE invitations SET next_attempt_at = 0 "
+                               "WHERE status = 'sending' AND lease_owner = ?", (owner,))
+            harness.wait_until(
+                lambda: set(emails) <= set(recipients(SMTP.messages())), timeout=120,
+                what="all 1500 emails")
+            time.sleep(1.0)
+            sent = [r for r in recipients(SMTP.messages()) if r.startswith("kill")]
+            self.assertLessEqual(len(sent) - len(emails), 1)
+            n.stop()
+            self.assertEqual(n.serious_log_lines(), [])
+        finally:
+            n.cleanup()
+
+
 class MailDirTest(harness.NginxTestCase):
     """Without callexa_smtp each email is an .eml file in callexa_mail_dir."""
 
