@@ -88,6 +88,8 @@ error_log stderr notice;
 
 # SQLite commits and admin queries; two threads keep both warm.
 thread_pool callexa threads=2;
+# Sending emails and the sync-back, apart so they never delay a commit.
+thread_pool callexa_jobs threads=1;
 
 events { worker_connections 1024; }
 
@@ -102,6 +104,7 @@ http {
 
   callexa_database $var/data/callexa.db;
   callexa_thread_pool callexa;
+  callexa_jobs_thread_pool callexa_jobs;
 
   # Survey emails: links point here; with no callexa_smtp each email is
   # written as an .eml file to the mail folder.

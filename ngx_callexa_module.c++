@@ -56,6 +56,10 @@ struct CallexaMainConf {
   ngx_str_t database;
   ngx_str_t thread_pool_name;
   ngx_thread_pool_t *thread_pool;
+  // Periodic jobs hold a thread for seconds (SMTP, Segment): a pool of
+  // their own keeps them from delaying request commits.
+  ngx_str_t jobs_thread_pool_name;
+  ngx_thread_pool_t *jobs_thread_pool;
   ngx_flag_t used;  // some location has a callexa handler
 
   // Delivery of survey emails; off while public_url or mail_from is unset.
@@ -110,6 +114,7 @@ struct CallexaWorker {
   callexa::DeliveryOptions delivery;
   std::vector<std::unique_ptr<PeriodicJob>> jobs;
   ngx_thread_pool_t *pool = nullptr;
+  ngx_thread_pool_t *jobs_pool = nullptr;
   ngx_log_t *log = nullptr;
 
   // Group commit: requests queue in `waiting` while one batch (`in_flight`)
@@ -161,6 +166,9 @@ ngx_command_t kCommands[] = {
     {ngx_string("callexa_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, thread_pool_name), nullptr},
+    {ngx_string("callexa_jobs_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, jobs_thread_pool_name), nullptr},
     {ngx_string("callexa_public_url"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, public_url), nullptr},
@@ -267,6 +275,9 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
   if (mcf->thread_pool_name.len == 0) {
     ngx_str_set(&mcf->thread_pool_name, "default");
   }
+  if (mcf->jobs_thread_pool_name.len == 0) {
+    ngx_str_set(&mcf->jobs_thread_pool_name, "default");
+  }
   if (mcf->mail_dir.len == 0) {
     ngx_str_set(&mcf->mail_dir, "/var/lib/callexa/mail");
   }
@@ -287,6 +298,8 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
   }
   mcf->thread_pool = ngx_thread_pool_add(cf, &mcf->thread_pool_name);
   if (mcf->thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+  mcf->jobs_thread_pool = ngx_thread_pool_add(cf, &mcf->jobs_thread_pool_name);
+  if (mcf->jobs_thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
   return NGX_CONF_OK;
 }
 
@@ -344,7 +357,7 @@ void PeriodicTaskDone(ngx_event_t *ev) {
 void PeriodicTimerFired(ngx_event_t *ev) {
   auto *job = static_cast<PeriodicJob *>(static_cast<ngx_connection_t *>(ev->data)->data);
   if (Quitting() || job->running || g_worker == nullptr) return;
-  if (ngx_thread_task_post(g_worker->pool, job->task) != NGX_OK) {
+  if (ngx_thread_task_post(g_worker->jobs_pool, job->task) != NGX_OK) {
     ngx_add_timer(ev, job->interval);
     return;
   }
@@ -471,6 +484,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     }
     auto worker = std::make_unique<CallexaWorker>();
     worker->pool = mcf->thread_pool;
+    worker->jobs_pool = mcf->jobs_thread_pool;
     worker->log = cycle->log;
     worker->ingest_task = ngx_thread_task_alloc(cycle->pool, 0);
     if (worker->ingest_task == nullptr) return NGX_ERROR;
