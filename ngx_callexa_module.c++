@@ -226,7 +226,8 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     auto store = callexa::SqliteStore::Open(path);
     if (store.ok()) {
       worker->store = std::move(store.value());
-      worker->admin = std::make_unique<callexa::AdminApi>(worker->store.get());
+      worker->admin =
+          std::make_unique<callexa::AdminApi>(worker->store.get(), worker->store.get());
     } else {
       // Keep serving: every write answers 503, so Segment retries later.
       ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
