@@ -60,7 +60,7 @@ class SyncRunnerTest : public SyncFixture {
   }
 
   SyncStepResult Step(int64_t now = kNow) {
-    return RunSyncStep(store_.get(), &segment_, options_, now);
+    return RunSyncStep(store_, &segment_, options_, now);
   }
 
   // Steps until the runner reports nothing more to do now.

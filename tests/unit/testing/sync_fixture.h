@@ -7,14 +7,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <memory>
 #include <string>
 
-#include "store/sqlite_store.h"
+#include "testing/temp_store.h"
 
 namespace callexa {
 
@@ -23,22 +20,13 @@ class SyncFixture : public ::testing::Test {
   static constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
 
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "callexa_sync_XXXXXX";
-    ASSERT_NE(mkdtemp(&tmpl[0]), nullptr) << tmpl;
-    dir_ = tmpl;
-    auto opened = SqliteStore::Open(dir_ + "/callexa.db");
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
-    ASSERT_EQ(sqlite3_open((dir_ + "/callexa.db").c_str(), &raw_), SQLITE_OK);
+    store_ = temp_.get();
+    ASSERT_EQ(sqlite3_open(temp_.path().c_str(), &raw_), SQLITE_OK);
     sqlite3_busy_timeout(raw_, 5000);
     Exec("PRAGMA foreign_keys=ON");
   }
 
-  void TearDown() override {
-    sqlite3_close(raw_);
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { sqlite3_close(raw_); }
 
   void Exec(const std::string &sql) {
     char *err = nullptr;
@@ -124,8 +112,8 @@ class SyncFixture : public ::testing::Test {
     return invitation;
   }
 
-  std::string dir_;
-  std::unique_ptr<SqliteStore> store_;
+  TempStore temp_;
+  SqliteStore *store_ = nullptr;
   sqlite3 *raw_ = nullptr;
 };
 
