@@ -501,7 +501,8 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     auto store = callexa::SqliteStore::Open(path);
     if (store.ok()) {
       worker->store = std::move(store.value());
-      worker->admin = std::make_unique<callexa::AdminApi>(worker->store.get());
+      worker->admin =
+          std::make_unique<callexa::AdminApi>(worker->store.get(), worker->store.get());
       // One worker runs the periodic jobs; leases in the database keep an
       // overlapping worker (reload) from doing the same work twice.
       if (ngx_worker == 0 && StartDelivery(cycle, mcf, worker.get()) != NGX_OK) {

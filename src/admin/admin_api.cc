@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "admin/survey_json.h"
+#include "admin/sync_admin.h"
 #include "ingest/identify_message.h"
 
 namespace callexa {
@@ -82,6 +83,8 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   if (parts.size() == 3) return OneSurvey(request, id, now);
   if (parts.size() == 4 && parts[3] == "api-key") return RotateKey(request, id, now);
   if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id);
+  if (parts.size() == 4 && parts[3] == "sync")
+    return HandleSyncRoute(sync_store_, request, id);
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
 }
 

@@ -10,13 +10,15 @@
 
 #include "http/http_exchange.h"
 #include "store/store.h"
+#include "store/sync_store.h"
 
 namespace callexa {
 
 class AdminApi {
  public:
-  // `store` must outlive this object.
-  explicit AdminApi(Store *store) : store_(store) {}
+  // The stores must outlive this object.
+  AdminApi(Store *store, SyncStore *sync_store)
+      : store_(store), sync_store_(sync_store) {}
 
   HttpResponse Handle(const HttpRequest &request, int64_t now);
 
@@ -27,6 +29,7 @@ class AdminApi {
   HttpResponse Customers(const HttpRequest &request, int64_t id);
 
   Store *store_;
+  SyncStore *sync_store_;
 };
 
 // Cross-site request forgery guard for a state-changing admin request: JSON

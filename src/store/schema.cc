@@ -149,6 +149,12 @@ CREATE TABLE sync_state (
   run_requested INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 3: sync-back: consecutive failures (for the backoff) and customers
+    // skipped because they have neither userId nor anonymousId.
+    R"sql(
+ALTER TABLE sync_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN messages_skipped INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

@@ -12,12 +12,14 @@
 #include <mutex>
 #include <string>
 
+#include "store/metrics_store.h"
 #include "store/sqlite_statement.h"
 #include "store/store.h"
+#include "store/sync_store.h"
 
 namespace callexa {
 
-class SqliteStore : public Store {
+class SqliteStore : public Store, public SyncStore, public MetricsStore {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string &path);
@@ -38,6 +40,17 @@ class SqliteStore : public Store {
   Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
                           const std::string &owner) override;
   Result<std::string> TokenSecret() override;
+
+  // --- Sync (sqlite_store_sync.cc, sqlite_store_metrics.cc) ---
+  Result<std::optional<SyncWork>> ClaimSyncWork(int64_t now, const std::string &owner,
+                                                int64_t lease_seconds,
+                                                int limit) override;
+  Status FinishSyncStep(const SyncStepRecord &record, const std::string &owner,
+                        int64_t now) override;
+  Result<SyncStatus> GetSyncStatus(int64_t survey_id) override;
+  Status RequestSyncRun(int64_t survey_id) override;
+  Result<MetricsSnapshot> ReadMetrics() override;
+  // --- end Sync ---
 
  private:
   struct Closer {

@@ -93,3 +93,4 @@ run_bench() {
 }
 
 run_bench "$BENCH_DIR/identify_bench.sh"
+run_bench "$BENCH_DIR/sync_bench.sh"

@@ -1,0 +1,31 @@
+// The callexa_metrics handler's core: database-derived counters and gauges
+// in the Prometheus text exposition format (version 0.0.4).
+#ifndef CALLEXA_METRICS_METRICS_H_
+#define CALLEXA_METRICS_METRICS_H_
+
+#include <string>
+
+#include "http/http_exchange.h"
+#include "store/metrics_store.h"
+
+namespace callexa {
+
+inline constexpr char kPrometheusContentType[] = "text/plain; version=0.0.4";
+
+// Families, each with # HELP and # TYPE even when it has no sample:
+//   callexa_invitations{survey,status}            gauge
+//   callexa_answers{survey}                       gauge
+//   callexa_suppressions{reason}                  gauge
+//   callexa_sync_messages_sent_total{survey}      counter
+//   callexa_sync_requests_total{survey}           counter
+//   callexa_sync_pending{survey}                  gauge (customers)
+//   callexa_sync_last_success_timestamp_seconds{survey}  gauge, when known
+std::string RenderPrometheus(const MetricsSnapshot &snapshot);
+
+// GET/HEAD: 200 with RenderPrometheus of the store's figures; 503 when the
+// store fails; 405 for other methods. Blocks on the store.
+HttpResponse HandleMetrics(MetricsStore *store, const std::string &method);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_METRICS_METRICS_H_

@@ -1,0 +1,70 @@
+// SqliteStore: the figures /metrics shows (see store/metrics_store.h).
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace callexa {
+namespace {
+
+// Runs a query of (survey id, label, value) rows into *out.
+Status ReadCounts(sqlite3 *db, const char *sql,
+                  std::vector<MetricsSnapshot::Count> *out) {
+  SqliteStatement q;
+  Status s = q.Prepare(db, sql);
+  if (!s.ok()) return s;
+  while (q.Step()) out->push_back({q.Int(0), q.Text(1), q.Int(2)});
+  return q.status();
+}
+
+}  // namespace
+
+Result<MetricsSnapshot> SqliteStore::ReadMetrics() {
+  std::lock_guard<std::mutex> lock(mu_);
+  MetricsSnapshot m;
+  // Invitations still on the customer row have no invitations row yet.
+  Status s =
+      ReadCounts(db(),
+                 "SELECT survey_id, status, count(*) FROM invitations "
+                 "GROUP BY survey_id, status "
+                 "UNION ALL SELECT survey_id, 'scheduled', count(*) FROM customers "
+                 "WHERE pending_due_at IS NOT NULL GROUP BY survey_id "
+                 "ORDER BY 1, 2",
+                 &m.invitations);
+  if (s.ok()) {
+    s = ReadCounts(db(),
+                   "SELECT survey_id, '', count(*) FROM answers GROUP BY survey_id "
+                   "ORDER BY 1",
+                   &m.answers);
+  }
+  if (s.ok()) {
+    s = ReadCounts(db(),
+                   "SELECT 0, reason, count(*) FROM suppressions GROUP BY reason "
+                   "ORDER BY 2",
+                   &m.suppressions);
+  }
+  if (!s.ok()) return s;
+  SqliteStatement q;
+  s = q.Prepare(db(),
+                "SELECT s.id, coalesce(st.messages_sent, 0), "
+                "       coalesce(st.requests_made, 0), st.last_success_at, "
+                "       (SELECT count(DISTINCT customer_id) FROM answers a "
+                "        WHERE a.survey_id = s.id "
+                "          AND a.change_seq > coalesce(st.cursor_seq, 0)) "
+                "FROM surveys s LEFT JOIN sync_state st ON st.survey_id = s.id "
+                "WHERE s.segment_write_key <> '' ORDER BY s.id");
+  if (!s.ok()) return s;
+  while (q.Step()) {
+    MetricsSnapshot::SurveySync sync;
+    sync.survey_id = q.Int(0);
+    sync.messages_sent = q.Int(1);
+    sync.requests_made = q.Int(2);
+    sync.last_success_at = q.OptionalInt(3);
+    sync.pending = q.Int(4);
+    m.sync.push_back(sync);
+  }
+  if (!q.status().ok()) return q.status();
+  return m;
+}
+
+}  // namespace callexa
