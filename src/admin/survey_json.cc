@@ -100,7 +100,9 @@ json CustomerToJson(const CustomerView &c) {
                            {"status", i.status},
                            {"due_at", FormatIso8601(i.due_at)},
                            {"created_at", FormatIso8601(i.created_at)},
-                           {"sent_at", OptionalTime(i.sent_at)}});
+                           {"sent_at", OptionalTime(i.sent_at)},
+                           {"answered_at", OptionalTime(i.answered_at)},
+                           {"last_error", i.last_error}});
   }
   return {
       {"id", c.id},

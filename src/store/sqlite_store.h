@@ -38,6 +38,11 @@ class SqliteStore : public Store {
   Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
                           const std::string &owner) override;
   Result<std::string> TokenSecret() override;
+  Result<InvitationContext> LoadInvitation(int64_t invitation_id) override;
+  Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
+                    int64_t now) override;
+  Status Unsubscribe(int64_t invitation_id, int64_t now) override;
+  Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
 
  private:
   struct Closer {

@@ -71,7 +71,8 @@ TEST(SurveyJsonTest, CustomerToJson) {
   EXPECT_TRUE(got["reason"].is_null());  // an empty reason is null
   EXPECT_EQ(got["invitations"], json::parse(R"([{
       "id": 9, "status": "sent", "due_at": "2026-11-28T10:00:00Z",
-      "created_at": "2026-11-25T10:00:00Z", "sent_at": "2026-11-28T10:00:05Z"}])"));
+      "created_at": "2026-11-25T10:00:00Z", "sent_at": "2026-11-28T10:00:05Z",
+      "answered_at": null, "last_error": ""}])"));
 }
 
 TEST(SurveyJsonTest, ApplySurveySettingsAcceptsValidValues) {
