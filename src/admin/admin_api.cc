@@ -53,16 +53,7 @@ Status CheckSameOrigin(const HttpRequest &request) {
   if (MediaType(request.content_type) != "application/json") {
     return Status::UnsupportedMedia("Content-Type must be application/json");
   }
-  if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" &&
-      request.sec_fetch_site != "none") {
-    return Status::Forbidden("cross-site request refused");
-  }
-  if (!request.origin.empty() && request.origin != "http://" + request.host &&
-      request.origin != "https://" + request.host) {
-    return Status::Forbidden("cross-origin request refused (Origin " + request.origin +
-                             ")");
-  }
-  return Status::Ok();
+  return CheckNotCrossSite(request, /*allow_null_origin=*/false);
 }
 
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
