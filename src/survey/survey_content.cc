@@ -137,14 +137,22 @@ bool IsQuestionId(const std::string &id) {
   return true;
 }
 
+// A list field: null (none) or an array of at most `max` entries.
+Status CheckList(const json &v, const std::string &name, size_t max) {
+  if (v.is_null()) return Status::Ok();
+  if (!v.is_array())
+    return Status::InvalidArgument("content." + name + " must be an array");
+  if (v.size() > max) {
+    return Status::InvalidArgument("content." + name + " may have at most " +
+                                   std::to_string(max) + " entries");
+  }
+  return Status::Ok();
+}
+
 Status ReadTags(const json &v, std::vector<std::string> *tags) {
   tags->clear();
-  if (v.is_null()) return Status::Ok();
-  if (!v.is_array()) return Status::InvalidArgument("content.tags must be an array");
-  if (v.size() > kMaxTags) {
-    return Status::InvalidArgument("content.tags may have at most " +
-                                   std::to_string(kMaxTags) + " entries");
-  }
+  Status checked = CheckList(v, "tags", kMaxTags);
+  if (!checked.ok() || v.is_null()) return checked;
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string field = "content.tags[" + std::to_string(i) + "]";
     std::string tag;
@@ -161,12 +169,8 @@ Status ReadTags(const json &v, std::vector<std::string> *tags) {
 
 Status ReadQuestions(const json &v, std::vector<ExtraQuestion> *questions) {
   questions->clear();
-  if (v.is_null()) return Status::Ok();
-  if (!v.is_array()) return Status::InvalidArgument("content.questions must be an array");
-  if (v.size() > kMaxExtraQuestions) {
-    return Status::InvalidArgument("content.questions may have at most " +
-                                   std::to_string(kMaxExtraQuestions) + " entries");
-  }
+  Status checked = CheckList(v, "questions", kMaxExtraQuestions);
+  if (!checked.ok() || v.is_null()) return checked;
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string field = "content.questions[" + std::to_string(i) + "]";
     const json &q = v[i];
