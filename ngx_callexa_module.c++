@@ -33,6 +33,7 @@ extern "C" {
 #include "mail/mail_dir_transport.h"
 #include "mail/smtp_transport.h"
 #include "store/sqlite_store.h"
+#include "survey/survey_pages.h"
 
 #if !(NGX_THREADS)
 #error ngx_http_callexa_module requires nginx built --with-threads
@@ -110,6 +111,7 @@ struct PeriodicTaskCtx {
 struct CallexaWorker {
   std::unique_ptr<callexa::SqliteStore> store;
   std::unique_ptr<callexa::AdminApi> admin;
+  std::unique_ptr<callexa::SurveyPages> survey;
   std::unique_ptr<callexa::MailTransport> mail;
   callexa::DeliveryOptions delivery;
   std::vector<std::unique_ptr<PeriodicJob>> jobs;
@@ -202,6 +204,8 @@ ngx_command_t kCommands[] = {
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerTrackingApi)},
     {ngx_string("callexa_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerAdmin)},
+    {ngx_string("callexa_survey"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerSurvey)},
     ngx_null_command,
 };
 
@@ -503,6 +507,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
       worker->store = std::move(store.value());
       worker->admin =
           std::make_unique<callexa::AdminApi>(worker->store.get(), worker->store.get());
+      worker->survey = std::make_unique<callexa::SurveyPages>(worker->store.get());
       // One worker runs the periodic jobs; leases in the database keep an
       // overlapping worker (reload) from doing the same work twice.
       if (ngx_worker == 0 && StartDelivery(cycle, mcf, worker.get()) != NGX_OK) {
@@ -768,7 +773,9 @@ void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
 void BlockingTaskRun(void *data, ngx_log_t *log) {
   BlockingCall *call = static_cast<BlockingTaskCtx *>(data)->call;
   try {
-    call->out = g_worker->admin->Handle(call->in, call->now);
+    call->out = call->handler == kHandlerSurvey
+                    ? g_worker->survey->Handle(call->in, call->now)
+                    : g_worker->admin->Handle(call->in, call->now);
   } catch (const std::exception &e) {
     ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed: %s", e.what());
     call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
