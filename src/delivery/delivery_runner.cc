@@ -68,7 +68,8 @@ DeliveryRecord Retry(int64_t invitation_id, int attempts, int64_t now,
   return r;
 }
 
-// Sends what `claims` hold, from `first` on; fills `records` and `result`.
+// Sends what `claims` hold and records each outcome; what is still to be
+// recorded (given back, skipped, or not recorded yet) goes to `records`.
 void SendAll(const std::vector<DeliveryClaim> &claims, Store *store,
              MailTransport *transport, const DeliveryOptions &options,
              const std::string &secret, const std::function<int64_t()> &clock,
@@ -120,23 +121,27 @@ void SendAll(const std::vector<DeliveryClaim> &claims, Store *store,
       case SendOutcome::kSent:
         record.outcome = DeliveryRecord::Outcome::kSent;
         ++result->sent;
-        records->push_back(std::move(record));
         break;
       case SendOutcome::kPermanentFailure:
         record.outcome = DeliveryRecord::Outcome::kBounced;
         record.error = sent.detail;
         ++result->bounced;
-        records->push_back(std::move(record));
         break;
       case SendOutcome::kTemporaryFailure:
         if (sent.smtp_code == 0) unreachable = sent.detail;
-        records->push_back(Retry(claim.invitation_id, claim.attempts, now, sent.detail));
-        if (records->back().outcome == DeliveryRecord::Outcome::kFailed) {
+        record = Retry(claim.invitation_id, claim.attempts, now, sent.detail);
+        if (record.outcome == DeliveryRecord::Outcome::kFailed) {
           ++result->failed;
         } else {
           ++result->retried;
         }
         break;
+    }
+    // Recorded at once, not with the rest of the step: a worker killed
+    // later in the step then sends again only the message that was on the
+    // wire. If this commit fails, the end of the step tries again.
+    if (!store->RecordDeliveries({record}, clock(), options.lease_owner).ok()) {
+      records->push_back(std::move(record));
     }
   }
 }

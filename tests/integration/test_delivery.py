@@ -187,8 +187,9 @@ class QuitWhileSendingTest(unittest.TestCase):
 class KilledWorkerTest(unittest.TestCase):
     """A worker killed while sending loses nothing: its leased invitations
     come back when the lease expires (here: made to expire at once) and the
-    respawned worker sends them. At most the one message that was on the
-    wire at the kill can go out twice (SMTP has no way to tell)."""
+    respawned worker sends them. Each outcome is committed as soon as the
+    server answers, so at most the one message that was on the wire at the
+    kill can go out twice (SMTP has no way to tell)."""
 
     def test_kill_9_while_sending(self):
         n = harness.CallexaNginx(http_extra=DELIVERY_CONF,
@@ -202,10 +203,14 @@ class KilledWorkerTest(unittest.TestCase):
                 r = n.tracking(survey["api_key"], "batch",
                                {"batch": [identify(e) for e in emails[i:i + 500]]})
                 self.assertEqual(r.status, 200, r.body)
+            # Kill in the middle of a step of 50, not at its start.
+            already = SMTP.count()
+            harness.wait_until(lambda: SMTP.count() > already + 20, timeout=30,
+                               interval=0.005, what="sending to start")
             owner = harness.wait_until(
                 lambda: n.db_query("SELECT lease_owner FROM invitations "
                                    "WHERE status = 'sending' LIMIT 1"),
-                timeout=30, interval=0.01, what="a leased invitation")[0][0]
+                timeout=30, interval=0.005, what="a leased invitation")[0][0]
             pid = int(owner.split(":")[1])
             os.kill(pid, 9)
             harness.wait_until(lambda: "exited on signal 9" in n.read_error_log(),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,6 +24,7 @@ class RecordingTransport : public MailTransport {
  public:
   SendResult Send(const OutgoingMail &mail) override {
     sent.push_back(mail);
+    if (on_send) on_send(mail);
     auto it = answers.find(mail.recipient);
     if (it == answers.end()) return {SendOutcome::kSent, 250, "250 OK"};
     SendResult r = it->second;
@@ -36,6 +38,7 @@ class RecordingTransport : public MailTransport {
   }
 
   std::vector<OutgoingMail> sent;
+  std::function<void(const OutgoingMail &)> on_send;
   std::map<std::string, SendResult> answers;
   std::map<std::string, int> remaining;
 };
@@ -199,6 +202,25 @@ TEST_F(DeliveryRunnerTest, AnUnreachableServerDefersTheWholeBatch) {
   DeliveryStepResult r = Step(kNow);
   EXPECT_EQ(r.retried, 3);
   EXPECT_EQ(transport_.sent.size(), 1u);  // the others were not tried
+}
+
+TEST_F(DeliveryRunnerTest, EachOutcomeIsCommittedBeforeTheNextSend) {
+  Identify(survey_, {"a@example.com", "b@example.com", "c@example.com"});
+  // What another worker would see if this one died while sending "c".
+  auto other = store_.OpenAnother();
+  std::vector<std::string> seen;
+  transport_.on_send = [&](const OutgoingMail &mail) {
+    if (mail.recipient != "c@example.com") return;
+    for (const char *email : {"a@example.com", "b@example.com"}) {
+      CustomerQuery q;
+      q.survey_id = survey_.id;
+      q.email = email;
+      auto found = other->FindCustomers(q);
+      if (found.ok() && found.value().size() == 1) seen.push_back(found.value()[0].state);
+    }
+  };
+  EXPECT_EQ(Step(kNow).sent, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{"sent", "sent"}));
 }
 
 TEST_F(DeliveryRunnerTest, StoppingReleasesUnsentInvitationsAtOnce) {
