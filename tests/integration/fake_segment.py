@@ -21,7 +21,8 @@ client that gives up meanwhile sends a batch that did arrive.
 Use in-process (FakeSegment(...).start(), .url is the API base for
 callexa_segment_api) or as a script for benchmarks:
   python3 fake_segment.py --port 8099 --write-key KEY
-with GET /stats for counts and POST /control {"count":..,"status":..} for
+with GET /stats for counts and times (first batch request, last accepted
+one) and POST /control {"count":..,"status":..} for
 faults ({"delay": seconds} slows down, {"reset": true} forgets all).
 Standard library only.
 """
@@ -48,6 +49,8 @@ class FakeSegment:
         self.user_agents = set()
         self.faults = []        # pending fault dicts, one per request
         self.delay = 0.0        # seconds before each batch is recorded
+        self.first_request_at = None   # time.time() of the first batch request
+        self.last_accepted_at = None   # and of the last one recorded as 200
         self.stopping = threading.Event()
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
@@ -87,6 +90,7 @@ class FakeSegment:
             self.requests.clear()
             self.faults.clear()
             self.delay = 0.0
+            self.first_request_at = self.last_accepted_at = None
 
     def snapshot(self):
         """(received messages, request log) copies."""
@@ -105,7 +109,9 @@ class FakeSegment:
             ids = {m["messageId"] for m in self.received}
             return {"messages": len(self.received), "unique_messages": len(ids),
                     "requests": len(self.requests),
-                    "accepted_requests": sum(1 for r in self.requests if r[0] == 200)}
+                    "accepted_requests": sum(1 for r in self.requests if r[0] == 200),
+                    "first_request_at": self.first_request_at,
+                    "last_accepted_at": self.last_accepted_at}
 
     # -- the checks --------------------------------------------------------
 
@@ -198,6 +204,9 @@ class FakeSegment:
                     return self._answer(200, {"success": True})
                 if self.path != "/v1/batch":
                     return self._answer(404, {"message": "not found"})
+                with fake.lock:
+                    if fake.first_request_at is None:
+                        fake.first_request_at = time.time()
                 status, answer, key, batch = fake.check(self.headers, body)
                 with fake.lock:
                     fault = fake._take_fault(key) if status == 200 else None
@@ -221,6 +230,8 @@ class FakeSegment:
                 with fake.lock:
                     fake.requests.append((status, key, len(batch)))
                     fake.received.extend(batch)
+                    if status == 200:
+                        fake.last_accepted_at = time.time()
                 headers = []
                 if fault is not None and fault.get("retry_after") is not None:
                     headers.append(("Retry-After", str(fault["retry_after"])))
