@@ -18,8 +18,13 @@ PACKAGES=(
   nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcurl4-openssl-dev
   libgtest-dev googletest clang-format
-  python3 python3-aiosmtpd wrk
+  python3 python3-aiosmtpd wrk chromium
 )
+# The browser test runs playwright-core on Node.js; any node/npm on PATH
+# will do, Debian's only when there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 log() { printf '%s\n' "build.sh: $*" >&2; }
 
@@ -67,8 +72,21 @@ build_tests() {
   cmake --build "$BUILD/tests" -j"$JOBS" -- --no-print-directory
 }
 
+# tests/browser's node_modules, from its committed lockfile: again
+# whenever the lockfile changes.
+install_browser_deps() {
+  local dir="$ROOT/tests/browser" stamp="$ROOT/tests/browser/node_modules/.lock.sha256"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  log "installing the browser test's npm packages"
+  npm ci --prefix "$dir" --no-audit --no-fund >/dev/null
+  echo "$want" >"$stamp"
+}
+
 build_all() {
   install_packages
+  install_browser_deps
   build_module
   build_tests
 }
@@ -121,6 +139,7 @@ http {
 
     location = /segment { callexa_destination; }
     location /v1/ { callexa_tracking_api; }
+    location /s/ { callexa_survey; }
 
     location /admin/ {
       auth_basic "Callexa admin";
@@ -156,6 +175,7 @@ run_nginx() {
 Callexa is starting on http://127.0.0.1:8080
   Segment destination:  POST http://127.0.0.1:8080/segment
   Tracking API:         POST http://127.0.0.1:8080/v1/identify, /v1/batch
+  Survey pages:         http://127.0.0.1:8080/s/ (links in the emails)
   Admin:                http://127.0.0.1:8080/admin/api/surveys
   Metrics:              http://127.0.0.1:8080/metrics
   Admin user:           admin

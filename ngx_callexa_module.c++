@@ -35,6 +35,7 @@ extern "C" {
 #include "mail/smtp_transport.h"
 #include "metrics/metrics.h"
 #include "store/sqlite_store.h"
+#include "survey/survey_pages.h"
 #include "sync/curl_segment_client.h"
 #include "sync/sync_runner.h"
 
@@ -115,6 +116,7 @@ struct PeriodicTaskCtx {
 struct CallexaWorker {
   std::unique_ptr<callexa::SqliteStore> store;
   std::unique_ptr<callexa::AdminApi> admin;
+  std::unique_ptr<callexa::SurveyPages> survey;
   std::unique_ptr<callexa::MailTransport> mail;
   callexa::DeliveryOptions delivery;
   std::unique_ptr<callexa::SegmentClient> segment;
@@ -210,6 +212,8 @@ ngx_command_t kCommands[] = {
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerTrackingApi)},
     {ngx_string("callexa_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerAdmin)},
+    {ngx_string("callexa_survey"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerSurvey)},
     {ngx_string("callexa_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerMetrics)},
     ngx_null_command,
@@ -585,6 +589,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
       worker->store = std::move(store.value());
       worker->admin =
           std::make_unique<callexa::AdminApi>(worker->store.get(), worker->store.get());
+      worker->survey = std::make_unique<callexa::SurveyPages>(worker->store.get());
       // One worker runs the periodic jobs; leases in the database keep an
       // overlapping worker (reload) from doing the same work twice.
       if (ngx_worker == 0 && (StartDelivery(cycle, mcf, worker.get()) != NGX_OK ||
@@ -851,10 +856,15 @@ void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
 void BlockingTaskRun(void *data, ngx_log_t *log) {
   BlockingCall *call = static_cast<BlockingTaskCtx *>(data)->call;
   try {
-    if (call->handler == kHandlerMetrics) {
-      call->out = callexa::HandleMetrics(g_worker->store.get(), call->in.method);
-    } else {
-      call->out = g_worker->admin->Handle(call->in, call->now);
+    switch (call->handler) {
+      case kHandlerSurvey:
+        call->out = g_worker->survey->Handle(call->in, call->now);
+        break;
+      case kHandlerMetrics:
+        call->out = callexa::HandleMetrics(g_worker->store.get(), call->in.method);
+        break;
+      default:
+        call->out = g_worker->admin->Handle(call->in, call->now);
     }
   } catch (const std::exception &e) {
     ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed: %s", e.what());

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "admin/recipients.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
+#include "common/time_format.h"
 #include "ingest/identify_message.h"
 
 namespace callexa {
@@ -48,22 +50,46 @@ Result<json> ParseJsonBody(const HttpRequest &request) {
 
 bool IsSafeMethod(const std::string &m) { return m == "GET" || m == "HEAD"; }
 
+// The limit (1..1000) and offset query parameters of list routes.
+Status ReadPaging(const HttpRequest &request, int *limit, int *offset) {
+  const std::string l = QueryParam(request.query, "limit");
+  const std::string o = QueryParam(request.query, "offset");
+  int64_t n = 0;
+  if (!l.empty()) {
+    if (!ParseId(l, &n) || n > 1000) {
+      return Status::InvalidArgument("limit must be between 1 and 1000");
+    }
+    *limit = static_cast<int>(n);
+  }
+  if (!o.empty()) {
+    if (o != "0" && (!ParseId(o, &n) || n > 1000000000)) {
+      return Status::InvalidArgument("offset must be a non-negative integer");
+    }
+    *offset = o == "0" ? 0 : static_cast<int>(n);
+  }
+  return Status::Ok();
+}
+
+// An optional time query parameter: ISO-8601 date-time or date.
+Status ReadTime(const HttpRequest &request, const char *name,
+                std::optional<int64_t> *out) {
+  const std::string text = QueryParam(request.query, name);
+  if (text.empty()) return Status::Ok();
+  *out = ParseIso8601(text);
+  if (!*out) {
+    return Status::InvalidArgument(std::string(name) +
+                                   " must be an ISO-8601 date or date-time");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckSameOrigin(const HttpRequest &request) {
   if (MediaType(request.content_type) != "application/json") {
     return Status::UnsupportedMedia("Content-Type must be application/json");
   }
-  if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" &&
-      request.sec_fetch_site != "none") {
-    return Status::Forbidden("cross-site request refused");
-  }
-  if (!request.origin.empty() && request.origin != "http://" + request.host &&
-      request.origin != "https://" + request.host) {
-    return Status::Forbidden("cross-origin request refused (Origin " + request.origin +
-                             ")");
-  }
-  return Status::Ok();
+  return CheckNotCrossSite(request, /*allow_null_origin=*/false);
 }
 
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
@@ -85,6 +111,8 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id);
   if (parts.size() == 4 && parts[3] == "sync")
     return HandleSyncRoute(sync_store_, request, id);
+  if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
+  if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
 }
 
@@ -154,26 +182,54 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
       return JsonError(Status::InvalidArgument("email is not a valid address"));
     q.email = *normalized;
   }
-  const std::string limit = QueryParam(request.query, "limit");
-  const std::string offset = QueryParam(request.query, "offset");
-  int64_t n = 0;
-  if (!limit.empty()) {
-    if (!ParseId(limit, &n) || n > 1000) {
-      return JsonError(Status::InvalidArgument("limit must be between 1 and 1000"));
-    }
-    q.limit = static_cast<int>(n);
-  }
-  if (!offset.empty()) {
-    if (offset != "0" && (!ParseId(offset, &n) || n > 1000000000)) {
-      return JsonError(Status::InvalidArgument("offset must be a non-negative integer"));
-    }
-    q.offset = offset == "0" ? 0 : static_cast<int>(n);
-  }
+  Status s = ReadPaging(request, &q.limit, &q.offset);
+  if (!s.ok()) return JsonError(s);
   auto customers = store_->FindCustomers(q);
   if (!customers.ok()) return JsonError(customers.status());
   json list = json::array();
   for (const CustomerView &c : *customers) list.push_back(CustomerToJson(c));
   return Json(200, {{"customers", std::move(list)}});
+}
+
+HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/recipients"));
+  }
+  auto survey = store_->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  auto recipients = ParseRecipients(*body);
+  if (!recipients.ok()) return JsonError(recipients.status());
+  // The same path as Segment's identifies, so the same eligibility rules.
+  IngestJob job;
+  job.api_key = survey->api_key;
+  job.identifies = std::move(recipients->identifies);
+  store_->ApplyIngest({&job}, now);
+  if (!job.status.ok()) return JsonError(job.status);
+  return Json(200, {{"received", job.identifies.size()},
+                    {"stored", job.stored},
+                    {"scheduled", job.scheduled},
+                    {"ignored_columns", recipients->ignored_columns}});
+}
+
+HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/responses"));
+  }
+  auto survey = store_->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  ResponseQuery q;
+  q.survey_id = id;
+  Status s = ReadPaging(request, &q.limit, &q.offset);
+  if (s.ok()) s = ReadTime(request, "from", &q.from);
+  if (s.ok()) s = ReadTime(request, "to", &q.to);
+  if (!s.ok()) return JsonError(s);
+  auto responses = store_->ListResponses(q);
+  if (!responses.ok()) return JsonError(responses.status());
+  json list = json::array();
+  for (const ResponseView &r : *responses) list.push_back(ResponseToJson(r));
+  return Json(200, {{"responses", std::move(list)}});
 }
 
 }  // namespace callexa

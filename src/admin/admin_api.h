@@ -27,6 +27,8 @@ class AdminApi {
   HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse RotateKey(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Customers(const HttpRequest &request, int64_t id);
+  HttpResponse Recipients(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse Responses(const HttpRequest &request, int64_t id);
 
   Store *store_;
   SyncStore *sync_store_;

@@ -1,6 +1,7 @@
 #include "admin/survey_json.h"
 
 #include "common/time_format.h"
+#include "survey/survey_content.h"
 
 namespace callexa {
 namespace {
@@ -24,6 +25,26 @@ Status IntField(const std::string &name, const json &v, int64_t lo, int64_t hi,
                                    " and " + std::to_string(hi));
   }
   *out = n;
+  return Status::Ok();
+}
+
+// The stored content as the owner sees it: every field, unset ones empty.
+json ContentJson(const std::string &stored) {
+  const json parsed = json::parse(stored, nullptr, false);
+  Result<SurveyContent> content =
+      ReadSurveyContent(parsed.is_discarded() ? json::object() : parsed);
+  return SurveyContentToJson(content.ok() ? *content : SurveyContent{});
+}
+
+Status ApplyContent(const json &patch, Survey *s) {
+  if (!patch.is_object()) return Status::InvalidArgument("content must be a JSON object");
+  json merged = json::parse(s->content_json, nullptr, false);
+  if (!merged.is_object()) merged = json::object();
+  merged.merge_patch(patch);
+  Result<SurveyContent> content = ReadSurveyContent(merged);
+  if (!content.ok()) return content.status();
+  s->content_json =
+      SurveyContentToJson(*content).dump(-1, ' ', false, json::error_handler_t::replace);
   return Status::Ok();
 }
 
@@ -64,6 +85,8 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     } else if ((st = IntField(key, v, 0, 100000000, &n)).ok()) {
       s->policy.monthly_budget = n;
     }
+  } else if (key == "content") {
+    return ApplyContent(v, s);
   } else if (key == "id" || key == "public_id" || key == "api_key" ||
              key == "created_at" || key == "updated_at") {
     return Status::InvalidArgument(key + " is read-only");
@@ -90,6 +113,7 @@ json SurveyToJson(const Survey &s) {
        s.policy.monthly_budget ? json(*s.policy.monthly_budget) : json(nullptr)},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
+      {"content", ContentJson(s.content_json)},
   };
 }
 
@@ -100,7 +124,9 @@ json CustomerToJson(const CustomerView &c) {
                            {"status", i.status},
                            {"due_at", FormatIso8601(i.due_at)},
                            {"created_at", FormatIso8601(i.created_at)},
-                           {"sent_at", OptionalTime(i.sent_at)}});
+                           {"sent_at", OptionalTime(i.sent_at)},
+                           {"answered_at", OptionalTime(i.answered_at)},
+                           {"last_error", i.last_error}});
   }
   return {
       {"id", c.id},
@@ -118,6 +144,24 @@ json CustomerToJson(const CustomerView &c) {
       {"reason", c.reason.empty() ? json(nullptr) : json(c.reason)},
       {"due_at", OptionalTime(c.due_at)},
       {"invitations", std::move(invitations)},
+  };
+}
+
+json ResponseToJson(const ResponseView &r) {
+  const Answer &a = r.answer.answer;
+  return {
+      {"invitation_id", r.invitation_id},
+      {"email", r.email},
+      {"first_name", r.first_name},
+      {"last_name", r.last_name},
+      {"name", r.name},
+      {"score", a.score},
+      {"comment", a.comment},
+      {"tag_ratings", a.tag_ratings},
+      {"extra_answers", a.extra_answers},
+      {"consent", a.consent},
+      {"created_at", FormatIso8601(r.answer.created_at)},
+      {"answered_at", FormatIso8601(r.answer.answered_at)},
   };
 }
 

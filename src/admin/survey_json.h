@@ -12,8 +12,11 @@ namespace callexa {
 
 nlohmann::json SurveyToJson(const Survey &survey);
 nlohmann::json CustomerToJson(const CustomerView &customer);
+nlohmann::json ResponseToJson(const ResponseView &response);
 
-// Applies the fields of `patch` to `survey`. Unknown or read-only fields,
+// Applies the fields of `patch` to `survey`; "content" is merged into the
+// stored content as a JSON merge patch (RFC 7396: null resets a field to
+// its default) and validated whole. Unknown or read-only fields,
 // wrong types and out-of-range values give InvalidArgument naming the
 // field; `survey` is then unchanged.
 Status ApplySurveySettings(const nlohmann::json &patch, Survey *survey);

@@ -55,6 +55,20 @@ std::string MediaType(std::string_view content_type) {
   return out;
 }
 
+Status CheckNotCrossSite(const HttpRequest &request, bool allow_null_origin) {
+  if (!request.sec_fetch_site.empty() && request.sec_fetch_site != "same-origin" &&
+      request.sec_fetch_site != "none") {
+    return Status::Forbidden("cross-site request refused");
+  }
+  if (allow_null_origin && request.origin == "null") return Status::Ok();
+  if (!request.origin.empty() && request.origin != "http://" + request.host &&
+      request.origin != "https://" + request.host) {
+    return Status::Forbidden("cross-origin request refused (Origin " + request.origin +
+                             ")");
+  }
+  return Status::Ok();
+}
+
 std::string QueryParam(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const size_t amp = query.find('&');

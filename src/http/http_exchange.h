@@ -41,6 +41,13 @@ HttpResponse JsonResponse(int status, std::string body);
 // gives "application/json".
 std::string MediaType(std::string_view content_type);
 
+// Cross-site request forgery guard on the headers browsers set: Forbidden
+// when Sec-Fetch-Site names another site or Origin another origin than
+// http(s)://Host. Absent headers pass (not a browser, or an old one).
+// `allow_null_origin` lets "Origin: null" pass, which browsers send for
+// same-origin form posts from pages with Referrer-Policy: no-referrer.
+Status CheckNotCrossSite(const HttpRequest &request, bool allow_null_origin);
+
 // Value of `name` in an application/x-www-form-urlencoded query string,
 // percent-decoded; empty when absent.
 std::string QueryParam(std::string_view query, std::string_view name);

@@ -48,29 +48,7 @@ Status CreatedAt(const json &traits, std::string_view where,
   const char *name = "createdAt";
   const json *v = Field(traits, {"createdAt", "created_at", "created"}, &name);
   if (v == nullptr) return Status::Ok();
-  const std::string field = std::string(where) + "traits." + name;
-  if (v->is_number()) {
-    *out = UnixSecondsFromNumber(v->get<double>());
-    return Status::Ok();
-  }
-  if (!v->is_string()) {
-    return Status::InvalidArgument(field + " must be an ISO-8601 string or a Unix time");
-  }
-  const std::string s = v->get<std::string>();
-  if (s.empty()) return Status::Ok();
-  if (auto t = ParseIso8601(s)) {
-    *out = *t;
-    return Status::Ok();
-  }
-  char *end = nullptr;
-  const double number = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() && *end == '\0' &&
-      std::isdigit(static_cast<unsigned char>(s[0]))) {
-    *out = UnixSecondsFromNumber(number);
-    return Status::Ok();
-  }
-  return Status::InvalidArgument(field + " is not a date: \"" + s +
-                                 "\" (use ISO-8601, e.g. 2026-11-28T10:00:00Z)");
+  return ParseCreatedAt(*v, std::string(where) + "traits." + name, out);
 }
 
 Result<IdentifyMessage> ParseIdentify(const json &m, std::string_view where) {
@@ -116,6 +94,33 @@ Result<IdentifyMessage> ParseIdentify(const json &m, std::string_view where) {
 }
 
 }  // namespace
+
+Status ParseCreatedAt(const json &value, const std::string &field,
+                      std::optional<int64_t> *out) {
+  if (value.is_null()) return Status::Ok();
+  if (value.is_number()) {
+    *out = UnixSecondsFromNumber(value.get<double>());
+    return Status::Ok();
+  }
+  if (!value.is_string()) {
+    return Status::InvalidArgument(field + " must be an ISO-8601 string or a Unix time");
+  }
+  const std::string s = value.get<std::string>();
+  if (s.empty()) return Status::Ok();
+  if (auto t = ParseIso8601(s)) {
+    *out = *t;
+    return Status::Ok();
+  }
+  char *end = nullptr;
+  const double number = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() && *end == '\0' &&
+      std::isdigit(static_cast<unsigned char>(s[0]))) {
+    *out = UnixSecondsFromNumber(number);
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(field + " is not a date: \"" + s +
+                                 "\" (use ISO-8601, e.g. 2026-11-28T10:00:00Z)");
+}
 
 std::optional<std::string> NormalizeEmail(std::string_view raw) {
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) {

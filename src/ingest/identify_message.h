@@ -37,6 +37,12 @@ struct SpecMessage {
 Result<SpecMessage> ParseSpecMessage(const nlohmann::json &message,
                                      std::string_view where);
 
+// Reads a createdAt value into *out (untouched for null or ""): a number
+// of Unix seconds or milliseconds, an ISO-8601 date-time or date, or a
+// string of digits. InvalidArgument naming `field` for anything else.
+Status ParseCreatedAt(const nlohmann::json &value, const std::string &field,
+                      std::optional<int64_t> *out);
+
 // Trims and lowercases an address; nullopt when it is not a plausible
 // mailbox (one "@", something on both sides, a dot in the domain, no
 // spaces or control characters, at most 254 bytes).

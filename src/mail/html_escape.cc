@@ -44,6 +44,19 @@ std::string HtmlEscape(std::string_view text) {
 
 bool IsHttpsUrl(std::string_view url) { return StartsWithNoCase(url, "https://"); }
 
+std::string HtmlText(std::string_view text) {
+  const std::string escaped = HtmlEscape(text);
+  std::string out;
+  for (char c : escaped) {
+    if (c == '\n') {
+      out += "<br>\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 Status CheckWebUrl(std::string_view url, bool require_https, std::string_view what) {
   const std::string name(what);
   if (url.size() > kMaxUrlLength) {

@@ -14,6 +14,9 @@ namespace callexa {
 // byte is copied unchanged.
 std::string HtmlEscape(std::string_view text);
 
+// HtmlEscape with each "\n" turned into "<br>\n", for multi-line texts.
+std::string HtmlText(std::string_view text);
+
 // The longest link we put into a message.
 constexpr size_t kMaxUrlLength = 2000;
 

@@ -176,6 +176,23 @@ std::string ToValidUtf8(std::string_view text) {
   return out;
 }
 
+std::string SanitizeMultilineText(std::string_view text) {
+  const std::string valid = ToValidUtf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (size_t i = 0; i < valid.size(); ++i) {
+    const char c = valid[i];
+    if (c == '\r') {
+      out.push_back('\n');
+      if (i + 1 < valid.size() && valid[i + 1] == '\n') ++i;
+    } else if (c == '\n' || c == '\t' ||
+               (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string SanitizeHeaderText(std::string_view text, size_t max_bytes) {
   std::string out;
   bool pending_space = false;

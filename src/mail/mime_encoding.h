@@ -50,6 +50,10 @@ std::string ToValidUtf8(std::string_view text);
 // boundary to at most `max_bytes` bytes.
 std::string SanitizeHeaderText(std::string_view text, size_t max_bytes = 256);
 
+// Multi-line text from customers or owners: valid UTF-8, CRLF and CR turned
+// into "\n", every other control character but tab dropped.
+std::string SanitizeMultilineText(std::string_view text);
+
 // Unstructured header text (Subject) or a display name. Printable ASCII
 // without "=?" is returned unchanged. Anything else becomes RFC 2047
 // encoded words ("=?UTF-8?B?...?=" or "=?UTF-8?Q?...?=", whichever is

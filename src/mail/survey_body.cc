@@ -47,37 +47,6 @@ void AppendWrapped(std::string_view text, std::string *out) {
   }
 }
 
-// Escaped text with its line breaks as <br>.
-std::string HtmlText(std::string_view text) {
-  const std::string escaped = HtmlEscape(text);
-  std::string out;
-  for (char c : escaped) {
-    if (c == '\n') {
-      out += "<br>\n";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// Dark text on light brand colours, white on dark ones.
-const char *TextColorOn(std::string_view background) {
-  auto nibble = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return 0;
-  };
-  auto channel = [&](size_t i) {
-    return i + 1 < background.size()
-               ? nibble(background[i]) * 16 + nibble(background[i + 1])
-               : 0;
-  };
-  const int luma = 299 * channel(1) + 587 * channel(3) + 114 * channel(5);
-  return luma > 160 * 1000 ? "#111827" : "#ffffff";
-}
-
 void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links,
                     std::string *out) {
   *out +=
@@ -108,6 +77,22 @@ void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links,
 }
 
 }  // namespace
+
+const char *TextColorOn(std::string_view background) {
+  auto nibble = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return 0;
+  };
+  auto channel = [&](size_t i) {
+    return i + 1 < background.size()
+               ? nibble(background[i]) * 16 + nibble(background[i + 1])
+               : 0;
+  };
+  const int luma = 299 * channel(1) + 587 * channel(3) + 114 * channel(5);
+  return luma > 160 * 1000 ? "#111827" : "#ffffff";
+}
 
 std::string ScoreButtonColor(std::string_view brand_color, int score) {
   if (!brand_color.empty()) return std::string(brand_color);

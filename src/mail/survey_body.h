@@ -30,6 +30,10 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &content,
 // there is one, else red for 0-6, amber for 7-8 and green for 9-10.
 std::string ScoreButtonColor(std::string_view brand_color, int score);
 
+// The text colour for a "#rrggbb" background: near-black on light colours,
+// white on dark ones.
+const char *TextColorOn(std::string_view background);
+
 }  // namespace callexa
 
 #endif  // CALLEXA_MAIL_SURVEY_BODY_H_

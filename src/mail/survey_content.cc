@@ -52,24 +52,6 @@ std::string Lowercase(std::string_view s) {
   return out;
 }
 
-// Valid UTF-8 with "\n" line breaks; other control characters but tab go.
-std::string CleanMultiline(std::string_view text) {
-  const std::string valid = ToValidUtf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (size_t i = 0; i < valid.size(); ++i) {
-    const char c = valid[i];
-    if (c == '\r') {
-      out.push_back('\n');
-      if (i + 1 < valid.size() && valid[i + 1] == '\n') ++i;
-    } else if (c == '\n' || c == '\t' ||
-               (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)) {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 void UseSingleLine(const std::string &text, const std::string &fallback,
                    std::string *out) {
   *out = SanitizeHeaderText(text.empty() ? fallback : text);
@@ -77,7 +59,7 @@ void UseSingleLine(const std::string &text, const std::string &fallback,
 
 void UseMultiline(const std::string &text, const std::string &fallback,
                   std::string *out) {
-  *out = CleanMultiline(text.empty() ? fallback : text);
+  *out = SanitizeMultilineText(text.empty() ? fallback : text);
 }
 
 }  // namespace

@@ -427,7 +427,8 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
       "WHERE survey_id = ?1 AND (?2 = '' OR email = ?2) ORDER BY id LIMIT ?3 OFFSET ?4");
   if (s.ok()) {
     s = inv.Prepare(db(),
-                    "SELECT id, status, due_at, created_at, sent_at FROM invitations "
+                    "SELECT id, status, due_at, created_at, sent_at, answered_at, "
+                    "last_error FROM invitations "
                     "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 20");
   }
   if (!s.ok()) return s;
@@ -468,16 +469,23 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
       v.due_at = inv.Int(2);
       v.created_at = inv.Int(3);
       v.sent_at = inv.OptionalInt(4);
+      v.answered_at = inv.OptionalInt(5);
+      v.last_error = inv.Text(6);
       c.invitations.push_back(std::move(v));
     }
     s = inv.status();
     inv.Reset();
     if (!s.ok()) return s;
+    // The newest invitation tells where the customer is (a later identify
+    // that was only "recently_surveyed" must not hide an answer); the
+    // reason of a skipped identify is shown beside it.
     if (decision != "scheduled" && decision != "pending" && !decision.empty()) {
-      c.state = "ignored";
       c.reason = decision;
+    }
+    if (!c.invitations.empty()) {
+      c.state = c.invitations.front().status;
     } else {
-      c.state = c.invitations.empty() ? "none" : c.invitations.front().status;
+      c.state = c.reason.empty() ? "none" : "ignored";
     }
     out.push_back(std::move(c));
   }

@@ -40,6 +40,11 @@ class SqliteStore : public Store, public SyncStore, public MetricsStore {
   Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
                           const std::string &owner) override;
   Result<std::string> TokenSecret() override;
+  Result<InvitationContext> LoadInvitation(int64_t invitation_id) override;
+  Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
+                    int64_t now) override;
+  Status Unsubscribe(int64_t invitation_id, int64_t now) override;
+  Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
 
   // --- Sync (sqlite_store_sync.cc, sqlite_store_metrics.cc) ---
   Result<std::optional<SyncWork>> ClaimSyncWork(int64_t now, const std::string &owner,

@@ -8,6 +8,7 @@
 #define CALLEXA_STORE_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,11 +34,15 @@ struct Survey {
 };
 
 struct InvitationView {
-  int64_t id = 0;      // 0 while the invitation is only queued
-  std::string status;  // scheduled, sending, sent, answered, failed
+  int64_t id = 0;  // 0 while the invitation is only scheduled
+  // scheduled, queued, sending, retry, sent, answered, bounced, failed,
+  // suppressed
+  std::string status;
   int64_t due_at = 0;
   int64_t created_at = 0;
   std::optional<int64_t> sent_at;
+  std::optional<int64_t> answered_at;
+  std::string last_error;  // retry, failed, bounced, suppressed: why
 };
 
 struct CustomerView {
@@ -46,11 +51,11 @@ struct CustomerView {
   std::optional<int64_t> created_at;
   int64_t first_seen_at = 0;
   int64_t last_seen_at = 0;
-  // The latest invitation's status, or "ignored" when the last identify
-  // created none (then `reason` says why), or "none".
+  // The newest invitation's status; without any invitation "ignored" when
+  // the last identify created none, else "none".
   std::string state;
-  std::string reason;
-  std::optional<int64_t> due_at;            // of the pending invitation
+  std::string reason;             // why the last identify created no invitation, if so
+  std::optional<int64_t> due_at;  // of the pending invitation
   std::vector<InvitationView> invitations;  // newest first
 };
 
@@ -78,6 +83,49 @@ struct DeliveryRecord {
   Outcome outcome = Outcome::kSent;
   int64_t retry_at = 0;  // kRetry: when to try again
   std::string error;     // kRetry, kFailed, kBounced: the server's answer
+};
+
+// ---- Answers (survey pages, admin responses) ----
+
+// What a person answered on the survey page.
+struct Answer {
+  int score = 0;                                     // 0..10
+  std::string comment;                               // the follow-up
+  std::map<std::string, int> tag_ratings;            // tag name -> 1..5
+  std::map<std::string, std::string> extra_answers;  // question id -> text
+  bool consent = false;                              // may be quoted
+};
+
+struct StoredAnswer {
+  Answer answer;
+  int64_t created_at = 0;   // first answer
+  int64_t answered_at = 0;  // latest change (NPS_date)
+  int64_t change_seq = 0;   // grows with every change of any answer
+};
+
+// What a survey page needs to know about the invitation behind a link.
+struct InvitationContext {
+  int64_t invitation_id = 0;
+  std::string status;  // as in InvitationView
+  int64_t survey_id = 0;
+  std::string survey_name;
+  std::string content_json;  // Survey::content_json
+  std::string email, first_name;
+  std::optional<StoredAnswer> answer;  // the current answer, if any
+};
+
+struct ResponseQuery {
+  int64_t survey_id = 0;
+  std::optional<int64_t> from;  // answered_at >= from
+  std::optional<int64_t> to;    // answered_at < to
+  int limit = 100;
+  int offset = 0;
+};
+
+struct ResponseView {
+  int64_t invitation_id = 0;
+  std::string email, first_name, last_name, name;
+  StoredAnswer answer;
 };
 
 class Store {
@@ -117,6 +165,28 @@ class Store {
   // The installation's secret for signing survey links: created once,
   // shared by every worker through the database.
   virtual Result<std::string> TokenSecret() = 0;
+
+  // ---- Answers ----
+
+  // The invitation `invitation_id` with its survey, recipient and current
+  // answer; NotFound when there is no such invitation.
+  virtual Result<InvitationContext> LoadInvitation(int64_t invitation_id) = 0;
+  // Records an answer to the invitation (NotFound if it does not exist).
+  // The last answer wins: a second call updates the same row, keeping its
+  // created_at. With `score_only` (the page's early post of the preselected
+  // score) only the score changes and the rest of an earlier answer stays;
+  // otherwise every field is replaced. The invitation becomes "answered"
+  // (no further delivery attempt), and the answer gets the next change_seq
+  // so that sync-back sees every change.
+  virtual Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
+                            int64_t now) = 0;
+  // Suppresses the invitation's address as "unsubscribed" for every survey
+  // and cancels what is waiting for it: scheduled invitations and queued or
+  // retrying ones (those become "suppressed"). One already being sent
+  // ("sending") goes out. Idempotent; NotFound for an unknown invitation.
+  virtual Status Unsubscribe(int64_t invitation_id, int64_t now) = 0;
+  // The answers of a survey, newest first.
+  virtual Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) = 0;
 };
 
 }  // namespace callexa

@@ -66,4 +66,8 @@ Result<TokenClaims> VerifyInvitationToken(std::string_view token, TokenPurpose p
   return claims;
 }
 
+std::string LinkFormToken(std::string_view token, std::string_view secret) {
+  return Base64UrlEncode(Mac("csrf:" + std::string(token), secret));
+}
+
 }  // namespace callexa

@@ -37,6 +37,11 @@ std::string SignInvitationToken(const TokenClaims &claims, std::string_view secr
 Result<TokenClaims> VerifyInvitationToken(std::string_view token, TokenPurpose purpose,
                                           std::string_view secret, int64_t now);
 
+// The anti-forgery value for forms reached through link `token`: derived
+// from the token and the secret (HMAC-SHA256, base64url), so no state is
+// kept and only pages we rendered carry it. Compare with ConstantTimeEquals.
+std::string LinkFormToken(std::string_view token, std::string_view secret);
+
 }  // namespace callexa
 
 #endif  // CALLEXA_SURVEY_INVITATION_TOKEN_H_

@@ -12,6 +12,7 @@
 #   BENCH_SECONDS      duration of each wrk run (default 10)
 #   BENCH_CONNECTIONS  wrk connections (default 50)
 #   BENCH_THREADS      wrk threads (default 2)
+#   MAIL_BENCH_MESSAGES  survey emails per peer in mail_bench.sh (default 10000)
 #   BENCH_KEEP=1       keep the temporary directory (configs, logs, databases)
 set -euo pipefail
 
@@ -20,10 +21,12 @@ ROOT="$(cd "$BENCH_DIR/../.." && pwd)"
 PEERS="$ROOT/../shared/bench"
 NODE_DIR="$ROOT/build/bench/node"
 
-# Debian packages: the load generator, the Lua peer and the row count.
+# Debian packages: the load generator, the Lua peer, the row count and the
+# SMTP sink.
 PACKAGES=(
   nginx openssl curl ca-certificates wrk sqlite3
   libnginx-mod-http-lua lua-sql-sqlite3 lua-cjson
+  python3 python3-aiosmtpd
 )
 
 log() { printf '%s\n' "bench: $*" >&2; }
@@ -67,8 +70,9 @@ install_node_peer() {
 }
 
 [ -d "$PEERS" ] || die "peers not found at $PEERS (expected ../shared/bench beside the repo)"
-[ -f "$ROOT/build/ngx_http_callexa_module.so" ] \
-  || die "build/ngx_http_callexa_module.so is missing: run ./build.sh first"
+for f in ngx_http_callexa_module.so tests/smtp_send_loop; do
+  [ -f "$ROOT/build/$f" ] || die "build/$f is missing: run ./build.sh first"
+done
 
 install_packages
 install_node_peer
@@ -93,4 +97,5 @@ run_bench() {
 }
 
 run_bench "$BENCH_DIR/identify_bench.sh"
+run_bench "$BENCH_DIR/mail_bench.sh"
 run_bench "$BENCH_DIR/sync_bench.sh"

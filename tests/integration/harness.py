@@ -516,6 +516,10 @@ class SmtpSink:
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
+    def count(self):
+        """How many messages have arrived; cheap enough to poll."""
+        return sum(1 for n in os.listdir(self.directory) if n.endswith(".eml"))
+
     def messages(self):
         """Every accepted message as email.message.EmailMessage, oldest first,
         with .envelope (mail_from, rcpt_tos) attached."""

@@ -11,6 +11,7 @@
 #include "common/time_format.h"
 #include "ingest/identify_message.h"
 #include "store/sqlite_store.h"
+#include "survey/survey_content.h"
 
 namespace callexa {
 namespace {
@@ -393,6 +394,122 @@ TEST_F(AdminApiTest, UnknownRoutesAndMethods) {
   }
   // The survey is still there after DELETE.
   Call(Request("GET", SurveyPath(s)), 200);
+}
+
+TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
+  const json s = CreateSurvey(
+      R"({"name":"NPS","content":{"language":"de","tags":["Support","Preis"]}})");
+  EXPECT_EQ(s["content"]["language"], "de");
+  EXPECT_EQ(s["content"]["tags"], json({"Support", "Preis"}));
+  EXPECT_EQ(s["content"]["subject"], "");
+  json patched = Call(Request("PATCH", SurveyPath(s),
+                              R"({"content":{"thank_you":"Danke!","tags":null}})"),
+                      200);
+  EXPECT_EQ(patched["content"]["language"], "de");  // kept
+  EXPECT_EQ(patched["content"]["thank_you"], "Danke!");
+  EXPECT_EQ(patched["content"]["tags"], json::array());
+  const json bad =
+      Call(Request("PATCH", SurveyPath(s), R"({"content":{"tags":["a", 2]}})"), 400);
+  EXPECT_EQ(bad["message"], "content.tags[1] must be a string");
+  Call(Request("PATCH", SurveyPath(s), R"({"content":"x"})"), 400);
+  // The stored form is what the scheduler and pages parse.
+  auto stored = store_->GetSurvey(s["id"].get<int64_t>());
+  ASSERT_TRUE(stored.ok());
+  Result<SurveyContent> content = ParseSurveyContent(stored->content_json);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_EQ(content->page.thank_you, "Danke!");
+  EXPECT_EQ(content->email.low_label, "Unwahrscheinlich");
+}
+
+TEST_F(AdminApiTest, RecipientsGoThroughEligibility) {
+  const json s = CreateSurvey(
+      R"({"name":"NPS","automation":true,"min_delay_days":3,"max_delay_days":14})");
+  const json r = Call(Request("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
+      {"email":" Ada@Example.com ","first_name":"Ada","created_at":"2026-11-27"},
+      {"email":"old@example.com","created_at":"2020-01-01T00:00:00Z"},
+      {"email":"bob@example.com","user_id":"u2","last_name":"B","name":"Bob B"}]})"),
+                      200);
+  EXPECT_EQ(r["received"], 3);
+  EXPECT_EQ(r["stored"], 3);
+  EXPECT_EQ(r["scheduled"], 2);  // too old for "survey new customers"
+  const json ada =
+      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=ada@example.com"), 200);
+  ASSERT_EQ(ada["customers"].size(), 1u);
+  EXPECT_EQ(ada["customers"][0]["first_name"], "Ada");
+  EXPECT_EQ(ada["customers"][0]["state"], "scheduled");
+  const json old =
+      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=old@example.com"), 200);
+  EXPECT_EQ(old["customers"][0]["reason"], "too_old");
+}
+
+TEST_F(AdminApiTest, RecipientsAreAllOrNothing) {
+  const json s = CreateSurvey(R"({"name":"NPS","automation":true})");
+  const json bad = Call(Request("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
+      {"email":"a@example.com"}, {"email":"not an address"}]})"),
+                        400);
+  EXPECT_EQ(bad["message"], "recipients[1].email is not a valid email address");
+  const json none = Call(Request("GET", SurveyPath(s, "/customers")), 200);
+  EXPECT_TRUE(none["customers"].empty());
+  // CSV travels inside JSON: a text/csv body is refused like any non-JSON.
+  HttpRequest csv = Request("POST", SurveyPath(s, "/recipients"), "email\na@example.com");
+  csv.content_type = "text/csv";
+  Call(csv, 415);
+  Call(Request("GET", SurveyPath(s, "/recipients")), 405);
+  Call(Request("POST", "api/surveys/999/recipients", R"({"recipients":[]})"), 404);
+}
+
+TEST_F(AdminApiTest, RecipientsFromCsv) {
+  const json s = CreateSurvey(R"({"name":"NPS","automation":true})");
+  const json body = {
+      {"csv",
+       "Email,First_Name,plan\r\na@example.com,Ann,pro\r\n\"b@example.com\",\"B, "
+       "\"\"Bee\"\"\",free\r\n"}};
+  const json r = Call(Request("POST", SurveyPath(s, "/recipients"), body.dump()), 200);
+  EXPECT_EQ(r["stored"], 2);
+  EXPECT_EQ(r["scheduled"], 2);
+  EXPECT_EQ(r["ignored_columns"], json({"plan"}));
+  const json b =
+      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=b@example.com"), 200);
+  EXPECT_EQ(b["customers"][0]["first_name"], "B, \"Bee\"");
+}
+
+TEST_F(AdminApiTest, ResponsesListAnswers) {
+  const json s = CreateSurvey(R"({"name":"NPS","automation":true,"min_delay_days":0})");
+  Identify(s["api_key"], "ada@example.com");
+  auto claims = store_->ClaimDueInvitations(kNow, 10, 60, "t");
+  ASSERT_TRUE(claims.ok());
+  ASSERT_EQ(claims->size(), 1u);
+  Answer a;
+  a.score = 9;
+  a.comment = "Nice";
+  a.tag_ratings["Support"] = 5;
+  a.extra_answers["feature"] = "API";
+  a.consent = true;
+  ASSERT_TRUE(
+      store_->SaveAnswer(claims->front().invitation_id, a, false, kNow + 60).ok());
+  json r = Call(Request("GET", SurveyPath(s, "/responses")), 200);
+  ASSERT_EQ(r["responses"].size(), 1u);
+  EXPECT_EQ(r["responses"][0], json::parse(R"({
+      "invitation_id": )" + std::to_string(claims->front().invitation_id) +
+                                           R"(, "email": "ada@example.com",
+      "first_name": "", "last_name": "", "name": "", "score": 9, "comment": "Nice",
+      "tag_ratings": {"Support": 5}, "extra_answers": {"feature": "API"},
+      "consent": true, "created_at": "2026-11-28T10:01:00Z",
+      "answered_at": "2026-11-28T10:01:00Z"})"));
+  r = Call(Request("GET", SurveyPath(s, "/responses"), "", "from=2026-11-29"), 200);
+  EXPECT_TRUE(r["responses"].empty());
+  r = Call(Request("GET", SurveyPath(s, "/responses"), "",
+                   "from=2026-11-28T10:00:00Z&to=2026-11-28T10:02:00Z&limit=5"),
+           200);
+  EXPECT_EQ(r["responses"].size(), 1u);
+  const json bad =
+      Call(Request("GET", SurveyPath(s, "/responses"), "", "from=yesterday"), 400);
+  EXPECT_EQ(bad["message"], "from must be an ISO-8601 date or date-time");
+  Call(Request("GET", SurveyPath(s, "/responses"), "", "limit=0"), 400);
+  const json customers = Call(Request("GET", SurveyPath(s, "/customers")), 200);
+  EXPECT_EQ(customers["customers"][0]["state"], "answered");
+  EXPECT_EQ(customers["customers"][0]["invitations"][0]["answered_at"],
+            "2026-11-28T10:01:00Z");
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+// Recipients added by hand or imported from a CSV file in the admin API
+// (POST api/surveys/{id}/recipients). They become identify messages and go
+// through the same store path and eligibility rules as Segment's.
+//
+// CSV arrives inside JSON ({"csv": "..."}), not as a text/csv body: the
+// admin API's CSRF rule stays "JSON bodies only", which a cross-site form
+// cannot send without a CORS preflight.
+#ifndef CALLEXA_ADMIN_RECIPIENTS_H_
+#define CALLEXA_ADMIN_RECIPIENTS_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/identify_message.h"
+
+namespace callexa {
+
+constexpr size_t kMaxRecipients = 10000;
+
+struct RecipientList {
+  std::vector<IdentifyMessage> identifies;
+  std::vector<std::string> ignored_columns;  // CSV header names we do not use
+};
+
+// Reads {"recipients": [{"email": ..., "first_name", "last_name", "name",
+// "created_at", "user_id"}]} or {"csv": "<header line>\n<rows>"} (RFC 4180:
+// quoted fields, "" escapes, CRLF or LF). The CSV header needs an "email"
+// column; the others above are optional, unknown ones are ignored. All or
+// nothing: InvalidArgument naming the row ("recipients[2].email is not a
+// valid email address", "csv line 3: ...") for any bad one, or for more
+// than kMaxRecipients rows.
+Result<RecipientList> ParseRecipients(const nlohmann::json &body);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_ADMIN_RECIPIENTS_H_

@@ -1,0 +1,218 @@
+// SqliteStore: the survey pages' side (loading an invitation, answers,
+// unsubscribing) and the answers for the admin API.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace callexa {
+namespace {
+
+using nlohmann::json;
+
+const char kAnswerColumns[] =
+    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent, a.created_at, "
+    "a.answered_at, a.change_seq";
+
+std::string Dump(const json &j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Reads kAnswerColumns starting at `first`. The JSON columns are only ever
+// written by SaveAnswer; anything else in them is skipped, not trusted.
+StoredAnswer ReadAnswer(const SqliteStatement &q, int first) {
+  StoredAnswer a;
+  a.answer.score = static_cast<int>(q.Int(first));
+  a.answer.comment = q.Text(first + 1);
+  const json tags = json::parse(q.Text(first + 2), nullptr, false);
+  if (tags.is_object()) {
+    for (auto it = tags.begin(); it != tags.end(); ++it) {
+      if (it->is_number_integer()) a.answer.tag_ratings[it.key()] = it->get<int>();
+    }
+  }
+  const json extras = json::parse(q.Text(first + 3), nullptr, false);
+  if (extras.is_object()) {
+    for (auto it = extras.begin(); it != extras.end(); ++it) {
+      if (it->is_string()) a.answer.extra_answers[it.key()] = it->get<std::string>();
+    }
+  }
+  a.answer.consent = q.Int(first + 4) != 0;
+  a.created_at = q.Int(first + 5);
+  a.answered_at = q.Int(first + 6);
+  a.change_seq = q.Int(first + 7);
+  return a;
+}
+
+Status InvitationNotFound(int64_t id) {
+  return Status::NotFound("invitation " + std::to_string(id) + " not found");
+}
+
+}  // namespace
+
+Result<InvitationContext> SqliteStore::LoadInvitation(int64_t invitation_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SqliteStatement q;
+  Status s =
+      q.Prepare(db(), std::string("SELECT i.status, i.survey_id, s.name, s.content, "
+                                  "c.email, c.first_name, a.invitation_id, ") +
+                          kAnswerColumns +
+                          " FROM invitations i "
+                          "JOIN surveys s ON s.id = i.survey_id "
+                          "JOIN customers c ON c.id = i.customer_id "
+                          "LEFT JOIN answers a ON a.invitation_id = i.id "
+                          "WHERE i.id = ?1");
+  if (!s.ok()) return s;
+  q.Bind(1, invitation_id);
+  if (!q.Step()) {
+    if (!q.status().ok()) return q.status();
+    return InvitationNotFound(invitation_id);
+  }
+  InvitationContext c;
+  c.invitation_id = invitation_id;
+  c.status = q.Text(0);
+  c.survey_id = q.Int(1);
+  c.survey_name = q.Text(2);
+  c.content_json = q.Text(3);
+  c.email = q.Text(4);
+  c.first_name = q.Text(5);
+  if (q.OptionalInt(6)) c.answer = ReadAnswer(q, 7);
+  return c;
+}
+
+Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
+                               bool score_only, int64_t now) {
+  json tags = json::object();
+  for (const auto &[name, rating] : answer.tag_ratings) tags[name] = rating;
+  json extras = json::object();
+  for (const auto &[id, text] : answer.extra_answers) extras[id] = text;
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&]() -> Status {
+    SqliteStatement seq, upsert, mark;
+    // The counter lives in settings so that it never goes back, even when
+    // answers are deleted; it is bumped inside the transaction that uses it.
+    Status s =
+        seq.Prepare(db(),
+                    "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
+                    "ON CONFLICT (name) DO UPDATE SET "
+                    "value = CAST(value AS INTEGER) + 1 RETURNING value");
+    if (s.ok()) {
+      s = upsert.Prepare(
+          db(),
+          "INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, "
+          "tag_ratings, extra_answers, consent, created_at, answered_at, change_seq) "
+          "SELECT id, survey_id, customer_id, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8 "
+          "FROM invitations WHERE id = ?1 "
+          "ON CONFLICT (invitation_id) DO UPDATE SET score = excluded.score, "
+          "comment = iif(?9, comment, excluded.comment), "
+          "tag_ratings = iif(?9, tag_ratings, excluded.tag_ratings), "
+          "extra_answers = iif(?9, extra_answers, excluded.extra_answers), "
+          "consent = iif(?9, consent, excluded.consent), "
+          "answered_at = excluded.answered_at, change_seq = excluded.change_seq");
+    }
+    if (s.ok()) {
+      s = mark.Prepare(db(),
+                       "UPDATE invitations SET status = 'answered', answered_at = ?2, "
+                       "next_attempt_at = NULL, lease_owner = '', updated_at = ?2 "
+                       "WHERE id = ?1");
+    }
+    if (!s.ok()) return s;
+    int64_t change_seq = 0;
+    if (seq.Step()) change_seq = seq.Int(0);
+    seq.Reset();
+    if (!seq.status().ok()) return seq.status();
+    s = upsert.Bind(1, invitation_id)
+            .Bind(2, int64_t{answer.score})
+            .Bind(3, answer.comment)
+            .Bind(4, Dump(tags))
+            .Bind(5, Dump(extras))
+            .Bind(6, int64_t{answer.consent})
+            .Bind(7, now)
+            .Bind(8, change_seq)
+            .Bind(9, int64_t{score_only})
+            .Run();
+    if (!s.ok()) return s;
+    if (sqlite3_changes(db()) == 0) return InvitationNotFound(invitation_id);
+    return mark.Bind(1, invitation_id).Bind(2, now).Run();
+  });
+}
+
+Status SqliteStore::Unsubscribe(int64_t invitation_id, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InTransaction([&]() -> Status {
+    SqliteStatement find, suppress, unschedule, cancel;
+    Status s = find.Prepare(db(),
+                            "SELECT c.email FROM invitations i "
+                            "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1");
+    // An address that bounced and is now unsubscribed by its owner keeps
+    // the stronger reason: the person's own wish.
+    if (s.ok()) {
+      s = suppress.Prepare(db(),
+                           "INSERT INTO suppressions (email, reason, created_at) "
+                           "VALUES (?1, 'unsubscribed', ?2) "
+                           "ON CONFLICT (email) DO UPDATE SET reason = 'unsubscribed', "
+                           "created_at = excluded.created_at "
+                           "WHERE reason <> 'unsubscribed'");
+    }
+    if (s.ok()) {
+      s = unschedule.Prepare(db(),
+                             "UPDATE customers SET pending_due_at = NULL, "
+                             "pending_since = NULL, last_decision = 'unsubscribed', "
+                             "last_decision_at = ?2 "
+                             "WHERE email = ?1 AND pending_due_at IS NOT NULL");
+    }
+    if (s.ok()) {
+      s = cancel.Prepare(db(),
+                         "UPDATE invitations SET status = 'suppressed', "
+                         "next_attempt_at = NULL, last_error = 'address unsubscribed', "
+                         "updated_at = ?2 "
+                         "WHERE status IN ('queued', 'retry') AND customer_id IN "
+                         "(SELECT id FROM customers WHERE email = ?1)");
+    }
+    if (!s.ok()) return s;
+    find.Bind(1, invitation_id);
+    std::string email;
+    if (find.Step()) email = find.Text(0);
+    find.Reset();
+    if (!find.status().ok()) return find.status();
+    if (email.empty()) return InvitationNotFound(invitation_id);
+    s = suppress.Bind(1, email).Bind(2, now).Run();
+    if (s.ok()) s = unschedule.Bind(1, email).Bind(2, now).Run();
+    if (s.ok()) s = cancel.Bind(1, email).Bind(2, now).Run();
+    return s;
+  });
+}
+
+Result<std::vector<ResponseView>> SqliteStore::ListResponses(const ResponseQuery &query) {
+  std::lock_guard<std::mutex> lock(mu_);
+  SqliteStatement q;
+  Status s = q.Prepare(
+      db(), std::string("SELECT a.invitation_id, c.email, c.first_name, c.last_name, "
+                        "c.name, ") +
+                kAnswerColumns +
+                " FROM answers a JOIN customers c ON c.id = a.customer_id "
+                "WHERE a.survey_id = ?1 AND (?2 IS NULL OR a.answered_at >= ?2) "
+                "AND (?3 IS NULL OR a.answered_at < ?3) "
+                "ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4 OFFSET ?5");
+  if (!s.ok()) return s;
+  q.Bind(1, query.survey_id)
+      .Bind(2, query.from)
+      .Bind(3, query.to)
+      .Bind(4, int64_t{query.limit})
+      .Bind(5, int64_t{query.offset});
+  std::vector<ResponseView> out;
+  while (q.Step()) {
+    ResponseView r;
+    r.invitation_id = q.Int(0);
+    r.email = q.Text(1);
+    r.first_name = q.Text(2);
+    r.last_name = q.Text(3);
+    r.name = q.Text(4);
+    r.answer = ReadAnswer(q, 5);
+    out.push_back(std::move(r));
+  }
+  if (!q.status().ok()) return q.status();
+  return out;
+}
+
+}  // namespace callexa

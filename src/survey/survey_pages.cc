@@ -1,0 +1,291 @@
+#include "survey/survey_pages.h"
+
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "common/secrets.h"
+#include "mail/mime_encoding.h"
+#include "survey/invitation_token.h"
+#include "survey/survey_page_html.h"
+
+namespace callexa {
+namespace {
+
+// Messages of the service itself (not the owner's texts), in the survey's
+// language; English when the survey is unknown (a forged link).
+struct SystemTexts {
+  const char *invalid_link;
+  const char *bad_score;
+  const char *comment_too_long;
+  const char *bad_rating;       // "{}": the tag
+  const char *answer_too_long;  // "{}": the question
+  const char *refused;          // csrf or cross-site
+  const char *unavailable;
+  const char *wrong_method;
+  const char *wrong_media;
+  const char *too_large;
+};
+
+const SystemTexts kEnglish = {
+    "This link is not valid. Please use the link from your email.",
+    "Please choose a score from 0 to 10.",
+    "Your comment is too long: please keep it under 5000 characters.",
+    "Please rate \"{}\" from 1 to 5.",
+    "Your answer to \"{}\" is too long: please keep it under 2000 characters.",
+    "This form was not sent from its survey page. Please open the link from your "
+    "email again.",
+    "Sorry, we cannot save your answer right now. Please try again in a minute.",
+    "This page does not support that request.",
+    "Please send the form from the survey page.",
+    "Your answer is too long.",
+};
+
+const SystemTexts kGerman = {
+    "Dieser Link ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.",
+    "Bitte wählen Sie einen Wert von 0 bis 10.",
+    "Ihr Kommentar ist zu lang: bitte höchstens 5000 Zeichen.",
+    "Bitte bewerten Sie „{}“ mit 1 bis 5.",
+    "Ihre Antwort auf „{}“ ist zu lang: bitte höchstens 2000 Zeichen.",
+    "Dieses Formular kam nicht von seiner Umfrageseite. Bitte öffnen Sie den Link aus "
+    "Ihrer E-Mail erneut.",
+    "Ihre Antwort kann gerade nicht gespeichert werden. Bitte versuchen Sie es in einer "
+    "Minute erneut.",
+    "Diese Seite unterstützt diese Anfrage nicht.",
+    "Bitte senden Sie das Formular von der Umfrageseite.",
+    "Ihre Antwort ist zu lang.",
+};
+
+const SystemTexts &TextsFor(const SurveyContent &c) {
+  return c.email.language == "de" ? kGerman : kEnglish;
+}
+
+std::string Fill(const char *pattern, std::string_view value) {
+  std::string out = pattern;
+  const size_t at = out.find("{}");
+  if (at != std::string::npos) out.replace(at, 2, value);
+  return out;
+}
+
+const SurveyContent &DefaultContent() {
+  static const SurveyContent kDefault = *ParseSurveyContent("{}");
+  return kDefault;
+}
+
+// Characters, not bytes: UTF-8 continuation bytes do not count.
+size_t CharCount(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// "0".."10" (or "1".."5"): digits only, nothing else.
+std::optional<int> SmallNumber(std::string_view text, int lo, int hi) {
+  if (text.empty() || text.size() > 2) return std::nullopt;
+  int v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+HttpResponse Html(int status, std::string body, std::string_view nonce) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers = {
+      {"Content-Security-Policy", PageContentSecurityPolicy(nonce)},
+      {"X-Content-Type-Options", "nosniff"},
+      // The URL carries the link's token: never hand it to another site.
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cache-Control", "no-store"},
+  };
+  return r;
+}
+
+HttpResponse Message(int status, const SurveyContent &c, std::string_view message,
+                     std::string_view nonce) {
+  return Html(status, RenderMessagePage(c, message, nonce), nonce);
+}
+
+bool IsFormBody(const HttpRequest &r) {
+  return MediaType(r.content_type) == "application/x-www-form-urlencoded";
+}
+
+// RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click", as a
+// urlencoded form or as multipart/form-data (the RFC's own example).
+bool IsOneClickUnsubscribe(const HttpRequest &r) {
+  const std::string type = MediaType(r.content_type);
+  if (type == "multipart/form-data") {
+    return r.body.find("name=\"List-Unsubscribe\"") != std::string::npos &&
+           r.body.find("One-Click") != std::string::npos;
+  }
+  return (type.empty() || type == "application/x-www-form-urlencoded") &&
+         QueryParam(r.body, "List-Unsubscribe") == "One-Click";
+}
+
+// Where a path points: the token, what it is for, and whether it is the
+// thank-you page. `token` stays empty for a path that is none of ours.
+struct Target {
+  std::string token;
+  TokenPurpose purpose = TokenPurpose::kAnswer;
+  bool thanks = false;
+};
+
+Target ParseTarget(std::string_view path) {
+  Target t;
+  constexpr std::string_view kThanks = "/thanks";
+  if (path.substr(0, 2) == "u/") {
+    t.purpose = TokenPurpose::kUnsubscribe;
+    path.remove_prefix(2);
+  } else if (path.size() > kThanks.size() &&
+             path.substr(path.size() - kThanks.size()) == kThanks) {
+    t.thanks = true;
+    path.remove_suffix(kThanks.size());
+  }
+  if (path.find('/') == std::string_view::npos) t.token = std::string(path);
+  return t;
+}
+
+}  // namespace
+
+Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &content) {
+  const SystemTexts &texts = TextsFor(content);
+  AnswerPost post;
+  post.score_only = QueryParam(body, "partial") == "1";
+  const std::optional<int> score = SmallNumber(QueryParam(body, "score"), 0, 10);
+  if (!score) return Status::InvalidArgument(texts.bad_score);
+  Answer &a = post.answer;
+  a.score = *score;
+  a.comment = SanitizeMultilineText(QueryParam(body, "comment"));
+  if (CharCount(a.comment) > kMaxCommentChars) {
+    return Status::InvalidArgument(texts.comment_too_long);
+  }
+  const std::vector<std::string> &tags = content.page.tags;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    const std::string value = QueryParam(body, "tag_" + std::to_string(i));
+    if (value.empty()) continue;  // not rated
+    const std::optional<int> rating = SmallNumber(value, 1, 5);
+    if (!rating) return Status::InvalidArgument(Fill(texts.bad_rating, tags[i]));
+    a.tag_ratings[tags[i]] = *rating;
+  }
+  for (const ExtraQuestion &q : content.page.questions) {
+    std::string text = SanitizeMultilineText(QueryParam(body, "q_" + q.id));
+    if (text.empty()) continue;
+    if (CharCount(text) > kMaxExtraAnswerChars) {
+      return Status::InvalidArgument(Fill(texts.answer_too_long, q.text));
+    }
+    a.extra_answers[q.id] = std::move(text);
+  }
+  // Only promoters are asked; a consent sent with another score was not
+  // given to that answer.
+  a.consent = IsPromoterScore(a.score) && QueryParam(body, "consent") == "on";
+  return post;
+}
+
+HttpResponse SurveyPages::Handle(const HttpRequest &request, int64_t now) {
+  try {
+    return Route(request, now);
+  } catch (...) {
+    // Only RandomHex (no entropy) or allocation can throw; say so politely.
+    HttpResponse r;
+    r.status = 503;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = kEnglish.unavailable;
+    return r;
+  }
+}
+
+HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
+  const std::string nonce = RandomHex(16);
+  const bool is_get = request.method == "GET" || request.method == "HEAD";
+  const Target target = ParseTarget(request.path);
+  if (target.token.empty()) {
+    return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
+  }
+  if (!is_get && (request.method != "POST" || target.thanks)) {
+    HttpResponse r = Message(405, DefaultContent(), kEnglish.wrong_method, nonce);
+    r.headers.emplace_back("Allow", target.thanks ? "GET, HEAD" : "GET, HEAD, POST");
+    return r;
+  }
+  const Result<std::string> secret = store_->TokenSecret();
+  if (!secret.ok()) return Message(503, DefaultContent(), kEnglish.unavailable, nonce);
+
+  Result<TokenClaims> claims =
+      VerifyInvitationToken(target.token, target.purpose, *secret, now);
+  const bool expired = !claims.ok() && claims.status().code() == Status::Code::kNotFound;
+  if (expired) {
+    // Genuine but expired: checked again without the clock, to say so in
+    // the survey's own words.
+    claims = VerifyInvitationToken(target.token, target.purpose, *secret,
+                                   std::numeric_limits<int64_t>::min());
+  }
+  if (!claims.ok()) return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
+  const Result<InvitationContext> invitation =
+      store_->LoadInvitation(claims->invitation_id);
+  if (!invitation.ok()) {
+    const bool missing = invitation.status().code() == Status::Code::kNotFound;
+    return Message(missing ? 404 : 503, DefaultContent(),
+                   missing ? kEnglish.invalid_link : kEnglish.unavailable, nonce);
+  }
+  Result<SurveyContent> parsed = ParseSurveyContent(invitation->content_json);
+  const SurveyContent &content = parsed.ok() ? *parsed : DefaultContent();
+  const SystemTexts &texts = TextsFor(content);
+  if (expired) return Message(410, content, content.page.expired_text, nonce);
+
+  const std::string form_token = LinkFormToken(target.token, *secret);
+  if (is_get) {
+    if (target.purpose == TokenPurpose::kUnsubscribe) {
+      return Html(200, RenderUnsubscribePage(content, target.token, form_token, nonce),
+                  nonce);
+    }
+    if (target.thanks) return Message(200, content, content.page.thank_you, nonce);
+    AnswerForm form;
+    form.action = target.token;  // relative: the page's own URL without the query
+    form.form_token = form_token;
+    form.score = SmallNumber(QueryParam(request.query, "score"), 0, 10);
+    if (invitation->answer) {
+      form.previous = invitation->answer->answer;
+      if (!form.score) form.score = form.previous.score;
+    }
+    return Html(200, RenderAnswerPage(content, form, nonce), nonce);
+  }
+
+  // POST.
+  if (request.body.size() > kMaxAnswerBodyBytes) {
+    return Message(413, content, texts.too_large, nonce);
+  }
+  if (target.purpose == TokenPurpose::kUnsubscribe && IsOneClickUnsubscribe(request)) {
+    // The token is the capability; providers post without Origin or csrf.
+    Status s = store_->Unsubscribe(claims->invitation_id, now);
+    if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+    return Message(200, content, content.page.unsubscribed_text, nonce);
+  }
+  if (!IsFormBody(request)) return Message(415, content, texts.wrong_media, nonce);
+  if (!CheckNotCrossSite(request, /*allow_null_origin=*/true).ok() ||
+      !ConstantTimeEquals(QueryParam(request.body, "csrf"), form_token)) {
+    return Message(403, content, texts.refused, nonce);
+  }
+  if (target.purpose == TokenPurpose::kUnsubscribe) {
+    Status s = store_->Unsubscribe(claims->invitation_id, now);
+    if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+    return Message(200, content, content.page.unsubscribed_text, nonce);
+  }
+  Result<AnswerPost> post = ParseAnswerPost(request.body, content);
+  if (!post.ok()) return Message(400, content, post.status().message(), nonce);
+  Status s =
+      store_->SaveAnswer(claims->invitation_id, post->answer, post->score_only, now);
+  if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+  HttpResponse r = Html(post->score_only ? 204 : 303, "", nonce);
+  if (!post->score_only) {
+    // Relative to /s/{token}: the thank-you page below the same location.
+    r.headers.emplace_back("Location", target.token + "/thanks");
+  }
+  return r;
+}
+
+}  // namespace callexa
