@@ -3,18 +3,25 @@ tests/integration/fake_segment.py (which checks what Segment's API checks
 and misbehaves on demand), the admin routes of a survey's sync, and
 /metrics.
 
-Answers are written straight into the module's database as the survey pages
-leave them (a customer, an answered invitation, an answer numbered from
-settings 'answer_seq'); POST api/surveys/{id}/sync then starts the run
+Most answers are written straight into the module's database as the survey
+pages leave them (a customer, an answered invitation, an answer numbered
+from settings 'answer_seq'), which is fast for 20,000; one test answers on
+the survey page itself. POST api/surveys/{id}/sync then starts the run
 without waiting for the survey's daily schedule.
 """
 
+import email
+import email.policy
+import glob
 import os
 import re
+import shutil
 import sqlite3
 import sys
+import tempfile
 import time
 import unittest
+import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -79,14 +86,19 @@ class SyncTestCase(harness.NginxTestCase):
     """nginx whose sync-back goes to a FakeSegment knowing `write_keys`."""
 
     write_keys = ()
+    extra_server = ""
+
+    @classmethod
+    def extra_http(cls):
+        return ""
 
     @classmethod
     def setUpClass(cls):
         cls.fake = FakeSegment(cls.write_keys).start()
         cls.addClassCleanup(cls.fake.stop)  # after nginx has stopped
         cls.http_extra = ("callexa_segment_api %s;\ncallexa_sync_interval 24h;\n"
-                          % cls.fake.url)
-        cls.server_extra = "location = /metrics { callexa_metrics; }"
+                          % cls.fake.url) + cls.extra_http()
+        cls.server_extra = "location = /metrics { callexa_metrics; }\n" + cls.extra_server
         super().setUpClass()
 
     def new_survey(self, key):
@@ -331,6 +343,78 @@ class SyncTest(SyncTestCase):
         post = self.http("POST", "/metrics")
         self.assertEqual(post.status, 405)
         self.assertEqual(post.headers.get("allow"), "GET, HEAD")
+
+
+class SyncRealAnswerTest(SyncTestCase):
+    """End to end: an identify with a userId, the survey email (an .eml in
+    callexa_mail_dir), the customer's answer on the survey page, and the
+    sync-back of that answer; a changed answer goes again."""
+
+    write_keys = ("wk_real",)
+    PUBLIC_URL = "https://nps.test/"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mail_dir = tempfile.mkdtemp(prefix="callexa-mail-")
+        os.chmod(cls.mail_dir, 0o777)  # written by the workers' user
+        cls.addClassCleanup(shutil.rmtree, cls.mail_dir, True)
+        super().setUpClass()
+
+    @classmethod
+    def extra_http(cls):
+        return ('callexa_public_url %s;\ncallexa_mail_from "Shop <survey@shop.example>";\n'
+                "callexa_smtp off;\ncallexa_mail_dir %s;\ncallexa_scheduler_interval 1s;\n"
+                % (cls.PUBLIC_URL, cls.mail_dir))
+
+    extra_server = "location /s/ { callexa_survey; }"
+
+    def score_link(self, address, score):
+        def find():
+            for path in glob.glob(os.path.join(self.mail_dir, "*.eml")):
+                with open(path, "rb") as f:
+                    msg = email.message_from_binary_file(f, policy=email.policy.default)
+                if address in str(msg["To"]):
+                    return msg
+            return None
+
+        msg = harness.wait_until(find, what="the survey email")
+        html = msg.get_body(preferencelist=("html",)).get_content()
+        url = re.search(r'href="%s(s/[^"?]+)\?score=%d"' % (re.escape(self.PUBLIC_URL), score),
+                        html).group(1)
+        return "/" + url
+
+    def answer(self, page, score, comment):
+        r = self.http("GET", page + "?score=%d" % score)
+        self.assertEqual(r.status, 200)
+        csrf = re.search(rb'name="csrf" value="([^"]+)"', r.body).group(1).decode()
+        form = urllib.parse.urlencode({"score": score, "comment": comment, "csrf": csrf})
+        r = self.http("POST", page, body=form,
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 303, r.body)
+
+    def test_answer_on_the_page_is_synced(self):
+        created = self.nginx.create_survey(name="real", automation=True, min_delay_days=0,
+                                           segment_write_key="wk_real")
+        survey = created["id"]
+        r = self.nginx.segment(created["api_key"],
+                               harness.identify("ada@example.com", userId="ada-1"))
+        self.assertEqual(r.status, 200, r.body)
+        page = self.score_link("ada@example.com", 9)
+        self.answer(page, 9, "Quick and kind")
+        self.run_now(survey)
+        self.wait_synced(survey, [])
+        [(first_id, [m])] = self.received(survey).items()
+        self.assertEqual(m["userId"], "ada-1")
+        self.assertEqual(m["traits"]["NPS_rating"], 9)
+        self.assertEqual(m["traits"]["NPS_comment"], "Quick and kind")
+
+        self.answer(page, 4, "Changed my mind")  # the last answer wins
+        self.run_now(survey)
+        harness.wait_until(lambda: len(self.received(survey)) == 2, what="the new answer")
+        [m] = [v[0] for k, v in self.received(survey).items() if k != first_id]
+        self.assertEqual((m["traits"]["NPS_rating"], m["traits"]["NPS_comment"]),
+                         (4, "Changed my mind"))
+        self.assertExactlyOnce(survey, list(self.received(survey)))
 
 
 class SyncReloadTest(SyncTestCase):
