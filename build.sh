@@ -131,6 +131,9 @@ http {
   callexa_mail_dir $var/mail;
   callexa_scheduler_interval 10s;
 
+  # Sync-back to Segment (the default API, api.segment.io) runs only for
+  # surveys with a segment_write_key, once a day each, or now on request.
+
   server {
     listen 127.0.0.1:8080;
 
@@ -142,6 +145,13 @@ http {
       auth_basic "Callexa admin";
       auth_basic_user_file $var/admin.htpasswd;
       callexa_admin;
+    }
+
+    # Prometheus metrics: counts only, yet not for the world.
+    location = /metrics {
+      allow 127.0.0.1;
+      deny all;
+      callexa_metrics;
     }
   }
 }
@@ -167,6 +177,7 @@ Callexa is starting on http://127.0.0.1:8080
   Tracking API:         POST http://127.0.0.1:8080/v1/identify, /v1/batch
   Survey pages:         http://127.0.0.1:8080/s/ (links in the emails)
   Admin:                http://127.0.0.1:8080/admin/api/surveys
+  Metrics:              http://127.0.0.1:8080/metrics
   Admin user:           admin
   Admin password:       $(cat "$var/admin.password")
   Database:             $var/data/callexa.db

@@ -16,6 +16,7 @@ extern "C" {
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,8 +33,11 @@ extern "C" {
 #include "mail/html_escape.h"
 #include "mail/mail_dir_transport.h"
 #include "mail/smtp_transport.h"
+#include "metrics/metrics.h"
 #include "store/sqlite_store.h"
 #include "survey/survey_pages.h"
+#include "sync/curl_segment_client.h"
+#include "sync/sync_runner.h"
 
 #if !(NGX_THREADS)
 #error ngx_http_callexa_module requires nginx built --with-threads
@@ -51,6 +55,7 @@ enum CallexaHandler : ngx_uint_t {
   kHandlerTrackingApi,
   kHandlerAdmin,
   kHandlerSurvey,
+  kHandlerMetrics,
 };
 
 struct CallexaMainConf {
@@ -114,6 +119,8 @@ struct CallexaWorker {
   std::unique_ptr<callexa::SurveyPages> survey;
   std::unique_ptr<callexa::MailTransport> mail;
   callexa::DeliveryOptions delivery;
+  std::unique_ptr<callexa::SegmentClient> segment;
+  callexa::SyncOptions sync;
   std::vector<std::unique_ptr<PeriodicJob>> jobs;
   ngx_thread_pool_t *pool = nullptr;
   ngx_thread_pool_t *jobs_pool = nullptr;
@@ -138,10 +145,11 @@ struct CallexaWorker {
 
 CallexaWorker *g_worker = nullptr;
 
-// A blocking admin or survey page request on its way through the pool.
+// A blocking admin, survey page or metrics request on its way through the
+// pool.
 struct BlockingCall {
   ngx_http_request_t *request;
-  ngx_uint_t handler;  // kHandlerAdmin or kHandlerSurvey
+  ngx_uint_t handler;  // kHandlerAdmin, kHandlerSurvey or kHandlerMetrics
   callexa::HttpRequest in;
   callexa::HttpResponse out;
   time_t now;
@@ -206,6 +214,8 @@ ngx_command_t kCommands[] = {
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerAdmin)},
     {ngx_string("callexa_survey"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
      NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerSurvey)},
+    {ngx_string("callexa_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerMetrics)},
     ngx_null_command,
 };
 
@@ -271,6 +281,26 @@ char *CheckDeliveryConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
   return NGX_CONF_OK;
 }
 
+// Checks callexa_segment_api, so that a typo fails `nginx -t` instead of
+// every sync run. Batches go to <api>/batch: a trailing "/" is dropped.
+char *CheckSyncConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
+  while (mcf->segment_api.len > 0 &&
+         mcf->segment_api.data[mcf->segment_api.len - 1] == '/') {
+    --mcf->segment_api.len;
+  }
+  const callexa::Status s =
+      callexa::CheckWebUrl(ToString(mcf->segment_api), false, "callexa_segment_api");
+  if (!s.ok()) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", s.message().c_str());
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
+  if (mcf->sync_interval < 1000) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_sync_interval must be at least 1s");
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
+  return NGX_CONF_OK;
+}
+
 char *InitMainConf(ngx_conf_t *cf, void *conf) {
   auto *mcf = static_cast<CallexaMainConf *>(conf);
   if (mcf->database.len == 0) {
@@ -294,7 +324,8 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
   if (ngx_conf_full_name(cf->cycle, &mcf->mail_dir, 0) != NGX_OK) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }
-  if (CheckDeliveryConf(cf, mcf) != NGX_CONF_OK) {
+  if (CheckDeliveryConf(cf, mcf) != NGX_CONF_OK ||
+      CheckSyncConf(cf, mcf) != NGX_CONF_OK) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }
   if (ngx_conf_full_name(cf->cycle, &mcf->database, 0) != NGX_OK) {
@@ -417,6 +448,15 @@ callexa::Result<std::unique_ptr<callexa::MailTransport>> OpenMailTransport(
   return std::unique_ptr<callexa::MailTransport>(std::move(smtp.value()));
 }
 
+// A lease owner unique to this worker process: hostname:pid:random, since
+// a pid alone repeats across hosts and restarts.
+std::string LeaseOwner() {
+  char hostname[256] = "";
+  gethostname(hostname, sizeof hostname - 1);
+  return std::string(hostname) + ":" + std::to_string(ngx_pid) + ":" +
+         callexa::RandomHex(4);
+}
+
 // Starts the scheduler on this worker when delivery is configured.
 ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
                         CallexaWorker *w) {
@@ -437,14 +477,11 @@ ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
   w->mail = std::move(mail.value());
   const auto from = callexa::ParseMailFrom(ToString(mcf->mail_from));
   if (!from.ok()) return NGX_ERROR;  // checked at configuration time
-  char hostname[256] = "";
-  gethostname(hostname, sizeof hostname - 1);
   w->delivery.survey_base_url = public_url + "/s/";
   w->delivery.sender_address = from.value().address;
   w->delivery.sender_name = from.value().name;
   w->delivery.message_id_domain = host;
-  w->delivery.lease_owner =
-      std::string(hostname) + ":" + std::to_string(ngx_pid) + ":" + callexa::RandomHex(4);
+  w->delivery.lease_owner = LeaseOwner();
   return AddPeriodicJob(
       cycle, w, "scheduler", mcf->scheduler_interval, [w](ngx_log_t *log) {
         const callexa::DeliveryStepResult r = callexa::RunDeliveryStep(
@@ -461,6 +498,51 @@ ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
                         r.claimed, r.sent, r.retried, r.bounced, r.failed, r.released);
         }
         return r.status.ok() && r.more;
+      });
+}
+
+// How often worker 0 looks for a survey due a sync. A survey's cadence,
+// callexa_sync_interval, is kept in the database (its next run); polling
+// this often lets "run now" (POST api/surveys/{id}/sync) start within
+// seconds, and the poll is one read-only query.
+constexpr ngx_msec_t kSyncPollMs = 5000;
+
+ngx_uint_t NgxLevel(callexa::SyncStepResult::Level level) {
+  switch (level) {
+    case callexa::SyncStepResult::Level::kError:
+      return NGX_LOG_ERR;
+    case callexa::SyncStepResult::Level::kWarn:
+      return NGX_LOG_WARN;
+    default:
+      return NGX_LOG_INFO;
+  }
+}
+
+// Starts the sync-back to Segment on this worker. It only sends for surveys
+// with a segment_write_key, so it runs everywhere without configuration.
+ngx_int_t StartSync(ngx_cycle_t *cycle, const CallexaMainConf *mcf, CallexaWorker *w) {
+  // Polled during a transfer, so a quitting worker aborts it within a
+  // second instead of holding the jobs pool (which exit waits for) for the
+  // whole timeout; the batch then goes again from the next worker.
+  auto client = callexa::CurlSegmentClient::Create(Quitting, {});
+  if (!client.ok()) {
+    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: sync-back is off: %s",
+                  client.status().message().c_str());
+    return NGX_OK;
+  }
+  w->segment = std::move(client.value());
+  w->sync.api_url = ToString(mcf->segment_api);
+  w->sync.owner = LeaseOwner();
+  w->sync.interval_seconds = mcf->sync_interval / 1000;
+  return AddPeriodicJob(
+      cycle, w, "sync", std::min(kSyncPollMs, mcf->sync_interval), [w](ngx_log_t *log) {
+        const callexa::SyncStepResult r =
+            callexa::RunSyncStep(w->store.get(), w->segment.get(), w->sync,
+                                 static_cast<int64_t>(time(nullptr)));
+        if (r.level != callexa::SyncStepResult::Level::kNone) {
+          ngx_log_error(NgxLevel(r.level), log, 0, "%s", r.log_line.c_str());
+        }
+        return r.more_work;
       });
 }
 
@@ -510,7 +592,8 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
       worker->survey = std::make_unique<callexa::SurveyPages>(worker->store.get());
       // One worker runs the periodic jobs; leases in the database keep an
       // overlapping worker (reload) from doing the same work twice.
-      if (ngx_worker == 0 && StartDelivery(cycle, mcf, worker.get()) != NGX_OK) {
+      if (ngx_worker == 0 && (StartDelivery(cycle, mcf, worker.get()) != NGX_OK ||
+                              StartSync(cycle, mcf, worker.get()) != NGX_OK)) {
         return NGX_ERROR;
       }
     } else {
@@ -768,14 +851,21 @@ void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
 }
 
 // ---------------------------------------------------------------------------
-// Admin and survey pages: one pool task per request
+// Admin, survey pages and metrics: one pool task per request
 
 void BlockingTaskRun(void *data, ngx_log_t *log) {
   BlockingCall *call = static_cast<BlockingTaskCtx *>(data)->call;
   try {
-    call->out = call->handler == kHandlerSurvey
-                    ? g_worker->survey->Handle(call->in, call->now)
-                    : g_worker->admin->Handle(call->in, call->now);
+    switch (call->handler) {
+      case kHandlerSurvey:
+        call->out = g_worker->survey->Handle(call->in, call->now);
+        break;
+      case kHandlerMetrics:
+        call->out = callexa::HandleMetrics(g_worker->store.get(), call->in.method);
+        break;
+      default:
+        call->out = g_worker->admin->Handle(call->in, call->now);
+    }
   } catch (const std::exception &e) {
     ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed: %s", e.what());
     call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
@@ -863,7 +953,8 @@ void BodyReady(ngx_http_request_t *r) {
       return;
     }
     callexa::HttpRequest req = ToCoreRequest(r, std::move(body));
-    if (lcf->handler == kHandlerAdmin || lcf->handler == kHandlerSurvey) {
+    if (lcf->handler == kHandlerAdmin || lcf->handler == kHandlerSurvey ||
+        lcf->handler == kHandlerMetrics) {
       PostBlocking(r, lcf->handler, std::move(req));
       return;
     }
@@ -910,6 +1001,11 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
       }
     } else if (lcf->handler == kHandlerSurvey) {
       limit = 64 * 1024;  // a filled-in survey form
+    } else if (lcf->handler == kHandlerMetrics) {
+      // Counts only, no personal data, so no access check here: like
+      // stub_status, operators restrict the location (allow/deny). GET and
+      // HEAD have no body; HandleMetrics answers 405 to other methods.
+      limit = 0;
     } else {
       limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), LocationPath(r));
     }

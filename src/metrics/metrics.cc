@@ -86,6 +86,7 @@ HttpResponse HandleMetrics(MetricsStore *store, const std::string &method) {
   r.content_type = kPrometheusContentType;
   if (method != "GET" && method != "HEAD") {
     r.status = 405;
+    r.headers.emplace_back("Allow", "GET, HEAD");  // required with 405 (RFC 9110)
     r.body = "use GET\n";
     return r;
   }

@@ -23,7 +23,7 @@ inline constexpr char kPrometheusContentType[] = "text/plain; version=0.0.4";
 std::string RenderPrometheus(const MetricsSnapshot &snapshot);
 
 // GET/HEAD: 200 with RenderPrometheus of the store's figures; 503 when the
-// store fails; 405 for other methods. Blocks on the store.
+// store fails; 405 (with Allow) for other methods. Blocks on the store.
 HttpResponse HandleMetrics(MetricsStore *store, const std::string &method);
 
 }  // namespace callexa

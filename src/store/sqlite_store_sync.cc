@@ -174,7 +174,15 @@ Status SqliteStore::FinishSyncStep(const SyncStepRecord &r, const std::string &o
   return InTransaction([&]() -> Status {
     SqliteStatement update, release;
     Status s;
-    if (r.outcome != SyncStepRecord::Outcome::kInterrupted) {
+    if (r.outcome == SyncStepRecord::Outcome::kInterrupted) {
+      // The claim cleared a "run now" request, and a run that began on
+      // request may not be due by its schedule for a day: ask again, so the
+      // next worker (after a reload) goes on at once.
+      s = update.Prepare(db(),
+                         "UPDATE sync_state SET run_requested = 1 WHERE survey_id = ?1");
+      if (s.ok()) s = update.Bind(1, r.survey_id).Run();
+      if (!s.ok()) return s;
+    } else {
       // ?2 outcome. A batch that leaves more pending keeps the survey due.
       s = update.Prepare(
           db(),

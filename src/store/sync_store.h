@@ -50,7 +50,8 @@ struct SyncStepRecord {
     kSent,         // Segment accepted the batch (or there was nothing to send)
     kRetry,        // temporary failure: try again at next_run_at
     kRejected,     // Segment refused (4xx): the run ends, the cursor stays
-    kInterrupted,  // the worker is exiting: release the lease, record nothing
+    kInterrupted,  // the worker is exiting: release the lease, record nothing,
+                   // leave the survey due (run requested) for the next worker
   };
   Outcome outcome = Outcome::kSent;
   int64_t survey_id = 0;

@@ -12,7 +12,7 @@ namespace {
 
 struct Transfer {
   SegmentResponse *response;
-  const std::atomic<bool> *cancel;
+  const std::function<bool()> *cancelled;
 };
 
 size_t OnBody(char *data, size_t size, size_t count, void *user) {
@@ -41,7 +41,7 @@ size_t OnHeader(char *data, size_t size, size_t count, void *user) {
 
 int OnProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto *t = static_cast<Transfer *>(user);
-  return t->cancel != nullptr && t->cancel->load() ? 1 : 0;
+  return *t->cancelled && (*t->cancelled)() ? 1 : 0;
 }
 
 SegmentResponse::Transport TransportOf(CURLcode code) {
@@ -63,13 +63,13 @@ SegmentResponse::Transport TransportOf(CURLcode code) {
 }  // namespace
 
 Result<std::unique_ptr<CurlSegmentClient>> CurlSegmentClient::Create(
-    const std::atomic<bool> *cancel, Timeouts timeouts) {
+    std::function<bool()> cancelled, Timeouts timeouts) {
   Status s = EnsureCurlGlobalInit();
   if (!s.ok()) return s;
   CURL *curl = curl_easy_init();
   if (curl == nullptr) return Status::Unavailable("curl_easy_init failed");
   return std::unique_ptr<CurlSegmentClient>(
-      new CurlSegmentClient(curl, cancel, timeouts));
+      new CurlSegmentClient(curl, std::move(cancelled), timeouts));
 }
 
 CurlSegmentClient::~CurlSegmentClient() { curl_easy_cleanup(static_cast<CURL *>(curl_)); }
@@ -79,7 +79,7 @@ SegmentResponse CurlSegmentClient::PostBatch(const std::string &url,
                                              const std::string &body) {
   CURL *curl = static_cast<CURL *>(curl_);
   SegmentResponse response;
-  Transfer transfer{&response, cancel_};
+  Transfer transfer{&response, &cancelled_};
   const std::string auth = "Authorization: Basic " + Base64Encode(write_key + ":");
   curl_slist *headers = nullptr;
   // "Expect:" stops curl from waiting for 100-continue on large bodies.

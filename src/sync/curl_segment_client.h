@@ -6,9 +6,10 @@
 #ifndef CALLEXA_SYNC_CURL_SEGMENT_CLIENT_H_
 #define CALLEXA_SYNC_CURL_SEGMENT_CLIENT_H_
 
-#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "sync/segment_client.h"
@@ -22,12 +23,13 @@ class CurlSegmentClient : public SegmentClient {
     long total_ms = 30000;
   };
 
-  // Initialises libcurl if needed. When `*cancel` (may be null; must
-  // outlive the client) becomes true, a transfer in progress aborts within
-  // about a second and answers Transport::kInterrupted, so nginx -s quit
-  // does not wait for a slow Segment.
+  // Initialises libcurl if needed. `cancelled` (may be empty) is polled
+  // during a transfer, at least once a second, on the calling thread; once
+  // it answers true the transfer aborts and answers Transport::kInterrupted,
+  // so nginx -s quit does not wait for a slow Segment. A predicate rather
+  // than a flag, because nginx has no hook at the moment it starts exiting.
   static Result<std::unique_ptr<CurlSegmentClient>> Create(
-      const std::atomic<bool> *cancel, Timeouts timeouts);
+      std::function<bool()> cancelled, Timeouts timeouts);
   ~CurlSegmentClient() override;
   CurlSegmentClient(const CurlSegmentClient &) = delete;
   CurlSegmentClient &operator=(const CurlSegmentClient &) = delete;
@@ -36,11 +38,11 @@ class CurlSegmentClient : public SegmentClient {
                             const std::string &body) override;
 
  private:
-  CurlSegmentClient(void *curl, const std::atomic<bool> *cancel, Timeouts timeouts)
-      : curl_(curl), cancel_(cancel), timeouts_(timeouts) {}
+  CurlSegmentClient(void *curl, std::function<bool()> cancelled, Timeouts timeouts)
+      : curl_(curl), cancelled_(std::move(cancelled)), timeouts_(timeouts) {}
 
   void *curl_;  // CURL*, kept out of this header
-  const std::atomic<bool> *cancel_;
+  std::function<bool()> cancelled_;
   Timeouts timeouts_;
 };
 

@@ -21,9 +21,9 @@ inline constexpr char kLibraryVersion[] = "0.1.0";
 // Segment takes 32 KB per message and 500 KB per request, "KB" unspecified:
 // stay under the smaller reading with a margin. Over 2,500 messages a batch
 // is answered 200 and silently dropped, so that limit is exact.
-inline constexpr size_t kMaxMessageBytes = 32000;
-inline constexpr size_t kMaxBatchBytes = 475000;
-inline constexpr size_t kMaxBatchMessages = 2500;
+inline constexpr size_t kSyncMaxMessageBytes = 32000;
+inline constexpr size_t kSyncMaxBatchBytes = 475000;
+inline constexpr size_t kSyncMaxBatchMessages = 2500;
 
 // Segment rejects an identify with neither userId nor anonymousId; such a
 // customer (added by hand, never seen through Segment) is skipped.
@@ -38,7 +38,7 @@ std::string SyncMessageId(int64_t survey_id, const SyncItem &item);
 // JSON for any bytes: invalid UTF-8 becomes U+FFFD. Requires
 // HasSegmentIdentity(item).
 std::string BuildIdentify(int64_t survey_id, const SyncItem &item,
-                          size_t max_bytes = kMaxMessageBytes);
+                          size_t max_bytes = kSyncMaxMessageBytes);
 
 // The longest prefix of `text` of at most max_bytes that does not split a
 // UTF-8 sequence.

@@ -21,8 +21,8 @@ struct SyncOptions {
   std::string owner;                 // lease owner: unique per worker process
   int64_t interval_seconds = 86400;  // from a complete run to the next
   int64_t lease_seconds = 120;       // longer than one request may take
-  size_t max_batch_bytes = kMaxBatchBytes;
-  size_t max_batch_messages = kMaxBatchMessages;
+  size_t max_batch_bytes = kSyncMaxBatchBytes;
+  size_t max_batch_messages = kSyncMaxBatchMessages;
 };
 
 struct SyncStepResult {

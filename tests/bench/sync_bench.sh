@@ -1,56 +1,201 @@
 #!/usr/bin/env bash
 # Sync-back throughput: N answers (default 100,000) synced to the local fake
-# Segment (tests/integration/fake_segment.py, which checks every batch) by
-# the core runner with libcurl, step after step as the nginx worker's sync
-# job runs it. Prints requests made, seconds and messages per second, and
-# checks that the fake received every answer exactly once. Figures only;
-# not a CTest test. Run through tests/bench/run_all.sh (after ./build.sh).
+# Segment (tests/integration/fake_segment.py, which checks every batch):
 #
-# Environment: SYNC_BENCH_ANSWERS (default 100000).
+#   module   nginx with the module: the answers are written into its
+#            database, POST api/surveys/1/sync, and worker 0's sync job
+#            sends them, one pool task per batch, as in production
+#   core     the core runner (RunSyncStep + libcurl) in a loop, without
+#            nginx (build/tests/sync_bench_driver), for comparison
+#
+# Seconds are the fake's: from the first batch request to the last batch
+# accepted (so the module's wait for its next 5 s poll is not counted; the
+# time from the POST is shown beside it). Checks that the fake received
+# every answer exactly once. Figures only; not a CTest test. Run through
+# tests/bench/run_all.sh (after ./build.sh).
+#
+# Environment: SYNC_BENCH_ANSWERS (default 100000), BENCH_KEEP=1.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${ROOT:-$(cd "$BENCH_DIR/../.." && pwd)}"
+MODULE="$ROOT/build/ngx_http_callexa_module.so"
 DRIVER="$ROOT/build/tests/sync_bench_driver"
 FAKE="$ROOT/tests/integration/fake_segment.py"
 ANSWERS="${SYNC_BENCH_ANSWERS:-100000}"
 WRITE_KEY="bench-write-key"
+ANSWERED_AT=1795860000
 
 log() { printf '%s\n' "bench: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 [[ "$ANSWERS" =~ ^[1-9][0-9]*$ ]] || die "SYNC_BENCH_ANSWERS must be a positive integer"
+[ -f "$MODULE" ] || die "missing $MODULE: run ./build.sh first"
 [ -x "$DRIVER" ] || die "missing $DRIVER: run ./build.sh first"
+for c in nginx sqlite3 curl openssl; do
+  command -v "$c" >/dev/null || die "$c is not installed: run tests/bench/run_all.sh"
+done
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 WORK="$(mktemp -d /tmp/callexa-sync-bench.XXXXXX)"
+chmod 755 "$WORK"  # nginx workers run as nobody and must reach their files
 FAKE_PID=""
+NGINX_PID=""
+stop_pid() {
+  local pid="$1" sig="$2" i
+  kill "-$sig" "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
-  if [ -n "$FAKE_PID" ]; then kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; fi
-  [ -n "${BENCH_KEEP:-}" ] && log "kept $WORK" || rm -rf "$WORK"
+  local rc=$?
+  set +e
+  [ -n "$NGINX_PID" ] && stop_pid "$NGINX_PID" QUIT
+  [ -n "$FAKE_PID" ] && stop_pid "$FAKE_PID" TERM
+  if [ -n "${BENCH_KEEP:-}" ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-/usr/bin/python3 "$FAKE" --write-key "$WRITE_KEY" >"$WORK/fake.url" 2>"$WORK/fake.log" &
-FAKE_PID=$!
-for _ in $(seq 100); do [ -s "$WORK/fake.url" ] && break; sleep 0.05; done
-API="$(head -1 "$WORK/fake.url")"
-[ -n "$API" ] || die "fake Segment did not start: $(cat "$WORK/fake.log")"
-STATS_URL="${API%/v1}/stats"
+# A JSON number field of the fake's /stats ($1: the stats, $2: the field).
+stat() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" <<<"$1"; }
 
-log "sync: $ANSWERS answers to the fake Segment at $API (core runner + libcurl)"
-FIGURES="$("$DRIVER" "$WORK/callexa.db" "$API" "$WRITE_KEY" "$ANSWERS")" \
-  || die "sync did not complete: $FIGURES"
-STATS="$(curl -s "$STATS_URL")"
+# Starts a fresh fake Segment; sets API and STATS_URL.
+start_fake() {
+  [ -n "$FAKE_PID" ] && stop_pid "$FAKE_PID" TERM
+  : >"$WORK/fake.url"
+  /usr/bin/python3 "$FAKE" --write-key "$WRITE_KEY" >"$WORK/fake.url" 2>>"$WORK/fake.log" &
+  FAKE_PID=$!
+  for _ in $(seq 100); do [ -s "$WORK/fake.url" ] && break; sleep 0.05; done
+  API="$(head -1 "$WORK/fake.url")"
+  [ -n "$API" ] || die "fake Segment did not start: $(cat "$WORK/fake.log")"
+  STATS_URL="${API%/v1}/stats"
+}
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$FIGURES"; }
-unique="$(sed -n 's/.*"unique_messages": \([0-9]*\).*/\1/p' <<<"$STATS")"
-received="$(sed -n 's/.*"messages": \([0-9]*\).*/\1/p' <<<"$STATS")"
+# One table row from the fake's /stats: label, extra seconds column.
+row() {
+  local label="$1" from_post="$2" stats first last seconds
+  stats="$(curl -s "$STATS_URL")"
+  first="$(stat "$stats" first_request_at)"
+  last="$(stat "$stats" last_accepted_at)"
+  seconds="$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.2f", b - a }')"
+  printf '| %s | %s | %s | %s | %s | %s (%s) |\n' "$label" "$(stat "$stats" requests)" \
+    "$seconds" "$from_post" \
+    "$(awk -v n="$ANSWERS" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')" \
+    "$(stat "$stats" messages)" "$(stat "$stats" unique_messages)"
+  [ "$(stat "$stats" unique_messages)" = "$ANSWERS" ] &&
+    [ "$(stat "$stats" messages)" = "$ANSWERS" ] ||
+    die "$label: the fake did not receive every answer exactly once: $stats"
+}
 
-printf '\nSync-back: %s answers, core runner (RunSyncStep + libcurl), fake Segment on 127.0.0.1\n' "$ANSWERS"
-printf '| requests | seconds | messages/s | received (unique) |\n|---|---|---|---|\n'
-printf '| %s | %s | %s | %s (%s) |\n\n' "$(field requests)" "$(field seconds)" \
-  "$(field msgs_per_s)" "$received" "$unique"
-[ "$unique" = "$ANSWERS" ] && [ "$received" = "$ANSWERS" ] \
-  || die "the fake received $received messages ($unique unique), expected $ANSWERS"
+# --------------------------------------------------------------------------
+# The module in nginx
+
+start_fake
+if [ "$(id -u)" -eq 0 ]; then RUN_USER=nobody; RUN_GROUP=nogroup; else
+  RUN_USER="$(id -un)"; RUN_GROUP="$(id -gn)"; fi
+NG="$WORK/nginx"
+DB="$NG/data/callexa.db"
+mkdir -p "$NG/data" "$NG/tmp"
+PORT="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+ADMIN_PASSWORD="$(openssl rand -hex 12)"
+printf 'admin:%s\n' "$(printf '%s' "$ADMIN_PASSWORD" | openssl passwd -6 -stdin)" >"$NG/htpasswd"
+chmod 644 "$NG/htpasswd"
+chown -R "$RUN_USER:$RUN_GROUP" "$NG/data" "$NG/tmp"
+USER_LINE=""
+[ "$(id -u)" -eq 0 ] && USER_LINE="user $RUN_USER $RUN_GROUP;"
+cat >"$NG/nginx.conf" <<EOF
+# Generated by tests/bench/sync_bench.sh: as build.sh run configures it.
+load_module $MODULE;
+daemon off;
+master_process on;
+worker_processes 2;
+$USER_LINE
+pid $NG/nginx.pid;
+error_log $NG/error.log info;
+thread_pool callexa threads=2;
+thread_pool callexa_jobs threads=1;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $NG/tmp/body;
+  proxy_temp_path $NG/tmp/proxy;
+  fastcgi_temp_path $NG/tmp/fastcgi;
+  uwsgi_temp_path $NG/tmp/uwsgi;
+  scgi_temp_path $NG/tmp/scgi;
+  callexa_database $DB;
+  callexa_thread_pool callexa;
+  callexa_jobs_thread_pool callexa_jobs;
+  callexa_segment_api $API;
+  server {
+    listen 127.0.0.1:$PORT;
+    location /admin/ {
+      auth_basic "bench";
+      auth_basic_user_file $NG/htpasswd;
+      callexa_admin;
+    }
+  }
+}
+EOF
+nginx -p "$NG/" -c "$NG/nginx.conf" -e "$NG/error.log" >>"$NG/stderr.log" 2>&1 &
+NGINX_PID=$!
+ADMIN="http://127.0.0.1:$PORT/admin/api"
+admin() { curl -s -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json' "$@"; }
+for _ in $(seq 150); do admin -o /dev/null "$ADMIN/surveys" && break; sleep 0.1; done
+SURVEY="$(admin -d "{\"name\":\"bench\",\"segment_write_key\":\"$WRITE_KEY\"}" "$ADMIN/surveys" |
+  sed -n 's/.*"id": *\([0-9]*\).*/\1/p')"
+[ -n "$SURVEY" ] || die "nginx did not start or refused the survey: $(tail -5 "$NG/error.log")"
+
+log "sync: $ANSWERS answers into $DB"
+# As the survey pages leave them: a customer, an answered invitation, an answer.
+sqlite3 "$DB" <<EOF
+.timeout 10000
+BEGIN IMMEDIATE;
+WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < $ANSWERS)
+INSERT INTO customers (id, survey_id, email, user_id, first_seen_at, last_seen_at)
+  SELECT k, $SURVEY, 'c' || k || '@example.com', 'user-' || k, 0, 0 FROM i;
+INSERT INTO invitations (id, survey_id, customer_id, status, due_at, created_at, updated_at)
+  SELECT id, survey_id, id, 'answered', 0, 0, 0 FROM customers;
+INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, created_at,
+                     answered_at, change_seq)
+  SELECT id, survey_id, id, id % 11,
+         iif(id % 3 = 0, '', 'Quick answers from support, th' || char(233) || 'nks! #' || id),
+         $ANSWERED_AT + id, $ANSWERED_AT + id, id FROM customers;
+INSERT INTO settings (name, value) VALUES ('answer_seq', '$ANSWERS')
+  ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+COMMIT;
+EOF
+
+log "sync: POST $ADMIN/surveys/$SURVEY/sync, waiting for the fake to have them all"
+START="$(date +%s.%N)"
+admin -o /dev/null -X POST "$ADMIN/surveys/$SURVEY/sync"
+for ((i = 0; ; i++)); do
+  [ "$(stat "$(curl -s "$STATS_URL")" unique_messages)" = "$ANSWERS" ] && break
+  ((i < 3000)) || die "not synced within 300 s: $(curl -s "$STATS_URL")"
+  sleep 0.1
+done
+FROM_POST="$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')"
+MODULE_ROW="$(row "module (nginx, worker 0)" "$FROM_POST")"
+STATUS="$(admin "$ADMIN/surveys/$SURVEY/sync")"
+PROGRESS_LINES="$(grep -c 'messages sent' "$NG/error.log" || true)"
+stop_pid "$NGINX_PID" QUIT
+NGINX_PID=""
+
+# --------------------------------------------------------------------------
+# The core runner alone
+
+start_fake
+log "sync: $ANSWERS answers by the core runner (RunSyncStep + libcurl), no nginx"
+"$DRIVER" "$WORK/core.db" "$API" "$WRITE_KEY" "$ANSWERS" >/dev/null ||
+  die "the core runner did not complete"
+CORE_ROW="$(row "core runner alone" "—")"
+
+printf '\nSync-back: %s answers to the fake Segment on 127.0.0.1 (load before: %s)\n' \
+  "$ANSWERS" "$LOAD_BEFORE"
+printf '| sync | requests | seconds | seconds from POST | messages/s | received (unique) |\n'
+printf '|---|---|---|---|---|---|\n'
+printf '%s\n%s\n' "$MODULE_ROW" "$CORE_ROW"
+printf '\nmodule: %s progress lines at info; GET sync: %s\n\n' "$PROGRESS_LINES" "$STATUS"

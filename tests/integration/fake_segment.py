@@ -11,15 +11,20 @@ would silently drop data):
     characters, at most 32 KB serialised, else 400
 Messages of a request answered 200 are recorded in `received`.
 
-Faults: fail_next(count, status=..., retry_after=..., hang=...) makes the
-next `count` batch requests answer `status` (with Retry-After) or hang for
-`hang` seconds before answering 200 unrecorded (the client has given up).
+Faults: fail_next(count, status=..., retry_after=..., hang=..., key=...)
+makes the next `count` batch requests (with write key `key`, when given)
+answer `status` (with Retry-After) or hang for `hang` seconds before
+answering 200 unrecorded (the client has given up). `delay` slows every
+batch down: it waits that long, then records and answers as usual, so a
+client that gives up meanwhile sends a batch that did arrive.
 
 Use in-process (FakeSegment(...).start(), .url is the API base for
 callexa_segment_api) or as a script for benchmarks:
   python3 fake_segment.py --port 8099 --write-key KEY
-with GET /stats for counts and POST /control {"count":..,"status":..} for
-faults. Standard library only.
+with GET /stats for counts and times (first batch request, last accepted
+one) and POST /control {"count":..,"status":..} for
+faults ({"delay": seconds} slows down, {"reset": true} forgets all).
+Standard library only.
 """
 
 import argparse
@@ -43,6 +48,9 @@ class FakeSegment:
         self.content_types = set()
         self.user_agents = set()
         self.faults = []        # pending fault dicts, one per request
+        self.delay = 0.0        # seconds before each batch is recorded
+        self.first_request_at = None   # time.time() of the first batch request
+        self.last_accepted_at = None   # and of the last one recorded as 200
         self.stopping = threading.Event()
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
@@ -63,17 +71,26 @@ class FakeSegment:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail_next(self, count, status=500, retry_after=None, hang=None):
+    def fail_next(self, count, status=500, retry_after=None, hang=None, key=None):
         with self.lock:
             for _ in range(count):
                 self.faults.append({"status": status, "retry_after": retry_after,
-                                    "hang": hang})
+                                    "hang": hang, "key": key})
+
+    def _take_fault(self, key):
+        """The first pending fault for write key `key`; call with the lock."""
+        for i, f in enumerate(self.faults):
+            if f["key"] is None or f["key"] == key:
+                return self.faults.pop(i)
+        return None
 
     def reset(self):
         with self.lock:
             self.received.clear()
             self.requests.clear()
             self.faults.clear()
+            self.delay = 0.0
+            self.first_request_at = self.last_accepted_at = None
 
     def snapshot(self):
         """(received messages, request log) copies."""
@@ -92,7 +109,9 @@ class FakeSegment:
             ids = {m["messageId"] for m in self.received}
             return {"messages": len(self.received), "unique_messages": len(ids),
                     "requests": len(self.requests),
-                    "accepted_requests": sum(1 for r in self.requests if r[0] == 200)}
+                    "accepted_requests": sum(1 for r in self.requests if r[0] == 200),
+                    "first_request_at": self.first_request_at,
+                    "last_accepted_at": self.last_accepted_at}
 
     # -- the checks --------------------------------------------------------
 
@@ -178,17 +197,23 @@ class FakeSegment:
                     spec = json.loads(body or b"{}")
                     if spec.get("reset"):
                         fake.reset()
+                    if "delay" in spec:
+                        fake.delay = float(spec["delay"])
                     fake.fail_next(int(spec.get("count", 0)), spec.get("status", 500),
                                    spec.get("retry_after"), spec.get("hang"))
                     return self._answer(200, {"success": True})
                 if self.path != "/v1/batch":
                     return self._answer(404, {"message": "not found"})
                 with fake.lock:
-                    fault = fake.faults.pop(0) if fake.faults else None
+                    if fake.first_request_at is None:
+                        fake.first_request_at = time.time()
+                status, answer, key, batch = fake.check(self.headers, body)
+                with fake.lock:
+                    fault = fake._take_fault(key) if status == 200 else None
                     fake.content_types.add(self.headers.get("Content-Type", ""))
                     fake.user_agents.add(self.headers.get("User-Agent", ""))
-                status, answer, key, batch = fake.check(self.headers, body)
-                if fault is not None and status == 200:
+                    delay = fake.delay
+                if fault is not None:
                     if fault["hang"]:
                         fake.stopping.wait(fault["hang"])
                         status, answer, batch = 200, {"success": True}, []
@@ -200,13 +225,20 @@ class FakeSegment:
                             return None
                     status, batch = fault["status"], []
                     answer = {"message": "injected %d" % status}
+                if delay:
+                    fake.stopping.wait(delay)
                 with fake.lock:
                     fake.requests.append((status, key, len(batch)))
                     fake.received.extend(batch)
+                    if status == 200:
+                        fake.last_accepted_at = time.time()
                 headers = []
                 if fault is not None and fault.get("retry_after") is not None:
                     headers.append(("Retry-After", str(fault["retry_after"])))
-                self._answer(status, answer, headers)
+                try:
+                    self._answer(status, answer, headers)
+                except OSError:
+                    pass  # the client gave up (a delay, a quitting worker)
 
         return Handler
 

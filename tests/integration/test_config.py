@@ -89,6 +89,26 @@ class NginxTestConfigTest(unittest.TestCase):
         self.assertRejected('unknown thread pool "nosuch"',
                             http_extra="callexa_thread_pool nosuch;")
 
+    def test_segment_api_must_be_a_web_url(self):
+        self.assertRejected("callexa_segment_api",
+                            http_extra="callexa_segment_api ftp://api.segment.io/v1;")
+
+    def test_sync_interval_below_a_second_is_rejected(self):
+        self.assertRejected("callexa_sync_interval must be at least 1s",
+                            http_extra="callexa_sync_interval 500ms;")
+
+    def test_sync_and_metrics_directives_are_valid(self):
+        rc, out = self.nginx_t(
+            http_extra="callexa_segment_api https://events.eu1.segmentapis.com/v1/;\n"
+                       "callexa_sync_interval 12h;",
+            server_extra="location = /metrics { allow 127.0.0.1; deny all; "
+                         "callexa_metrics; }")
+        self.assertEqual(rc, 0, out)
+
+    def test_metrics_with_argument_is_invalid(self):
+        self.assertRejected('invalid number of arguments in "callexa_metrics" directive',
+                            server_extra="location = /metrics { callexa_metrics on; }")
+
     def test_defined_thread_pool_is_valid(self):
         rc, out = self.nginx_t(main_extra="thread_pool callexa_io threads=4;",
                                http_extra="callexa_thread_pool callexa_io;")

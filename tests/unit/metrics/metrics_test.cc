@@ -65,7 +65,9 @@ TEST(MetricsTest, HandlerAnswersTextOr503) {
   HttpResponse r = HandleMetrics(&store, "GET");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4");
-  EXPECT_EQ(HandleMetrics(&store, "POST").status, 405);
+  r = HandleMetrics(&store, "POST");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers, (decltype(r.headers){{"Allow", "GET, HEAD"}}));
   store.fail = true;
   r = HandleMetrics(&store, "GET");
   EXPECT_EQ(r.status, 503);

@@ -193,6 +193,32 @@ TEST_F(SqliteStoreSyncTest, RequestedRunIsDueAtOnceAndClearedByTheClaim) {
   EXPECT_EQ(Status(survey).last_run_started_at, kNow + 10);
 }
 
+TEST_F(SqliteStoreSyncTest, InterruptedRequestedRunStaysDueAndRecordsNothing) {
+  const int64_t survey = NewSurvey();
+  ASSERT_TRUE(Claim());  // nothing pending: complete, next run in a day
+  SyncStepRecord done;
+  done.survey_id = survey;
+  done.run_complete = true;
+  done.next_run_at = kNow + 86400;
+  Finish(done);
+  AnsweredCustomer(survey, "u1", 9);
+  ASSERT_TRUE(store_->RequestSyncRun(survey).ok());
+  ASSERT_TRUE(Claim("w1", kNow + 10));
+
+  SyncStepRecord r;  // nginx -s quit during the transfer
+  r.survey_id = survey;
+  r.outcome = Outcome::kInterrupted;
+  Finish(r, "w1", kNow + 11);
+  const SyncStatus st = Status(survey);
+  EXPECT_EQ(st.messages_sent, 0);
+  EXPECT_EQ(st.requests_made, 0);
+  EXPECT_EQ(st.pending, 1);
+  auto again = Claim("w2", kNow + 12);  // the next worker, at once
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->run_started);  // the same run goes on
+  EXPECT_EQ(again->items.size(), 1u);
+}
+
 TEST_F(SqliteStoreSyncTest, StatusOfUnknownSurveyIsNotFound) {
   auto st = store_->GetSyncStatus(42);
   ASSERT_FALSE(st.ok());

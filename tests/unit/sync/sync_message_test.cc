@@ -86,8 +86,8 @@ TEST(SyncMessageTest, LongCommentIsShortenedOnACharacterBoundary) {
   std::string comment;
   while (comment.size() < 40000) comment += "\xC3\xA9t\xE2\x82\xAC ";  // é, t, €
   const std::string out = BuildIdentify(1, Item(comment));
-  EXPECT_LE(out.size(), kMaxMessageBytes);
-  EXPECT_GT(out.size(), kMaxMessageBytes - 16);  // cut no more than needed
+  EXPECT_LE(out.size(), kSyncMaxMessageBytes);
+  EXPECT_GT(out.size(), kSyncMaxMessageBytes - 16);  // cut no more than needed
   const json m = json::parse(out, nullptr, false);
   ASSERT_FALSE(m.is_discarded());
   const std::string got = m["traits"]["NPS_comment"];
@@ -101,11 +101,11 @@ TEST(SyncMessageTest, LongCommentIsShortenedOnACharacterBoundary) {
 TEST(SyncMessageTest, CommentThatGrowsWhenEscapedIsShortenedToo) {
   // Control characters take six bytes each in JSON.
   const std::string out = BuildIdentify(1, Item(std::string(20000, '\x01')));
-  EXPECT_LE(out.size(), kMaxMessageBytes);
+  EXPECT_LE(out.size(), kSyncMaxMessageBytes);
   EXPECT_FALSE(json::parse(out, nullptr, false).is_discarded());
   // Invalid bytes become three-byte replacement characters.
   const std::string bad = BuildIdentify(1, Item(std::string(20000, '\xFF')));
-  EXPECT_LE(bad.size(), kMaxMessageBytes);
+  EXPECT_LE(bad.size(), kSyncMaxMessageBytes);
   EXPECT_FALSE(json::parse(bad, nullptr, false).is_discarded());
 }
 
@@ -145,17 +145,17 @@ TEST(SyncBatchTest, RealBatchesStayWithinSegmentsLimits) {
     item.invitation_id = i;
     big.push_back(BuildIdentify(1, item));
   }
-  const size_t n = FitBatch(big, kMaxBatchBytes, kMaxBatchMessages);
+  const size_t n = FitBatch(big, kSyncMaxBatchBytes, kSyncMaxBatchMessages);
   EXPECT_EQ(n, 14u);  // 14 x ~32000
   const std::string body = BatchBody(big, n, kAnsweredAt);
-  EXPECT_LE(body.size(), kMaxBatchBytes);
+  EXPECT_LE(body.size(), kSyncMaxBatchBytes);
   const json parsed = json::parse(body);
   EXPECT_EQ(parsed["batch"].size(), n);
   EXPECT_EQ(parsed["sentAt"], "2026-11-28T10:00:00Z");
 
   // Small messages: the count limit binds.
   std::vector<std::string> small(3000, BuildIdentify(1, Item("")));
-  EXPECT_EQ(FitBatch(small, 10 * kMaxBatchBytes, kMaxBatchMessages), 2500u);
+  EXPECT_EQ(FitBatch(small, 10 * kSyncMaxBatchBytes, kSyncMaxBatchMessages), 2500u);
 }
 
 }  // namespace

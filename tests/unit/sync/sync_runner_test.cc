@@ -290,7 +290,7 @@ TEST_F(SyncRunnerTest, BigCommentsSplitBatchesByBytes) {
   Drain();
   ASSERT_EQ(segment_.bodies.size(), 3u);  // 14 + 14 + 12 messages of ~32 KB
   for (const json &body : segment_.bodies) {
-    EXPECT_LE(body.dump().size(), kMaxBatchBytes);
+    EXPECT_LE(body.dump().size(), kSyncMaxBatchBytes);
   }
   EXPECT_EQ(segment_.accepted.size(), 40u);
   EXPECT_EQ(Status(survey).messages_sent, 40);
