@@ -301,8 +301,7 @@ char *CheckSyncConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
   return NGX_CONF_OK;
 }
 
-char *InitMainConf(ngx_conf_t *cf, void *conf) {
-  auto *mcf = static_cast<CallexaMainConf *>(conf);
+char *InitMainConfDefaults(ngx_conf_t *cf, CallexaMainConf *mcf) {
   if (mcf->database.len == 0) {
     ngx_str_set(&mcf->database, "/var/lib/callexa/callexa.db");
   }
@@ -336,6 +335,17 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
   mcf->jobs_thread_pool = ngx_thread_pool_add(cf, &mcf->jobs_thread_pool_name);
   if (mcf->jobs_thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
   return NGX_CONF_OK;
+}
+
+char *InitMainConf(ngx_conf_t *cf, void *conf) {
+  try {
+    return InitMainConfDefaults(cf, static_cast<CallexaMainConf *>(conf));
+  } catch (const std::exception &e) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa: %s", e.what());
+  } catch (...) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa: configuration failed");
+  }
+  return static_cast<char *>(NGX_CONF_ERROR);
 }
 
 void *CreateLocConf(ngx_conf_t *cf) {
