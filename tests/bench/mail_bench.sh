@@ -346,9 +346,10 @@ echo "MailDirTransport loop. CPU: share of one core over the peer's seconds; the
 echo "sender is the loop, or for Callexa the two nginx workers with their threads."
 
 # Where the module's time goes, from the arrival times at its sink: the
-# interval between messages within a step (render and send) beside the gap
-# between the last message of a step and the first of the next (record the
-# step, claim the next, timer and thread hand-off, then render and send).
+# interval between messages within a step (render, send, and record that
+# outcome: each is committed as soon as the server answers) beside the gap
+# between the last message of a step and the first of the next (claim the
+# next, timer and thread hand-off, then render and send).
 if have ours && [ -f "$WORK/sink-ours/received.log" ]; then
   awk -v step="$STEP" '
     { t[NR] = $2 }
