@@ -75,6 +75,14 @@ std::string SqliteStatement::Text(int column) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+Status PrepareAll(sqlite3 *db, std::initializer_list<StatementSql> statements) {
+  for (const StatementSql &each : statements) {
+    Status s = each.statement->Prepare(db, each.sql);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status SqliteExec(sqlite3 *db, std::string_view sql) {
   char *err = nullptr;
   const std::string text(sql);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,14 @@ class SqliteStatement {
   sqlite3_stmt *stmt_ = nullptr;
   Status status_;
 };
+
+struct StatementSql {
+  SqliteStatement *statement;
+  std::string_view sql;
+};
+
+// Prepares each statement in turn; the first error, if any.
+Status PrepareAll(sqlite3 *db, std::initializer_list<StatementSql> statements);
 
 // Executes semicolon-separated SQL without parameters (schema, pragmas).
 Status SqliteExec(sqlite3 *db, std::string_view sql);

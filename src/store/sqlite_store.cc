@@ -133,56 +133,54 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
 Status SqliteStore::PrepareStatements() {
   const std::string survey_select =
       std::string("SELECT ") + kSurveyColumns + " FROM surveys";
-  const struct {
-    SqliteStatement *st;
-    std::string sql;
-  } all[] = {
-      {&begin_, "BEGIN IMMEDIATE"},
-      {&commit_, "COMMIT"},
-      {&rollback_, "ROLLBACK"},
-      {&survey_by_prefix_, survey_select + " WHERE key_prefix = ?1"},
-      {&survey_by_id_, survey_select + " WHERE id = ?1"},
-      {&remember_message_,
-       "INSERT OR IGNORE INTO seen_messages (survey_id, message_id, received_at) "
-       "VALUES (?1, ?2, ?3)"},
-      {&upsert_customer_,
-       "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
-       "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
-       "last_decision, last_decision_at, pending_due_at, pending_since) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11, ?13, "
-       "        iif(?13 IS NULL, NULL, ?11)) "
-       "ON CONFLICT (survey_id, email) DO UPDATE SET "
-       "user_id = iif(excluded.user_id <> '', excluded.user_id, user_id), "
-       "anonymous_id = iif(excluded.anonymous_id <> '', excluded.anonymous_id, "
-       "anonymous_id), "
-       "first_name = iif(excluded.first_name <> '', excluded.first_name, first_name), "
-       "last_name = iif(excluded.last_name <> '', excluded.last_name, last_name), "
-       "name = iif(excluded.name <> '', excluded.name, name), "
-       "gender = iif(excluded.gender <> '', excluded.gender, gender), "
-       "created_at = coalesce(excluded.created_at, created_at), "
-       "traits = json_patch(traits, excluded.traits), "
-       "last_seen_at = excluded.last_seen_at, "
-       "last_decision = excluded.last_decision, "
-       "last_decision_at = excluded.last_decision_at, "
-       "pending_due_at = coalesce(excluded.pending_due_at, pending_due_at), "
-       "pending_since = coalesce(excluded.pending_since, pending_since)"},
-      {&history_,
-       "SELECT c.created_at, c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
-       "       (SELECT reason FROM suppressions WHERE email = ?2) "
-       "FROM (SELECT 1) LEFT JOIN customers c ON c.survey_id = ?1 AND c.email = ?2"},
-      {&month_count_,
-       "SELECT invitations FROM survey_months WHERE survey_id = ?1 AND month_start = ?2"},
-      {&count_invitation_,
-       "INSERT INTO survey_months (survey_id, month_start, invitations) VALUES (?1, ?2, "
-       "1) "
-       "ON CONFLICT (survey_id, month_start) DO UPDATE SET invitations = invitations + "
-       "1"},
-  };
-  for (const auto &p : all) {
-    Status s = p.st->Prepare(db(), p.sql);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
+  const std::string by_prefix = survey_select + " WHERE key_prefix = ?1";
+  const std::string by_id = survey_select + " WHERE id = ?1";
+  return PrepareAll(
+      db(),
+      {
+          {&begin_, "BEGIN IMMEDIATE"},
+          {&commit_, "COMMIT"},
+          {&rollback_, "ROLLBACK"},
+          {&survey_by_prefix_, by_prefix},
+          {&survey_by_id_, by_id},
+          {&remember_message_,
+           "INSERT OR IGNORE INTO seen_messages (survey_id, message_id, received_at) "
+           "VALUES (?1, ?2, ?3)"},
+          {&upsert_customer_,
+           "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
+           "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
+           "last_decision, last_decision_at, pending_due_at, pending_since) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11, ?13, "
+           "        iif(?13 IS NULL, NULL, ?11)) "
+           "ON CONFLICT (survey_id, email) DO UPDATE SET "
+           "user_id = iif(excluded.user_id <> '', excluded.user_id, user_id), "
+           "anonymous_id = iif(excluded.anonymous_id <> '', excluded.anonymous_id, "
+           "anonymous_id), "
+           "first_name = iif(excluded.first_name <> '', excluded.first_name, "
+           "first_name), "
+           "last_name = iif(excluded.last_name <> '', excluded.last_name, last_name), "
+           "name = iif(excluded.name <> '', excluded.name, name), "
+           "gender = iif(excluded.gender <> '', excluded.gender, gender), "
+           "created_at = coalesce(excluded.created_at, created_at), "
+           "traits = json_patch(traits, excluded.traits), "
+           "last_seen_at = excluded.last_seen_at, "
+           "last_decision = excluded.last_decision, "
+           "last_decision_at = excluded.last_decision_at, "
+           "pending_due_at = coalesce(excluded.pending_due_at, pending_due_at), "
+           "pending_since = coalesce(excluded.pending_since, pending_since)"},
+          {&history_,
+           "SELECT c.created_at, c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
+           "       (SELECT reason FROM suppressions WHERE email = ?2) "
+           "FROM (SELECT 1) LEFT JOIN customers c ON c.survey_id = ?1 AND c.email = ?2"},
+          {&month_count_,
+           "SELECT invitations FROM survey_months "
+           "WHERE survey_id = ?1 AND month_start = ?2"},
+          {&count_invitation_,
+           "INSERT INTO survey_months (survey_id, month_start, invitations) "
+           "VALUES (?1, ?2, 1) "
+           "ON CONFLICT (survey_id, month_start) "
+           "DO UPDATE SET invitations = invitations + 1"},
+      });
 }
 
 SqliteStore::~SqliteStore() {

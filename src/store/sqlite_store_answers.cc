@@ -91,14 +91,13 @@ Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
     SqliteStatement seq, upsert, mark;
     // The counter lives in settings so that it never goes back, even when
     // answers are deleted; it is bumped inside the transaction that uses it.
-    Status s =
-        seq.Prepare(db(),
-                    "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
-                    "ON CONFLICT (name) DO UPDATE SET "
-                    "value = CAST(value AS INTEGER) + 1 RETURNING value");
-    if (s.ok()) {
-      s = upsert.Prepare(
-          db(),
+    Status s = PrepareAll(
+        db(),
+        {{&seq,
+          "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
+          "ON CONFLICT (name) DO UPDATE SET "
+          "value = CAST(value AS INTEGER) + 1 RETURNING value"},
+         {&upsert,
           "INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, "
           "tag_ratings, extra_answers, consent, created_at, answered_at, change_seq) "
           "SELECT id, survey_id, customer_id, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8 "
@@ -108,14 +107,11 @@ Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
           "tag_ratings = iif(?9, tag_ratings, excluded.tag_ratings), "
           "extra_answers = iif(?9, extra_answers, excluded.extra_answers), "
           "consent = iif(?9, consent, excluded.consent), "
-          "answered_at = excluded.answered_at, change_seq = excluded.change_seq");
-    }
-    if (s.ok()) {
-      s = mark.Prepare(db(),
-                       "UPDATE invitations SET status = 'answered', answered_at = ?2, "
-                       "next_attempt_at = NULL, lease_owner = '', updated_at = ?2 "
-                       "WHERE id = ?1");
-    }
+          "answered_at = excluded.answered_at, change_seq = excluded.change_seq"},
+         {&mark,
+          "UPDATE invitations SET status = 'answered', answered_at = ?2, "
+          "next_attempt_at = NULL, lease_owner = '', updated_at = ?2 "
+          "WHERE id = ?1"}});
     if (!s.ok()) return s;
     int64_t change_seq = 0;
     if (seq.Step()) change_seq = seq.Int(0);
@@ -141,34 +137,29 @@ Status SqliteStore::Unsubscribe(int64_t invitation_id, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction([&]() -> Status {
     SqliteStatement find, suppress, unschedule, cancel;
-    Status s = find.Prepare(db(),
-                            "SELECT c.email FROM invitations i "
-                            "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1");
     // An address that bounced and is now unsubscribed by its owner keeps
     // the stronger reason: the person's own wish.
-    if (s.ok()) {
-      s = suppress.Prepare(db(),
+    Status s =
+        PrepareAll(db(), {{&find,
+                           "SELECT c.email FROM invitations i "
+                           "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"},
+                          {&suppress,
                            "INSERT INTO suppressions (email, reason, created_at) "
                            "VALUES (?1, 'unsubscribed', ?2) "
                            "ON CONFLICT (email) DO UPDATE SET reason = 'unsubscribed', "
                            "created_at = excluded.created_at "
-                           "WHERE reason <> 'unsubscribed'");
-    }
-    if (s.ok()) {
-      s = unschedule.Prepare(db(),
-                             "UPDATE customers SET pending_due_at = NULL, "
-                             "pending_since = NULL, last_decision = 'unsubscribed', "
-                             "last_decision_at = ?2 "
-                             "WHERE email = ?1 AND pending_due_at IS NOT NULL");
-    }
-    if (s.ok()) {
-      s = cancel.Prepare(db(),
-                         "UPDATE invitations SET status = 'suppressed', "
-                         "next_attempt_at = NULL, last_error = 'address unsubscribed', "
-                         "updated_at = ?2 "
-                         "WHERE status IN ('queued', 'retry') AND customer_id IN "
-                         "(SELECT id FROM customers WHERE email = ?1)");
-    }
+                           "WHERE reason <> 'unsubscribed'"},
+                          {&unschedule,
+                           "UPDATE customers SET pending_due_at = NULL, "
+                           "pending_since = NULL, last_decision = 'unsubscribed', "
+                           "last_decision_at = ?2 "
+                           "WHERE email = ?1 AND pending_due_at IS NOT NULL"},
+                          {&cancel,
+                           "UPDATE invitations SET status = 'suppressed', "
+                           "next_attempt_at = NULL, last_error = 'address unsubscribed', "
+                           "updated_at = ?2 "
+                           "WHERE status IN ('queued', 'retry') AND customer_id IN "
+                           "(SELECT id FROM customers WHERE email = ?1)"}});
     if (!s.ok()) return s;
     find.Bind(1, invitation_id);
     std::string email;

@@ -30,24 +30,21 @@ const char *OutcomeStatus(DeliveryRecord::Outcome outcome) {
 // an identify arriving while the mail is out schedules no second one.
 Status SqliteStore::PromoteDueInvitations(int64_t now, int limit) {
   SqliteStatement due, insert, clear;
-  Status s = due.Prepare(db(),
-                         "SELECT c.id, c.survey_id, c.pending_due_at, "
-                         "       coalesce(c.pending_since, ?1) "
-                         "FROM customers c JOIN surveys s ON s.id = c.survey_id "
-                         "WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
-                         "  AND s.automation = 1 "
-                         "ORDER BY c.pending_due_at LIMIT ?2");
-  if (s.ok()) {
-    s = insert.Prepare(db(),
-                       "INSERT INTO invitations (survey_id, customer_id, status, due_at, "
-                       "created_at, updated_at, next_attempt_at, message_id) "
-                       "VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?3, ?6)");
-  }
-  if (s.ok()) {
-    s = clear.Prepare(db(),
-                      "UPDATE customers SET pending_due_at = NULL, pending_since = NULL, "
-                      "last_surveyed_at = ?2 WHERE id = ?1");
-  }
+  Status s = PrepareAll(
+      db(), {{&due,
+              "SELECT c.id, c.survey_id, c.pending_due_at, "
+              "       coalesce(c.pending_since, ?1) "
+              "FROM customers c JOIN surveys s ON s.id = c.survey_id "
+              "WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
+              "  AND s.automation = 1 "
+              "ORDER BY c.pending_due_at LIMIT ?2"},
+             {&insert,
+              "INSERT INTO invitations (survey_id, customer_id, status, due_at, "
+              "created_at, updated_at, next_attempt_at, message_id) "
+              "VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?3, ?6)"},
+             {&clear,
+              "UPDATE customers SET pending_due_at = NULL, pending_since = NULL, "
+              "last_surveyed_at = ?2 WHERE id = ?1"}});
   if (!s.ok()) return s;
   struct Due {
     int64_t customer_id, survey_id, due_at, since;
@@ -78,28 +75,25 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
     Status ps = PromoteDueInvitations(now, limit);
     if (!ps.ok()) return ps;
     SqliteStatement work, lease, close;
-    ps = work.Prepare(
+    ps = PrepareAll(
         db(),
-        "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
-        "       c.first_name, c.last_name, c.name, "
-        "       (SELECT reason FROM suppressions WHERE email = c.email) "
-        "FROM invitations i JOIN customers c ON c.id = i.customer_id "
-        "  JOIN surveys s ON s.id = i.survey_id "
-        "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
-        "  AND s.automation = 1 "
-        "ORDER BY i.next_attempt_at LIMIT ?2");
-    if (ps.ok()) {
-      ps = lease.Prepare(db(),
-                         "UPDATE invitations SET status = 'sending', attempts = ?2, "
-                         "next_attempt_at = ?3, lease_owner = ?4, updated_at = ?5 "
-                         "WHERE id = ?1");
-    }
-    if (ps.ok()) {
-      ps = close.Prepare(db(),
-                         "UPDATE invitations SET status = 'suppressed', "
-                         "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
-                         "WHERE id = ?1");
-    }
+        {{&work,
+          "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
+          "       c.first_name, c.last_name, c.name, "
+          "       (SELECT reason FROM suppressions WHERE email = c.email) "
+          "FROM invitations i JOIN customers c ON c.id = i.customer_id "
+          "  JOIN surveys s ON s.id = i.survey_id "
+          "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
+          "  AND s.automation = 1 "
+          "ORDER BY i.next_attempt_at LIMIT ?2"},
+         {&lease,
+          "UPDATE invitations SET status = 'sending', attempts = ?2, "
+          "next_attempt_at = ?3, lease_owner = ?4, updated_at = ?5 "
+          "WHERE id = ?1"},
+         {&close,
+          "UPDATE invitations SET status = 'suppressed', "
+          "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
+          "WHERE id = ?1"}});
     if (!ps.ok()) return ps;
     std::vector<std::pair<DeliveryClaim, std::string>> found;
     work.Bind(1, now).Bind(2, int64_t{limit});
@@ -147,20 +141,17 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction([&]() -> Status {
     SqliteStatement update, suppress;
-    Status s =
-        update.Prepare(db(),
-                       "UPDATE invitations SET status = ?2, "
-                       "sent_at = iif(?2 = 'sent', ?5, sent_at), "
-                       "next_attempt_at = iif(?2 = 'retry', ?3, NULL), last_error = ?4, "
-                       "lease_owner = '', updated_at = ?5 "
-                       "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6");
-    if (s.ok()) {
-      s = suppress.Prepare(
-          db(),
-          "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
-          "SELECT c.email, 'bounced', ?2 FROM invitations i "
-          "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1");
-    }
+    Status s = PrepareAll(
+        db(), {{&update,
+                "UPDATE invitations SET status = ?2, "
+                "sent_at = iif(?2 = 'sent', ?5, sent_at), "
+                "next_attempt_at = iif(?2 = 'retry', ?3, NULL), last_error = ?4, "
+                "lease_owner = '', updated_at = ?5 "
+                "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6"},
+               {&suppress,
+                "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
+                "SELECT c.email, 'bounced', ?2 FROM invitations i "
+                "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"}});
     if (!s.ok()) return s;
     for (const DeliveryRecord &r : records) {
       s = update.Bind(1, r.invitation_id)
