@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
 import harness
@@ -31,16 +30,6 @@ CONTENT = {
     "consent_text": "Quote me",
     "thank_you": "Thanks a lot!",
 }
-
-
-def wait_for(predicate, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class BrowserSurveyTest(harness.NginxTestCase):
@@ -67,7 +56,8 @@ class BrowserSurveyTest(harness.NginxTestCase):
                     return msg
             return None
 
-        return wait_for(find, what="the survey email to " + address)
+        return harness.wait_until(find, timeout=30.0, interval=0.2,
+                                  what="the survey email to " + address)
 
     def responses(self, survey_id):
         r = self.nginx.admin("GET", "surveys/%d/responses" % survey_id)
