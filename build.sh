@@ -47,7 +47,7 @@ build_module() {
   local src="$BUILD/nginx-src"
   local stamp="$BUILD/nginx-configure.stamp"
   local want
-  want="$(cd "$ROOT" && { cat config config.make; find src -name '*.cc' | LC_ALL=C sort; } \
+  want="$(cd "$ROOT" && { cat config config.make; find src -name '*.cc' -o -name '*.h' | LC_ALL=C sort; } \
           | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module"

@@ -42,12 +42,6 @@ DeliveryStepResult RunDeliveryStep(Store *store, MailTransport *transport,
                                    const std::function<int64_t()> &clock,
                                    const std::function<bool()> &should_stop);
 
-// "Name <address>" or a bare address, as in callexa_mail_from.
-struct MailFrom {
-  std::string name, address;
-};
-Result<MailFrom> ParseMailFrom(std::string_view text);
-
 }  // namespace callexa
 
 #endif  // CALLEXA_DELIVERY_DELIVERY_RUNNER_H_

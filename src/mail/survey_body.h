@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
 namespace callexa {
 

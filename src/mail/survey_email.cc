@@ -1,5 +1,6 @@
 #include "mail/survey_email.h"
 
+#include "common/web_url.h"
 #include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 #include "mail/survey_body.h"

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
 namespace callexa {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
 namespace callexa {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
 namespace callexa {
 

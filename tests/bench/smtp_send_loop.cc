@@ -31,7 +31,7 @@
 #include "common/secrets.h"
 #include "mail/mail_dir_transport.h"
 #include "mail/smtp_transport.h"
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 #include "mail/survey_email.h"
 #include "survey/survey_links.h"
 

@@ -1,4 +1,4 @@
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
-#include "mail/survey_content.h"
+#include "mail/email_content.h"
 
+#include "common/web_url.h"
 #include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 

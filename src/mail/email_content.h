@@ -1,7 +1,7 @@
 // What a survey invitation email says and links to: the owner's texts and
 // branding (with English and German defaults) and the per-recipient links.
-#ifndef CALLEXA_MAIL_SURVEY_CONTENT_H_
-#define CALLEXA_MAIL_SURVEY_CONTENT_H_
+#ifndef CALLEXA_MAIL_EMAIL_CONTENT_H_
+#define CALLEXA_MAIL_EMAIL_CONTENT_H_
 
 #include <array>
 #include <string>
@@ -69,4 +69,4 @@ bool IsHexColor(std::string_view color);
 
 }  // namespace callexa
 
-#endif  // CALLEXA_MAIL_SURVEY_CONTENT_H_
+#endif  // CALLEXA_MAIL_EMAIL_CONTENT_H_
