@@ -705,6 +705,7 @@ callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
   req.authorization = HeaderValue(r->headers_in.authorization);
   req.content_type = HeaderValue(r->headers_in.content_type);
   req.host = HeaderValue(r->headers_in.host);
+  req.if_none_match = HeaderValue(r->headers_in.if_none_match);
   req.content_encoding = FindHeader(r, "Content-Encoding");
   req.origin = FindHeader(r, "Origin");
   req.sec_fetch_site = FindHeader(r, "Sec-Fetch-Site");
@@ -733,33 +734,37 @@ ngx_int_t AddHeader(ngx_http_request_t *r, const std::string &name,
 }
 
 ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
+  const std::string_view body = resp.payload();
   r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
-  const size_t len = resp.body.size();
-  r->headers_out.content_length_n = static_cast<off_t>(len);
-  auto *ct = static_cast<u_char *>(ngx_pnalloc(r->pool, resp.content_type.size()));
-  if (ct == nullptr) return NGX_ERROR;
-  ngx_memcpy(ct, resp.content_type.data(), resp.content_type.size());
-  r->headers_out.content_type.data = ct;
-  r->headers_out.content_type.len = resp.content_type.size();
+  r->headers_out.content_length_n = static_cast<off_t>(body.size());
+  if (!PoolString(r, resp.content_type, &r->headers_out.content_type)) return NGX_ERROR;
   r->headers_out.content_type_len = resp.content_type.size();
-
-  ngx_table_elt_t *h =
-      static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
-  if (h == nullptr) return NGX_ERROR;
-  h->hash = 1;
-  ngx_str_set(&h->key, "Cache-Control");
-  ngx_str_set(&h->value, "no-store");
+  if (AddHeader(r, "Cache-Control", std::string(callexa::CacheControlOf(resp.cache))) !=
+      NGX_OK) {
+    return NGX_ERROR;
+  }
   for (const auto &[name, value] : resp.headers) {
     if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
   }
 
-  if (len == 0) r->header_only = 1;
+  if (body.empty()) r->header_only = 1;
   ngx_int_t rc = ngx_http_send_header(r);
   if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
 
-  ngx_buf_t *b = ngx_create_temp_buf(r->pool, len);
+  ngx_buf_t *b = static_cast<ngx_buf_t *>(ngx_calloc_buf(r->pool));
   if (b == nullptr) return NGX_ERROR;
-  b->last = ngx_cpymem(b->pos, resp.body.data(), len);
+  if (resp.static_body.data() != nullptr) {
+    // Lives as long as the module: nginx may send it straight from there.
+    b->pos = reinterpret_cast<u_char *>(const_cast<char *>(body.data()));
+    b->memory = 1;
+  } else {
+    b->pos = static_cast<u_char *>(ngx_pnalloc(r->pool, body.size()));
+    if (b->pos == nullptr) return NGX_ERROR;
+    ngx_memcpy(b->pos, body.data(), body.size());
+    b->temporary = 1;
+  }
+  b->start = b->pos;
+  b->last = b->end = b->pos + body.size();
   b->last_buf = (r == r->main) ? 1 : 0;
   b->last_in_chain = 1;
   ngx_chain_t out = {b, nullptr};

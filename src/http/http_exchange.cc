@@ -31,6 +31,20 @@ std::string PercentDecode(std::string_view in) {
 
 }  // namespace
 
+std::string_view CacheControlOf(CachePolicy policy) {
+  switch (policy) {
+    case CachePolicy::kNoCache:
+      return "no-cache";
+    case CachePolicy::kImmutable:
+      return "public, max-age=31536000, immutable";
+    case CachePolicy::kShortPublic:
+      return "public, max-age=300";
+    case CachePolicy::kNoStore:
+      break;
+  }
+  return "no-store";
+}
+
 HttpResponse JsonError(const Status &status) {
   nlohmann::json body = {{"message", status.message()}};
   return JsonResponse(

@@ -22,14 +22,34 @@ struct HttpRequest {
   std::string origin;          // Origin header, for CSRF checks
   std::string sec_fetch_site;  // Sec-Fetch-Site header, for CSRF checks
   std::string host;
+  std::string if_none_match;  // If-None-Match, for conditional GETs
   std::string body;
 };
+
+// How long a client or a shared cache may keep an answer.
+enum class CachePolicy {
+  kNoStore,      // personal or changing data: never kept (the default)
+  kNoCache,      // kept, but revalidated on every use (HTML shells)
+  kImmutable,    // content-hashed assets: kept for a year, never revalidated
+  kShortPublic,  // public data kept 5 minutes, then revalidated (ETag)
+};
+
+// The Cache-Control header value of `policy`.
+std::string_view CacheControlOf(CachePolicy policy);
 
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // A body that outlives every request (an asset compiled into the
+  // module): sent as it is, without a copy. When set, `body` is ignored.
+  std::string_view static_body;
+  CachePolicy cache = CachePolicy::kNoStore;
   std::vector<std::pair<std::string, std::string>> headers;
+
+  std::string_view payload() const {
+    return static_body.data() != nullptr ? static_body : std::string_view(body);
+  }
 };
 
 // {"message": status.message()} with the status's HTTP code.

@@ -102,7 +102,6 @@ HttpResponse Html(int status, std::string body, std::string_view nonce) {
       // The URL carries the link's token: never hand it to another site.
       {"Referrer-Policy", "no-referrer"},
       {"X-Frame-Options", "DENY"},
-      {"Cache-Control", "no-store"},
   };
   return r;
 }
