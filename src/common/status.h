@@ -1,6 +1,13 @@
 // Status: the outcome of an operation in the core, without exceptions.
-// Code() maps one to one onto the HTTP status the glue answers with, so a
-// message written here is what the client reads in {"message": ...}.
+//
+// A Status carries two texts. message() is written for whoever made the
+// request (the client reads it in {"message": ...}, a person on a survey
+// page may see it): it never names a file, a table or a library. detail()
+// is the diagnostic for the operator's error log (SQLite's or libcurl's
+// own words, a path); empty when the message says it all.
+//
+// Codes say what went wrong, not how a transport reports it: the HTTP
+// layer maps them (HttpStatusOf in http/http_exchange.h).
 #ifndef CALLEXA_COMMON_STATUS_H_
 #define CALLEXA_COMMON_STATUS_H_
 
@@ -14,54 +21,74 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,   // 400
-    kUnauthorized,      // 401
-    kForbidden,         // 403
-    kNotFound,          // 404
-    kMethodNotAllowed,  // 405
-    kConflict,          // 409
-    kTooLarge,          // 413
-    kUnsupportedMedia,  // 415
-    kNotImplemented,    // 501
-    kUnavailable,       // 503
-    kIOError,           // 500
+    kInvalidArgument,  // the input is wrong: the message says how
+    kUnauthorized,     // no or a wrong key
+    kForbidden,        // known caller, not allowed
+    kNotFound,
+    kMethodNotAllowed,
+    kConflict,          // the current state does not allow it
+    kTooLarge,          // the input is over a limit
+    kUnsupportedMedia,  // wrong content type or encoding
+    kNotImplemented,    // a valid request this service does not support
+    kUnavailable,       // temporarily impossible (database busy, full): try again
+    kIOError,           // an unexpected failure of the service itself
   };
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) {
-    return {Code::kInvalidArgument, std::move(m)};
+  static Status InvalidArgument(std::string m, std::string detail = {}) {
+    return {Code::kInvalidArgument, std::move(m), std::move(detail)};
   }
-  static Status Unauthorized(std::string m) {
-    return {Code::kUnauthorized, std::move(m)};
+  static Status Unauthorized(std::string m, std::string detail = {}) {
+    return {Code::kUnauthorized, std::move(m), std::move(detail)};
   }
-  static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
-  static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
-  static Status MethodNotAllowed(std::string m) {
-    return {Code::kMethodNotAllowed, std::move(m)};
+  static Status Forbidden(std::string m, std::string detail = {}) {
+    return {Code::kForbidden, std::move(m), std::move(detail)};
   }
-  static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
-  static Status TooLarge(std::string m) { return {Code::kTooLarge, std::move(m)}; }
-  static Status UnsupportedMedia(std::string m) {
-    return {Code::kUnsupportedMedia, std::move(m)};
+  static Status NotFound(std::string m, std::string detail = {}) {
+    return {Code::kNotFound, std::move(m), std::move(detail)};
   }
-  static Status NotImplemented(std::string m) {
-    return {Code::kNotImplemented, std::move(m)};
+  static Status MethodNotAllowed(std::string m, std::string detail = {}) {
+    return {Code::kMethodNotAllowed, std::move(m), std::move(detail)};
   }
-  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
-  static Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
+  static Status Conflict(std::string m, std::string detail = {}) {
+    return {Code::kConflict, std::move(m), std::move(detail)};
+  }
+  static Status TooLarge(std::string m, std::string detail = {}) {
+    return {Code::kTooLarge, std::move(m), std::move(detail)};
+  }
+  static Status UnsupportedMedia(std::string m, std::string detail = {}) {
+    return {Code::kUnsupportedMedia, std::move(m), std::move(detail)};
+  }
+  static Status NotImplemented(std::string m, std::string detail = {}) {
+    return {Code::kNotImplemented, std::move(m), std::move(detail)};
+  }
+  static Status Unavailable(std::string m, std::string detail = {}) {
+    return {Code::kUnavailable, std::move(m), std::move(detail)};
+  }
+  static Status IOError(std::string m, std::string detail = {}) {
+    return {Code::kIOError, std::move(m), std::move(detail)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string &message() const { return message_; }
-  // The HTTP status that carries this outcome to a client.
-  int http_status() const;
+  const std::string &detail() const { return detail_; }
+  // The message, then the detail when there is one: for the error log.
+  std::string ToLogString() const;
+  // The same code and message with `detail` as the diagnostic, e.g. to
+  // say which operation failed: s.WithDetail("claim: " + s.detail()).
+  Status WithDetail(std::string detail) const {
+    return {code_, message_, std::move(detail)};
+  }
 
  private:
-  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(Code code, std::string message, std::string detail)
+      : code_(code), message_(std::move(message)), detail_(std::move(detail)) {}
 
   Code code_ = Code::kOk;
   std::string message_;
+  std::string detail_;
 };
 
 // Result<T>: a value or the Status explaining why there is none.

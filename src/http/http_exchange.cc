@@ -45,11 +45,43 @@ std::string_view CacheControlOf(CachePolicy policy) {
   return "no-store";
 }
 
+int HttpStatusOf(const Status &status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kUnauthorized:
+      return 401;
+    case Status::Code::kForbidden:
+      return 403;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kMethodNotAllowed:
+      return 405;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kTooLarge:
+      return 413;
+    case Status::Code::kUnsupportedMedia:
+      return 415;
+    case Status::Code::kNotImplemented:
+      return 501;
+    case Status::Code::kUnavailable:
+      return 503;
+    case Status::Code::kIOError:
+      return 500;
+  }
+  return 500;
+}
+
 HttpResponse JsonError(const Status &status) {
   nlohmann::json body = {{"message", status.message()}};
-  return JsonResponse(
-      status.http_status(),
-      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  HttpResponse r =
+      JsonResponse(HttpStatusOf(status),
+                   body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  r.diagnostic = status.ToLogString();
+  return r;
 }
 
 HttpResponse JsonResponse(int status, std::string body) {

@@ -46,13 +46,20 @@ struct HttpResponse {
   std::string_view static_body;
   CachePolicy cache = CachePolicy::kNoStore;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Why the request failed, for the error log (never sent): set with every
+  // 5xx, so that the operator sees the cause the client is not told.
+  std::string diagnostic;
 
   std::string_view payload() const {
     return static_body.data() != nullptr ? static_body : std::string_view(body);
   }
 };
 
-// {"message": status.message()} with the status's HTTP code.
+// The HTTP status that carries `status` to a client.
+int HttpStatusOf(const Status &status);
+
+// {"message": status.message()} with the status's HTTP code; the status's
+// ToLogString() as the diagnostic.
 HttpResponse JsonError(const Status &status);
 // Serialised JSON body with the given code.
 HttpResponse JsonResponse(int status, std::string body);

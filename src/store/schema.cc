@@ -172,9 +172,10 @@ Status MigrateSchema(sqlite3 *db) {
   if (s.ok() && version.Step()) current = static_cast<int>(version.Int(0));
   version.Reset();
   if (s.ok() && current > kMigrationCount) {
-    s = Status::IOError("database schema version " + std::to_string(current) +
-                        " is newer than this module knows (" +
-                        std::to_string(kMigrationCount) + ")");
+    s = Status::IOError("the database is newer than this module",
+                        "database schema version " + std::to_string(current) +
+                            " is newer than this module knows (" +
+                            std::to_string(kMigrationCount) + ")");
   }
   for (int v = current; s.ok() && v < kMigrationCount; ++v) {
     s = SqliteExec(db, kMigrations[v]);

@@ -2,16 +2,39 @@
 
 namespace callexa {
 
+Status SqliteError(sqlite3 *db, int rc, std::string_view what) {
+  std::string detail = "sqlite: ";
+  detail += what;
+  detail += ": ";
+  detail += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy, try again", std::move(detail));
+    case SQLITE_FULL:
+      return Status::Unavailable("the database is full, try again later",
+                                 std::move(detail));
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOMEM:
+      return Status::Unavailable("the database cannot be written, try again later",
+                                 std::move(detail));
+    default:
+      return Status::IOError("database error", std::move(detail));
+  }
+}
+
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
 Status SqliteStatement::Prepare(sqlite3 *db, std::string_view sql) {
   db_ = db;
   sqlite3_finalize(stmt_);
   stmt_ = nullptr;
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                         SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
-    return Status::IOError(std::string("sqlite prepare failed: ") + sqlite3_errmsg(db));
-  }
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
   return Status::Ok();
 }
 
@@ -38,9 +61,7 @@ SqliteStatement &SqliteStatement::Bind(int index, const std::optional<int64_t> &
 bool SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) {
-    status_ = Status::IOError(std::string("sqlite: ") + sqlite3_errmsg(db_));
-  }
+  if (rc != SQLITE_DONE) status_ = SqliteError(db_, rc, "step");
   return false;
 }
 
@@ -86,10 +107,10 @@ Status PrepareAll(sqlite3 *db, std::initializer_list<StatementSql> statements) {
 Status SqliteExec(sqlite3 *db, std::string_view sql) {
   char *err = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    Status s = Status::IOError(std::string("sqlite: ") + (err ? err : "unknown error"));
+  const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
     sqlite3_free(err);
-    return s;
+    return SqliteError(db, rc, "exec");
   }
   return Status::Ok();
 }

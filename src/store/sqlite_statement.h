@@ -1,5 +1,6 @@
 // Thin RAII wrappers over the SQLite C API. Every value reaches SQL through
-// a bound parameter; statements are prepared once and reset after use.
+// a bound parameter. A statement may be prepared once and reused: it is
+// reset after each use.
 #ifndef CALLEXA_STORE_SQLITE_STATEMENT_H_
 #define CALLEXA_STORE_SQLITE_STATEMENT_H_
 
@@ -47,6 +48,12 @@ class SqliteStatement {
   sqlite3_stmt *stmt_ = nullptr;
   Status status_;
 };
+
+// The Status for SQLite result code `rc` from `what` ("step", "prepare"):
+// Unavailable for what passes or an operator can fix (busy, locked, disk
+// full, read-only, I/O), IOError otherwise. The message is for clients
+// and names nothing internal; SQLite's own text is the detail.
+Status SqliteError(sqlite3 *db, int rc, std::string_view what);
 
 struct StatementSql {
   SqliteStatement *statement;

@@ -54,6 +54,12 @@ SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
       .Bind(first + 7, s.content_json);
 }
 
+// A failure of the database itself, as opposed to a job's own rejection
+// (a wrong key): the transaction cannot go on.
+bool IsStoreFailure(const Status &s) {
+  return s.code() == Status::Code::kIOError || s.code() == Status::Code::kUnavailable;
+}
+
 std::string KeyPrefix(const std::string &key) { return key.substr(0, kKeyPrefixBytes); }
 
 std::string NewApiKey() { return "ck_" + RandomHex(20); }
@@ -98,13 +104,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
     std::string msg = "cannot open database \"" + path +
                       "\": " + (db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
-    return Status::IOError(msg);
+    return Status::IOError("cannot open the database", msg);
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));  // owns db from here
   store->writer_lock_fd_ =
       open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (store->writer_lock_fd_ < 0) {
-    return Status::IOError("cannot open \"" + path + ".lock\": " + std::strerror(errno));
+    return Status::IOError("cannot open the database",
+                           "cannot open \"" + path + ".lock\": " + std::strerror(errno));
   }
   sqlite3_busy_handler(db, BusyHandler, nullptr);
   // WAL lets every worker read while one writes. synchronous=NORMAL: a
@@ -126,7 +133,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
     if (s.ok()) s = MigrateSchema(db);
   }
   if (s.ok()) s = store->PrepareStatements();
-  if (!s.ok()) return Status::IOError("database \"" + path + "\": " + s.message());
+  if (!s.ok()) return s.WithDetail("database \"" + path + "\": " + s.ToLogString());
   return store;
 }
 
@@ -198,7 +205,7 @@ void SqliteStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now)
     Status s = CommitJobs(todo, now, &failed);
     if (s.ok()) return;
     for (IngestJob *job : failed ? std::vector<IngestJob *>{failed} : todo) {
-      job->status = Status::Unavailable("events not stored, try again: " + s.message());
+      job->status = Status::Unavailable("events not stored, try again", s.ToLogString());
     }
     if (failed == nullptr) return;
     todo.erase(std::find(todo.begin(), todo.end(), failed));
@@ -213,7 +220,7 @@ Status SqliteStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now
   for (IngestJob *job : jobs) {
     job->stored = job->duplicates = job->scheduled = 0;
     s = ApplyJob(job, now, &surveys);
-    if (s.code() == Status::Code::kIOError) {
+    if (IsStoreFailure(s)) {
       *failed = job;
       rollback_.Run();
       return s;

@@ -189,7 +189,7 @@ Result<std::string> SqliteStore::TokenSecret() {
     return ps;
   });
   if (!s.ok()) return s;
-  if (secret.size() < 64) return Status::IOError("stored token secret is too short");
+  if (secret.size() < 64) return Status::IOError("database error", "stored token secret is too short");
   token_secret_ = secret;
   return secret;
 }

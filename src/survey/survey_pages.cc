@@ -111,6 +111,14 @@ HttpResponse Message(int status, const SurveyContent &c, std::string_view messag
   return Html(status, RenderMessagePage(c, message, nonce), nonce);
 }
 
+// The store failed: a polite page for the person, the cause for the log.
+HttpResponse Unavailable(const SurveyContent &c, const Status &cause,
+                         std::string_view nonce) {
+  HttpResponse r = Message(503, c, TextsFor(c).unavailable, nonce);
+  r.diagnostic = cause.ToLogString();
+  return r;
+}
+
 bool IsFormBody(const HttpRequest &r) {
   return MediaType(r.content_type) == "application/x-www-form-urlencoded";
 }
@@ -148,6 +156,16 @@ Target ParseTarget(std::string_view path) {
   }
   if (path.find('/') == std::string_view::npos) t.token = std::string(path);
   return t;
+}
+
+// Only RandomHex (no entropy) or allocation can throw; say so politely.
+HttpResponse Apology(std::string diagnostic) {
+  HttpResponse r;
+  r.status = 503;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = kEnglish.unavailable;
+  r.diagnostic = std::move(diagnostic);
+  return r;
 }
 
 }  // namespace
@@ -189,13 +207,10 @@ Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &c
 HttpResponse SurveyPages::Handle(const HttpRequest &request, int64_t now) {
   try {
     return Route(request, now);
+  } catch (const std::exception &e) {
+    return Apology(std::string("survey page failed: ") + e.what());
   } catch (...) {
-    // Only RandomHex (no entropy) or allocation can throw; say so politely.
-    HttpResponse r;
-    r.status = 503;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = kEnglish.unavailable;
-    return r;
+    return Apology("survey page failed");
   }
 }
 
@@ -212,7 +227,7 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
     return r;
   }
   const Result<std::string> secret = store_->TokenSecret();
-  if (!secret.ok()) return Message(503, DefaultContent(), kEnglish.unavailable, nonce);
+  if (!secret.ok()) return Unavailable(DefaultContent(), secret.status(), nonce);
 
   Result<TokenClaims> claims =
       VerifyInvitationToken(target.token, target.purpose, *secret, now);
@@ -227,9 +242,10 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
   const Result<InvitationContext> invitation =
       store_->LoadInvitation(claims->invitation_id);
   if (!invitation.ok()) {
-    const bool missing = invitation.status().code() == Status::Code::kNotFound;
-    return Message(missing ? 404 : 503, DefaultContent(),
-                   missing ? kEnglish.invalid_link : kEnglish.unavailable, nonce);
+    if (invitation.status().code() == Status::Code::kNotFound) {
+      return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
+    }
+    return Unavailable(DefaultContent(), invitation.status(), nonce);
   }
   Result<SurveyContent> parsed = ParseSurveyContent(invitation->content_json);
   const SurveyContent &content = parsed.ok() ? *parsed : DefaultContent();
@@ -261,7 +277,7 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
   if (target.purpose == TokenPurpose::kUnsubscribe && IsOneClickUnsubscribe(request)) {
     // The token is the capability; providers post without Origin or csrf.
     Status s = store_->Unsubscribe(claims->invitation_id, now);
-    if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+    if (!s.ok()) return Unavailable(content, s, nonce);
     return Message(200, content, content.page.unsubscribed_text, nonce);
   }
   if (!IsFormBody(request)) return Message(415, content, texts.wrong_media, nonce);
@@ -271,14 +287,14 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
   }
   if (target.purpose == TokenPurpose::kUnsubscribe) {
     Status s = store_->Unsubscribe(claims->invitation_id, now);
-    if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+    if (!s.ok()) return Unavailable(content, s, nonce);
     return Message(200, content, content.page.unsubscribed_text, nonce);
   }
   Result<AnswerPost> post = ParseAnswerPost(request.body, content);
   if (!post.ok()) return Message(400, content, post.status().message(), nonce);
   Status s =
       store_->SaveAnswer(claims->invitation_id, post->answer, post->score_only, now);
-  if (!s.ok()) return Message(503, content, texts.unavailable, nonce);
+  if (!s.ok()) return Unavailable(content, s, nonce);
   HttpResponse r = Html(post->score_only ? 204 : 303, "", nonce);
   if (!post->score_only) {
     // Relative to /s/{token}: the thank-you page below the same location.

@@ -24,7 +24,7 @@ SyncStepResult Step(SyncStore *store, SegmentClient *client, const SyncOptions &
   auto claimed = store->ClaimSyncWork(now, options.owner, options.lease_seconds,
                                       static_cast<int>(options.max_batch_messages));
   if (!claimed.ok()) {
-    return {false, Level::kError, "callexa: sync: " + claimed.status().message()};
+    return {false, Level::kError, "callexa: sync: " + claimed.status().ToLogString()};
   }
   if (!*claimed) return {};
   SyncWork &work = **claimed;
@@ -106,7 +106,7 @@ SyncStepResult Step(SyncStore *store, SegmentClient *client, const SyncOptions &
   if (!s.ok()) {
     // The lease expires and the batch is sent again: harmless, same messageIds.
     return {false, Level::kError,
-            Prefix(work.survey_id) + "not recorded: " + s.message()};
+            Prefix(work.survey_id) + "not recorded: " + s.ToLogString()};
   }
   return result;
 }

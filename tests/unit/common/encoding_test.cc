@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "http/http_exchange.h"
 #include "testing/gzip.h"
 
 namespace callexa {
@@ -135,7 +136,7 @@ TEST(EncodingTest, GunzipStopsAtTheOutputLimit) {
   auto over = GunzipBounded(gz, 32 * 1024);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), Status::Code::kTooLarge);
-  EXPECT_EQ(over.status().http_status(), 413);
+  EXPECT_EQ(HttpStatusOf(over.status()), 413);
 
   // Exactly at the limit is still fine.
   auto exact = GunzipBounded(gz, zeros.size());

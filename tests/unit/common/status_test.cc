@@ -5,25 +5,17 @@
 namespace callexa {
 namespace {
 
-TEST(StatusTest, MapsCodesToHttp) {
-  const struct {
-    Status status;
-    int http;
-  } cases[] = {
-      {Status::Ok(), 200},
-      {Status::InvalidArgument("x"), 400},
-      {Status::Unauthorized("x"), 401},
-      {Status::Forbidden("x"), 403},
-      {Status::NotFound("x"), 404},
-      {Status::MethodNotAllowed("x"), 405},
-      {Status::TooLarge("x"), 413},
-      {Status::UnsupportedMedia("x"), 415},
-      {Status::NotImplemented("x"), 501},
-      {Status::Unavailable("x"), 503},
-      {Status::IOError("x"), 500},
-  };
-  for (const auto &c : cases)
-    EXPECT_EQ(c.status.http_status(), c.http) << c.status.message();
+TEST(StatusTest, KeepsTheClientMessageApartFromTheDiagnostic) {
+  const Status s =
+      Status::Unavailable("events not stored, try again", "sqlite: database is locked");
+  EXPECT_EQ(s.message(), "events not stored, try again");
+  EXPECT_EQ(s.detail(), "sqlite: database is locked");
+  EXPECT_EQ(s.ToLogString(), "events not stored, try again: sqlite: database is locked");
+  EXPECT_EQ(Status::NotFound("gone").ToLogString(), "gone");
+  const Status moved = s.WithDetail("commit: " + s.detail());
+  EXPECT_EQ(moved.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(moved.message(), s.message());
+  EXPECT_EQ(moved.detail(), "commit: sqlite: database is locked");
 }
 
 TEST(StatusTest, ResultHoldsValueOrStatus) {

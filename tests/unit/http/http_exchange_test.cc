@@ -90,5 +90,26 @@ TEST(HttpExchangeTest, JsonResponse) {
   EXPECT_TRUE(r.headers.empty());
 }
 
+TEST(HttpStatusOfTest, MapsCodesToHttp) {
+  const struct {
+    Status status;
+    int http;
+  } cases[] = {
+      {Status::Ok(), 200},
+      {Status::InvalidArgument("x"), 400},
+      {Status::Unauthorized("x"), 401},
+      {Status::Forbidden("x"), 403},
+      {Status::NotFound("x"), 404},
+      {Status::MethodNotAllowed("x"), 405},
+      {Status::TooLarge("x"), 413},
+      {Status::UnsupportedMedia("x"), 415},
+      {Status::NotImplemented("x"), 501},
+      {Status::Unavailable("x"), 503},
+      {Status::IOError("x"), 500},
+  };
+  for (const auto &c : cases)
+    EXPECT_EQ(HttpStatusOf(c.status), c.http) << c.status.message();
+}
+
 }  // namespace
 }  // namespace callexa

@@ -111,7 +111,7 @@ void ExpectErrors(const ErrorCase *cases, size_t n, IngestEndpoint endpoint) {
     const ErrorCase &c = cases[i];
     auto job = ParseIngestRequest(c.request, endpoint);
     ASSERT_FALSE(job.ok()) << c.what;
-    EXPECT_EQ(job.status().http_status(), c.http)
+    EXPECT_EQ(HttpStatusOf(job.status()), c.http)
         << c.what << ": " << job.status().message();
     EXPECT_NE(job.status().message().find(c.message_part), std::string::npos)
         << c.what << ": \"" << job.status().message() << "\" lacks \"" << c.message_part
