@@ -482,7 +482,7 @@ ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
   auto mail = OpenMailTransport(mcf, host);
   if (!mail.ok()) {
     ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: survey emails are off: %s",
-                  mail.status().message().c_str());
+                  mail.status().ToLogString().c_str());
     return NGX_OK;
   }
   w->mail = std::move(mail.value());
@@ -500,7 +500,7 @@ ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
             [] { return static_cast<int64_t>(time(nullptr)); }, Quitting);
         if (!r.status.ok()) {
           ngx_log_error(NGX_LOG_ERR, log, 0, "callexa: scheduler: %s",
-                        r.status.message().c_str());
+                        r.status.ToLogString().c_str());
         }
         if (r.claimed > 0) {
           ngx_log_error(NGX_LOG_INFO, log, 0,
@@ -538,7 +538,7 @@ ngx_int_t StartSync(ngx_cycle_t *cycle, const CallexaMainConf *mcf, CallexaWorke
   auto client = callexa::CurlSegmentClient::Create(Quitting, {});
   if (!client.ok()) {
     ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: sync-back is off: %s",
-                  client.status().message().c_str());
+                  client.status().ToLogString().c_str());
     return NGX_OK;
   }
   w->segment = std::move(client.value());
@@ -576,7 +576,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
   try {
     const callexa::Status curl = callexa::EnsureCurlGlobalInit();
     if (!curl.ok()) {
-      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", curl.message().c_str());
+      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", curl.ToLogString().c_str());
       return NGX_ERROR;
     }
     auto worker = std::make_unique<CallexaWorker>();
@@ -599,7 +599,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     if (store.ok()) {
       worker->store = std::move(store.value());
       worker->admin =
-          std::make_unique<callexa::AdminApi>(worker->store.get(), worker->store.get());
+          std::make_unique<callexa::AdminApi>(worker->store.get());
       worker->survey = std::make_unique<callexa::SurveyPages>(worker->store.get());
       // One worker runs the periodic jobs; leases in the database keep an
       // overlapping worker (reload) from doing the same work twice.
@@ -610,7 +610,7 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
     } else {
       // Keep serving: every write answers 503, so Segment retries later.
       ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
-                    store.status().message().c_str());
+                    store.status().ToLogString().c_str());
     }
     g_worker = worker.release();
     return NGX_OK;

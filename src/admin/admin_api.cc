@@ -110,7 +110,7 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   if (parts.size() == 4 && parts[3] == "api-key") return RotateKey(request, id, now);
   if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id);
   if (parts.size() == 4 && parts[3] == "sync")
-    return HandleSyncRoute(sync_store_, request, id);
+    return HandleSyncRoute(stores_.sync, request, id);
   if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
   if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
@@ -118,7 +118,7 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
 
 HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
   if (IsSafeMethod(request.method)) {
-    auto surveys = store_->ListSurveys();
+    auto surveys = stores_.surveys->ListSurveys();
     if (!surveys.ok()) return JsonError(surveys.status());
     json list = json::array();
     for (const Survey &s : *surveys) list.push_back(SurveyToJson(s));
@@ -135,13 +135,13 @@ HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
   Survey draft;
   Status s = ApplySurveySettings(*body, &draft);
   if (!s.ok()) return JsonError(s);
-  auto created = store_->CreateSurvey(std::move(draft), now);
+  auto created = stores_.surveys->CreateSurvey(std::move(draft), now);
   if (!created.ok()) return JsonError(created.status());
   return Json(201, SurveyToJson(*created));
 }
 
 HttpResponse AdminApi::OneSurvey(const HttpRequest &request, int64_t id, int64_t now) {
-  auto survey = store_->GetSurvey(id);
+  auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
   if (IsSafeMethod(request.method)) return Json(200, SurveyToJson(*survey));
   if (request.method != "PATCH") {
@@ -151,7 +151,7 @@ HttpResponse AdminApi::OneSurvey(const HttpRequest &request, int64_t id, int64_t
   if (!body.ok()) return JsonError(body.status());
   Status s = ApplySurveySettings(*body, &survey.value());
   if (!s.ok()) return JsonError(s);
-  auto updated = store_->UpdateSurvey(*survey, now);
+  auto updated = stores_.surveys->UpdateSurvey(*survey, now);
   if (!updated.ok()) return JsonError(updated.status());
   return Json(200, SurveyToJson(*updated));
 }
@@ -160,9 +160,9 @@ HttpResponse AdminApi::RotateKey(const HttpRequest &request, int64_t id, int64_t
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/api-key"));
   }
-  auto exists = store_->GetSurvey(id);
+  auto exists = stores_.surveys->GetSurvey(id);
   if (!exists.ok()) return JsonError(exists.status());
-  auto rotated = store_->RotateApiKey(id, now);
+  auto rotated = stores_.surveys->RotateApiKey(id, now);
   if (!rotated.ok()) return JsonError(rotated.status());
   return Json(200, SurveyToJson(*rotated));
 }
@@ -171,7 +171,7 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   if (!IsSafeMethod(request.method)) {
     return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/customers"));
   }
-  auto survey = store_->GetSurvey(id);
+  auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
   CustomerQuery q;
   q.survey_id = id;
@@ -184,7 +184,7 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   }
   Status s = ReadPaging(request, &q.limit, &q.offset);
   if (!s.ok()) return JsonError(s);
-  auto customers = store_->FindCustomers(q);
+  auto customers = stores_.surveys->FindCustomers(q);
   if (!customers.ok()) return JsonError(customers.status());
   json list = json::array();
   for (const CustomerView &c : *customers) list.push_back(CustomerToJson(c));
@@ -195,7 +195,7 @@ HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/recipients"));
   }
-  auto survey = store_->GetSurvey(id);
+  auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
   auto body = ParseJsonBody(request);
   if (!body.ok()) return JsonError(body.status());
@@ -205,7 +205,7 @@ HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_
   IngestJob job;
   job.api_key = survey->api_key;
   job.identifies = std::move(recipients->identifies);
-  store_->ApplyIngest({&job}, now);
+  stores_.ingest->ApplyIngest({&job}, now);
   if (!job.status.ok()) return JsonError(job.status);
   return Json(200, {{"received", job.identifies.size()},
                     {"stored", job.stored},
@@ -217,7 +217,7 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   if (!IsSafeMethod(request.method)) {
     return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/responses"));
   }
-  auto survey = store_->GetSurvey(id);
+  auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
   ResponseQuery q;
   q.survey_id = id;
@@ -225,7 +225,7 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   if (s.ok()) s = ReadTime(request, "from", &q.from);
   if (s.ok()) s = ReadTime(request, "to", &q.to);
   if (!s.ok()) return JsonError(s);
-  auto responses = store_->ListResponses(q);
+  auto responses = stores_.surveys->ListResponses(q);
   if (!responses.ok()) return JsonError(responses.status());
   json list = json::array();
   for (const ResponseView &r : *responses) list.push_back(ResponseToJson(r));

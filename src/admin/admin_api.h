@@ -9,16 +9,25 @@
 #include <cstdint>
 
 #include "http/http_exchange.h"
+#include "store/ingest_store.h"
 #include "store/store.h"
+#include "store/survey_store.h"
 #include "store/sync_store.h"
 
 namespace callexa {
 
+// The parts of the store the admin API uses.
+struct AdminStores {
+  SurveyStore *surveys;
+  IngestStore *ingest;  // recipients added by hand take the identify path
+  SyncStore *sync;
+};
+
 class AdminApi {
  public:
   // The stores must outlive this object.
-  AdminApi(Store *store, SyncStore *sync_store)
-      : store_(store), sync_store_(sync_store) {}
+  explicit AdminApi(const AdminStores &stores) : stores_(stores) {}
+  explicit AdminApi(Store *store) : AdminApi(AdminStores{store, store, store}) {}
 
   HttpResponse Handle(const HttpRequest &request, int64_t now);
 
@@ -30,8 +39,7 @@ class AdminApi {
   HttpResponse Recipients(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Responses(const HttpRequest &request, int64_t id);
 
-  Store *store_;
-  SyncStore *sync_store_;
+  AdminStores stores_;
 };
 
 // Cross-site request forgery guard for a state-changing admin request: JSON

@@ -121,7 +121,7 @@ json CustomerToJson(const CustomerView &c) {
   json invitations = json::array();
   for (const InvitationView &i : c.invitations) {
     invitations.push_back({{"id", i.id != 0 ? json(i.id) : json(nullptr)},
-                           {"status", i.status},
+                           {"status", InvitationStatusName(i.status)},
                            {"due_at", FormatIso8601(i.due_at)},
                            {"created_at", FormatIso8601(i.created_at)},
                            {"sent_at", OptionalTime(i.sent_at)},

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
-#include "store/store.h"
+#include "store/survey_store.h"
 
 namespace callexa {
 

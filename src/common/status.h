@@ -74,8 +74,9 @@ class Status {
   Code code() const { return code_; }
   const std::string &message() const { return message_; }
   const std::string &detail() const { return detail_; }
-  // The message, then the detail when there is one: for the error log.
-  std::string ToLogString() const;
+  // What the error log says: the detail when there is one (it is the
+  // more precise text), else the message.
+  const std::string &ToLogString() const { return detail_.empty() ? message_ : detail_; }
   // The same code and message with `detail` as the diagnostic, e.g. to
   // say which operation failed: s.WithDetail("claim: " + s.detail()).
   Status WithDetail(std::string detail) const {

@@ -14,10 +14,11 @@
 namespace callexa {
 namespace {
 
-// The email template of a survey, with the installation's sender filled in.
-Result<SurveyEmailContent> EmailContentOf(const Survey &survey,
+// The email template of a claim's survey, with the installation's sender
+// filled in.
+Result<SurveyEmailContent> EmailContentOf(const DeliveryClaim &claim,
                                           const DeliveryOptions &options) {
-  Result<SurveyContent> content = ParseSurveyContent(survey.content_json);
+  Result<SurveyContent> content = ParseSurveyContent(claim.survey_content_json);
   if (!content.ok()) return content.status();
   SurveyEmailContent email = content.value().email;
   email.sender_address = options.sender_address;
@@ -68,89 +69,125 @@ DeliveryRecord Retry(int64_t invitation_id, int attempts, int64_t now,
   return r;
 }
 
-// Sends what `claims` hold and records each outcome; what is still to be
-// recorded (given back, skipped, or not recorded yet) goes to `records`.
-void SendAll(const std::vector<DeliveryClaim> &claims, Store *store,
-             MailTransport *transport, const DeliveryOptions &options,
-             const std::string &secret, const std::function<int64_t()> &clock,
-             const std::function<bool()> &should_stop, int64_t started,
-             std::vector<DeliveryRecord> *records, DeliveryStepResult *result) {
-  std::map<int64_t, Result<SurveyEmailContent>> contents;  // by survey id
-  std::string unreachable;  // set once the server cannot be reached
-  for (const DeliveryClaim &claim : claims) {
-    const int64_t now = clock();
+// One step's sending: each claimed invitation rendered, sent and recorded
+// in turn. What is still to be recorded at the end (given back, skipped,
+// or not recorded yet) collects in records_.
+class StepSender {
+ public:
+  StepSender(DeliveryStore *store, MailTransport *transport,
+             const DeliveryOptions &options, std::string secret,
+             const DeliveryClock &clock, const std::function<bool()> &should_stop,
+             DeliveryStepResult *result)
+      : store_(store),
+        transport_(transport),
+        options_(options),
+        secret_(std::move(secret)),
+        clock_(clock),
+        should_stop_(should_stop),
+        started_(clock()),
+        result_(result) {}
+
+  int64_t started() const { return started_; }
+  std::vector<DeliveryRecord> &records() { return records_; }
+
+  void Send(const DeliveryClaim &claim);
+
+ private:
+  const Result<SurveyEmailContent> &ContentOf(const DeliveryClaim &claim);
+  DeliveryRecord Attempt(const DeliveryClaim &claim, int64_t now);
+
+  DeliveryStore *store_;
+  MailTransport *transport_;
+  const DeliveryOptions &options_;
+  const std::string secret_;
+  const DeliveryClock &clock_;
+  const std::function<bool()> &should_stop_;
+  const int64_t started_;
+  DeliveryStepResult *result_;
+  std::map<int64_t, Result<SurveyEmailContent>> contents_;  // by survey id
+  std::string unreachable_;  // set once the server cannot be reached
+  std::vector<DeliveryRecord> records_;
+};
+
+const Result<SurveyEmailContent> &StepSender::ContentOf(const DeliveryClaim &claim) {
+  auto content = contents_.find(claim.survey_id);
+  if (content == contents_.end()) {
+    content = contents_.emplace(claim.survey_id, EmailContentOf(claim, options_)).first;
+  }
+  return content->second;
+}
+
+void StepSender::Send(const DeliveryClaim &claim) {
+  const int64_t now = clock_();
+  if (should_stop_() || now - started_ >= options_.lease_seconds / 2) {
+    // Give it back unspent: due again at once, for whoever runs next.
     DeliveryRecord record;
     record.invitation_id = claim.invitation_id;
-    if (should_stop() || now - started >= options.lease_seconds / 2) {
-      // Give it back unspent: due again at once, for whoever runs next.
-      record.outcome = DeliveryRecord::Outcome::kRetry;
-      record.retry_at = now;
-      record.error = "not sent yet: the sending worker stopped";
-      ++result->released;
-      records->push_back(std::move(record));
-      continue;
-    }
-    if (!unreachable.empty()) {
-      records->push_back(Retry(claim.invitation_id, claim.attempts, now, unreachable));
-      ++result->retried;
-      continue;
-    }
-    auto content = contents.find(claim.survey_id);
-    if (content == contents.end()) {
-      Result<Survey> survey = store->GetSurvey(claim.survey_id);
-      content = contents
-                    .emplace(claim.survey_id,
-                             survey.ok() ? EmailContentOf(survey.value(), options)
-                                         : Result<SurveyEmailContent>(survey.status()))
-                    .first;
-    }
-    Result<OutgoingMail> mail =
-        content->second.ok()
-            ? Render(claim, content->second.value(), options, secret, now)
-            : Result<OutgoingMail>(content->second.status());
-    if (!mail.ok()) {
-      // Bad settings or a bad address: sending again cannot help.
-      record.outcome = DeliveryRecord::Outcome::kFailed;
-      record.error = "cannot render the email: " + mail.status().message();
-      ++result->failed;
-      records->push_back(std::move(record));
-      continue;
-    }
-    const SendResult sent = transport->Send(mail.value());
-    switch (sent.outcome) {
-      case SendOutcome::kSent:
-        record.outcome = DeliveryRecord::Outcome::kSent;
-        ++result->sent;
-        break;
-      case SendOutcome::kPermanentFailure:
-        record.outcome = DeliveryRecord::Outcome::kBounced;
-        record.error = sent.detail;
-        ++result->bounced;
-        break;
-      case SendOutcome::kTemporaryFailure:
-        if (sent.smtp_code == 0) unreachable = sent.detail;
-        record = Retry(claim.invitation_id, claim.attempts, now, sent.detail);
-        if (record.outcome == DeliveryRecord::Outcome::kFailed) {
-          ++result->failed;
-        } else {
-          ++result->retried;
-        }
-        break;
-    }
-    // Recorded at once, not with the rest of the step: a worker killed
-    // later in the step then sends again only the message that was on the
-    // wire. If this commit fails, the end of the step tries again.
-    if (!store->RecordDeliveries({record}, clock(), options.lease_owner).ok()) {
-      records->push_back(std::move(record));
-    }
+    record.outcome = DeliveryRecord::Outcome::kRetry;
+    record.retry_at = now;
+    record.error = "not sent yet: the sending worker stopped";
+    ++result_->released;
+    records_.push_back(std::move(record));
+    return;
   }
+  if (!unreachable_.empty()) {
+    records_.push_back(Retry(claim.invitation_id, claim.attempts, now, unreachable_));
+    ++result_->retried;
+    return;
+  }
+  DeliveryRecord record = Attempt(claim, now);
+  // Recorded at once, not with the rest of the step: a worker killed
+  // later in the step then sends again only the message that was on the
+  // wire. If this commit fails, the end of the step tries again.
+  if (!store_->RecordDeliveries({record}, clock_(), options_.lease_owner).ok()) {
+    records_.push_back(std::move(record));
+  }
+}
+
+// Renders and sends one claimed invitation; what became of it.
+DeliveryRecord StepSender::Attempt(const DeliveryClaim &claim, int64_t now) {
+  DeliveryRecord record;
+  record.invitation_id = claim.invitation_id;
+  const Result<SurveyEmailContent> &content = ContentOf(claim);
+  Result<OutgoingMail> mail = content.ok()
+                                  ? Render(claim, content.value(), options_, secret_, now)
+                                  : Result<OutgoingMail>(content.status());
+  if (!mail.ok()) {
+    // Bad settings or a bad address: sending again cannot help.
+    record.outcome = DeliveryRecord::Outcome::kFailed;
+    record.error = "cannot render the email: " + mail.status().message();
+    ++result_->failed;
+    return record;
+  }
+  const SendResult sent = transport_->Send(mail.value());
+  switch (sent.outcome) {
+    case SendOutcome::kSent:
+      record.outcome = DeliveryRecord::Outcome::kSent;
+      ++result_->sent;
+      break;
+    case SendOutcome::kPermanentFailure:
+      record.outcome = DeliveryRecord::Outcome::kBounced;
+      record.error = sent.detail;
+      ++result_->bounced;
+      break;
+    case SendOutcome::kTemporaryFailure:
+      if (sent.smtp_code == 0) unreachable_ = sent.detail;
+      record = Retry(claim.invitation_id, claim.attempts, now, sent.detail);
+      if (record.outcome == DeliveryRecord::Outcome::kFailed) {
+        ++result_->failed;
+      } else {
+        ++result_->retried;
+      }
+      break;
+  }
+  return record;
 }
 
 }  // namespace
 
-DeliveryStepResult RunDeliveryStep(Store *store, MailTransport *transport,
+DeliveryStepResult RunDeliveryStep(DeliveryStore *store, MailTransport *transport,
                                    const DeliveryOptions &options,
-                                   const std::function<int64_t()> &clock,
+                                   const DeliveryClock &clock,
                                    const std::function<bool()> &should_stop) {
   DeliveryStepResult result;
   try {
@@ -159,24 +196,23 @@ DeliveryStepResult RunDeliveryStep(Store *store, MailTransport *transport,
       result.status = secret.status();
       return result;
     }
-    const int64_t started = clock();
+    StepSender sender(store, transport, options, std::move(secret.value()), clock,
+                      should_stop, &result);
     Result<std::vector<DeliveryClaim>> claims = store->ClaimDueInvitations(
-        started, options.batch_size, options.lease_seconds, options.lease_owner);
+        sender.started(), options.batch_size, options.lease_seconds, options.lease_owner);
     if (!claims.ok()) {
       result.status = claims.status();
       return result;
     }
     result.claimed = static_cast<int>(claims.value().size());
     result.more = result.claimed >= options.batch_size;
-    std::vector<DeliveryRecord> records;
-    records.reserve(claims.value().size());
-    SendAll(claims.value(), store, transport, options, secret.value(), clock, should_stop,
-            started, &records, &result);
-    result.status = store->RecordDeliveries(records, clock(), options.lease_owner);
+    for (const DeliveryClaim &claim : claims.value()) sender.Send(claim);
+    result.status =
+        store->RecordDeliveries(sender.records(), clock(), options.lease_owner);
     if (result.released > 0) result.more = false;
   } catch (const std::exception &e) {
     // Unrecorded claims come back when their lease expires.
-    result.status = Status::IOError(std::string("delivery step failed: ") + e.what());
+    result.status = Status::IOError("delivery step failed", e.what());
   } catch (...) {
     result.status = Status::IOError("delivery step failed");
   }

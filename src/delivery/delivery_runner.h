@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 #include "mail/mail_transport.h"
-#include "store/store.h"
+#include "store/delivery_store.h"
 
 namespace callexa {
 
@@ -32,14 +32,17 @@ struct DeliveryStepResult {
   bool more = false;  // a full batch was claimed: more may be due now
 };
 
+// The current Unix time.
+using DeliveryClock = std::function<int64_t()>;
+
 // One step. `clock` gives the current Unix time; `should_stop` is polled
 // before each message: once it says true (nginx is quitting) the rest of
 // the batch is released for the next owner, unsent. When the server is
 // unreachable the rest of the batch waits for the same retry as the first.
 // Blocks on the store and the transport. Never throws.
-DeliveryStepResult RunDeliveryStep(Store *store, MailTransport *transport,
+DeliveryStepResult RunDeliveryStep(DeliveryStore *store, MailTransport *transport,
                                    const DeliveryOptions &options,
-                                   const std::function<int64_t()> &clock,
+                                   const DeliveryClock &clock,
                                    const std::function<bool()> &should_stop);
 
 }  // namespace callexa

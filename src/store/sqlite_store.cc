@@ -10,12 +10,14 @@
 
 #include "common/secrets.h"
 #include "common/time_format.h"
+#include "policy/api_key.h"
+#include "policy/customer_state.h"
+#include "policy/identify_plan.h"
 #include "store/schema.h"
 
 namespace callexa {
 namespace {
 
-constexpr size_t kKeyPrefixBytes = 12;
 constexpr int64_t kSeenMessageDays = 7;
 
 const char kSurveyColumns[] =
@@ -59,10 +61,6 @@ SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
 bool IsStoreFailure(const Status &s) {
   return s.code() == Status::Code::kIOError || s.code() == Status::Code::kUnavailable;
 }
-
-std::string KeyPrefix(const std::string &key) { return key.substr(0, kKeyPrefixBytes); }
-
-std::string NewApiKey() { return "ck_" + RandomHex(20); }
 
 // SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries; the
 // other worker's commits take microseconds, so poll finely instead.
@@ -256,16 +254,13 @@ Status SqliteStore::ApplyJob(IngestJob *job, int64_t now,
 
 Result<std::optional<Survey>> SqliteStore::FindSurveyByKey(const std::string &api_key) {
   if (api_key.empty()) return std::optional<Survey>();
-  survey_by_prefix_.Bind(1, KeyPrefix(api_key));
-  std::optional<Survey> found;
-  while (survey_by_prefix_.Step()) {
-    Survey candidate = ReadSurvey(survey_by_prefix_);
-    if (ConstantTimeEquals(candidate.api_key, api_key)) found = std::move(candidate);
-  }
+  survey_by_prefix_.Bind(1, ApiKeyPrefix(api_key));
+  std::vector<Survey> candidates;
+  while (survey_by_prefix_.Step()) candidates.push_back(ReadSurvey(survey_by_prefix_));
   Status s = survey_by_prefix_.status();
   survey_by_prefix_.Reset();
   if (!s.ok()) return s;
-  return found;
+  return MatchApiKey(std::move(candidates), api_key);
 }
 
 Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m,
@@ -281,20 +276,17 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
   }
 
   // What is known of this customer before this identify.
-  CustomerHistory history;
+  StoredCustomerHistory history;
   history_.Bind(1, survey.id).Bind(2, m.email);
   if (history_.Step()) {
     history.created_at = history_.OptionalInt(0);
     history.has_pending_invitation = history_.Int(1) > 0;
     history.last_surveyed_at = history_.OptionalInt(2);
-    const std::string suppression = history_.Text(3);
-    history.unsubscribed = suppression == "unsubscribed";
-    history.bounced = suppression == "bounced";
+    history.suppression = ParseSuppressionReason(history_.Text(3));
   }
   Status s = history_.status();
   history_.Reset();
   if (!s.ok()) return s;
-  if (m.created_at) history.created_at = m.created_at;
 
   if (survey.policy.monthly_budget) {
     month_count_.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now));
@@ -303,7 +295,7 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
     month_count_.Reset();
     if (!s.ok()) return s;
   }
-  const Decision d = DecideInvitation(survey.policy, history, now);
+  const IdentifyPlan plan = PlanIdentify(survey.policy, m, history, now);
 
   upsert_customer_.Bind(1, survey.id)
       .Bind(2, m.email)
@@ -316,12 +308,12 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
       .Bind(9, m.created_at)
       .Bind(10, m.traits_json.empty() ? std::string_view("{}") : m.traits_json)
       .Bind(11, now)
-      .Bind(12, d.schedule ? "scheduled" : SkipReasonName(d.reason))
-      .Bind(13, d.schedule ? std::optional<int64_t>(d.due_at) : std::nullopt);
+      .Bind(12, plan.decision)
+      .Bind(13, plan.pending_due_at);
   s = upsert_customer_.Run();
   if (!s.ok()) return s;
 
-  if (d.schedule) {
+  if (plan.counts_invitation) {
     s = count_invitation_.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now)).Run();
     if (!s.ok()) return s;
     ++job->scheduled;
@@ -366,7 +358,7 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
   if (s.ok()) {
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
-        .Bind(3, KeyPrefix(draft.api_key))
+        .Bind(3, ApiKeyPrefix(draft.api_key))
         .Bind(12, now);
     s = BindSettings(insert, 4, draft).Run();
   }
@@ -416,7 +408,7 @@ Result<Survey> SqliteStore::RotateApiKey(int64_t id, int64_t now) {
                             "UPDATE surveys SET api_key = ?2, key_prefix = ?3, "
                             "updated_at = ?4 WHERE id = ?1");
   if (s.ok())
-    s = update.Bind(1, id).Bind(2, key).Bind(3, KeyPrefix(key)).Bind(4, now).Run();
+    s = update.Bind(1, id).Bind(2, key).Bind(3, ApiKeyPrefix(key)).Bind(4, now).Run();
   if (!s.ok()) return s;
   return LoadSurvey(id);
 }
@@ -461,7 +453,7 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
       // The queued invitation has no row yet: the scheduler makes one when
       // it claims it.
       InvitationView pending;
-      pending.status = "scheduled";
+      pending.status = InvitationStatus::kScheduled;
       pending.due_at = *c.due_at;
       pending.created_at = q.OptionalInt(13).value_or(c.last_seen_at);
       c.invitations.push_back(pending);
@@ -470,7 +462,7 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
     while (inv.Step()) {
       InvitationView v;
       v.id = inv.Int(0);
-      v.status = inv.Text(1);
+      v.status = ParseInvitationStatus(inv.Text(1)).value_or(InvitationStatus::kFailed);
       v.due_at = inv.Int(2);
       v.created_at = inv.Int(3);
       v.sent_at = inv.OptionalInt(4);
@@ -481,17 +473,12 @@ Result<std::vector<CustomerView>> SqliteStore::FindCustomers(const CustomerQuery
     s = inv.status();
     inv.Reset();
     if (!s.ok()) return s;
-    // The newest invitation tells where the customer is (a later identify
-    // that was only "recently_surveyed" must not hide an answer); the
-    // reason of a skipped identify is shown beside it.
-    if (decision != "scheduled" && decision != "pending" && !decision.empty()) {
-      c.reason = decision;
-    }
-    if (!c.invitations.empty()) {
-      c.state = c.invitations.front().status;
-    } else {
-      c.state = c.reason.empty() ? "none" : "ignored";
-    }
+    CustomerState state = DescribeCustomer(
+        decision, c.invitations.empty()
+                      ? std::nullopt
+                      : std::optional<InvitationStatus>(c.invitations.front().status));
+    c.state = std::move(state.state);
+    c.reason = std::move(state.reason);
     out.push_back(std::move(c));
   }
   if (!q.status().ok()) return q.status();

@@ -12,14 +12,12 @@
 #include <mutex>
 #include <string>
 
-#include "store/metrics_store.h"
 #include "store/sqlite_statement.h"
 #include "store/store.h"
-#include "store/sync_store.h"
 
 namespace callexa {
 
-class SqliteStore : public Store, public SyncStore, public MetricsStore {
+class SqliteStore : public Store {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string &path);
@@ -28,25 +26,32 @@ class SqliteStore : public Store, public SyncStore, public MetricsStore {
   SqliteStore &operator=(const SqliteStore &) = delete;
   ~SqliteStore() override;
 
+  // IngestStore (sqlite_store.cc).
   void ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) override;
+
+  // SurveyStore (sqlite_store.cc; ListResponses in sqlite_store_answers.cc).
   Result<Survey> CreateSurvey(Survey draft, int64_t now) override;
   Result<std::vector<Survey>> ListSurveys() override;
   Result<Survey> GetSurvey(int64_t id) override;
   Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) override;
   Result<Survey> RotateApiKey(int64_t id, int64_t now) override;
   Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) override;
+  Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
+
+  // TokenSecretStore and DeliveryStore (sqlite_store_delivery.cc).
+  Result<std::string> TokenSecret() override;
   Result<std::vector<DeliveryClaim>> ClaimDueInvitations(
       int64_t now, int limit, int64_t lease_seconds, const std::string &owner) override;
   Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
                           const std::string &owner) override;
-  Result<std::string> TokenSecret() override;
+
+  // AnswerStore (sqlite_store_answers.cc).
   Result<InvitationContext> LoadInvitation(int64_t invitation_id) override;
   Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
                     int64_t now) override;
   Status Unsubscribe(int64_t invitation_id, int64_t now) override;
-  Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
 
-  // --- Sync (sqlite_store_sync.cc, sqlite_store_metrics.cc) ---
+  // SyncStore (sqlite_store_sync.cc) and MetricsStore (sqlite_store_metrics.cc).
   Result<std::optional<SyncWork>> ClaimSyncWork(int64_t now, const std::string &owner,
                                                 int64_t lease_seconds,
                                                 int limit) override;
@@ -55,7 +60,6 @@ class SqliteStore : public Store, public SyncStore, public MetricsStore {
   Result<SyncStatus> GetSyncStatus(int64_t survey_id) override;
   Status RequestSyncRun(int64_t survey_id) override;
   Result<MetricsSnapshot> ReadMetrics() override;
-  // --- end Sync ---
 
  private:
   struct Closer {
@@ -66,11 +70,12 @@ class SqliteStore : public Store, public SyncStore, public MetricsStore {
   sqlite3 *db() const { return db_.get(); }
   Status PrepareStatements();
 
-  // Each runs inside the open transaction; mu_ held.
-  // Applies `jobs` in one transaction. On an I/O error inside a job, rolls
-  // back, names the job in *failed and returns the error.
+  // mu_ held by the caller of each.
+  // Applies `jobs` in one transaction. On a database failure inside a job,
+  // rolls back, names the job in *failed and returns the error.
   Status CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
                     IngestJob **failed);
+  // These two run inside CommitJobs' transaction.
   Status ApplyJob(IngestJob *job, int64_t now,
                   std::map<std::string, std::optional<Survey>> *surveys);
   Status ApplyIdentify(const Survey &survey, const IdentifyMessage &m, int64_t now,
@@ -80,6 +85,7 @@ class SqliteStore : public Store, public SyncStore, public MetricsStore {
   // Runs `body` in one IMMEDIATE transaction under the writer lock; mu_
   // held. Rolls back when `body` fails.
   Status InTransaction(const std::function<Status()> &body);
+  // Inside ClaimDueInvitations' transaction.
   Status PromoteDueInvitations(int64_t now, int limit);
 
   std::mutex mu_;

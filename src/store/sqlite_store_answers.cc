@@ -70,7 +70,7 @@ Result<InvitationContext> SqliteStore::LoadInvitation(int64_t invitation_id) {
   }
   InvitationContext c;
   c.invitation_id = invitation_id;
-  c.status = q.Text(0);
+  c.status = ParseInvitationStatus(q.Text(0)).value_or(InvitationStatus::kFailed);
   c.survey_id = q.Int(1);
   c.survey_name = q.Text(2);
   c.content_json = q.Text(3);

@@ -4,26 +4,10 @@
 #include <vector>
 
 #include "common/secrets.h"
+#include "policy/invitation_rules.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {
-namespace {
-
-const char *OutcomeStatus(DeliveryRecord::Outcome outcome) {
-  switch (outcome) {
-    case DeliveryRecord::Outcome::kSent:
-      return "sent";
-    case DeliveryRecord::Outcome::kRetry:
-      return "retry";
-    case DeliveryRecord::Outcome::kFailed:
-      return "failed";
-    case DeliveryRecord::Outcome::kBounced:
-      return "bounced";
-  }
-  return "failed";
-}
-
-}  // namespace
 
 // Moves due scheduled invitations from the customer rows into invitation
 // rows, at most `limit`. The customer counts as surveyed from here on, so
@@ -80,7 +64,7 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
         {{&work,
           "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
           "       c.first_name, c.last_name, c.name, "
-          "       (SELECT reason FROM suppressions WHERE email = c.email) "
+          "       (SELECT reason FROM suppressions WHERE email = c.email), s.content "
           "FROM invitations i JOIN customers c ON c.id = i.customer_id "
           "  JOIN surveys s ON s.id = i.survey_id "
           "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
@@ -95,7 +79,7 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
           "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
           "WHERE id = ?1"}});
     if (!ps.ok()) return ps;
-    std::vector<std::pair<DeliveryClaim, std::string>> found;
+    std::vector<std::pair<DeliveryClaim, std::optional<SuppressionReason>>> found;
     work.Bind(1, now).Bind(2, int64_t{limit});
     while (work.Step()) {
       DeliveryClaim c;
@@ -108,13 +92,14 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
       c.first_name = work.Text(6);
       c.last_name = work.Text(7);
       c.name = work.Text(8);
-      found.emplace_back(std::move(c), work.Text(9));
+      c.survey_content_json = work.Text(10);
+      found.emplace_back(std::move(c), ParseSuppressionReason(work.Text(9)));
     }
     if (!work.status().ok()) return work.status();
     for (auto &[claim, suppression] : found) {
-      if (!suppression.empty()) {
+      if (suppression) {
         ps = close.Bind(1, claim.invitation_id)
-                 .Bind(2, "address " + suppression)
+                 .Bind(2, SuppressedAtClaimNote(*suppression))
                  .Bind(3, now)
                  .Run();
         if (!ps.ok()) return ps;
@@ -145,25 +130,29 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
         db(), {{&update,
                 "UPDATE invitations SET status = ?2, "
                 "sent_at = iif(?2 = 'sent', ?5, sent_at), "
-                "next_attempt_at = iif(?2 = 'retry', ?3, NULL), last_error = ?4, "
+                "next_attempt_at = ?3, last_error = ?4, "
                 "lease_owner = '', updated_at = ?5 "
                 "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6"},
                {&suppress,
                 "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
-                "SELECT c.email, 'bounced', ?2 FROM invitations i "
+                "SELECT c.email, ?3, ?2 FROM invitations i "
                 "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"}});
     if (!s.ok()) return s;
     for (const DeliveryRecord &r : records) {
       s = update.Bind(1, r.invitation_id)
-              .Bind(2, OutcomeStatus(r.outcome))
-              .Bind(3, r.retry_at)
+              .Bind(2, InvitationStatusName(StatusAfter(r.outcome)))
+              .Bind(3, NextAttemptAfter(r))
               .Bind(4, r.error)
               .Bind(5, now)
               .Bind(6, owner)
               .Run();
       if (!s.ok()) return s;
-      if (r.outcome == DeliveryRecord::Outcome::kBounced && sqlite3_changes(db()) > 0) {
-        s = suppress.Bind(1, r.invitation_id).Bind(2, now).Run();
+      const std::optional<SuppressionReason> suppression = SuppressionAfter(r.outcome);
+      if (suppression && sqlite3_changes(db()) > 0) {
+        s = suppress.Bind(1, r.invitation_id)
+                .Bind(2, now)
+                .Bind(3, SuppressionReasonName(*suppression))
+                .Run();
         if (!s.ok()) return s;
       }
     }
@@ -189,7 +178,8 @@ Result<std::string> SqliteStore::TokenSecret() {
     return ps;
   });
   if (!s.ok()) return s;
-  if (secret.size() < 64) return Status::IOError("database error", "stored token secret is too short");
+  if (secret.size() < 64)
+    return Status::IOError("database error", "stored token secret is too short");
   token_secret_ = secret;
   return secret;
 }

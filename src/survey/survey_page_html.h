@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/store.h"
+#include "store/answer.h"
 #include "survey/survey_content.h"
 
 namespace callexa {

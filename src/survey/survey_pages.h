@@ -25,7 +25,7 @@
 
 #include "common/status.h"
 #include "http/http_exchange.h"
-#include "store/store.h"
+#include "store/answer_store.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -52,7 +52,7 @@ Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &c
 class SurveyPages {
  public:
   // `store` must outlive this object.
-  explicit SurveyPages(Store *store) : store_(store) {}
+  explicit SurveyPages(AnswerStore *store) : store_(store) {}
 
   // Blocks on the store: call from a pool thread. Never throws.
   HttpResponse Handle(const HttpRequest &request, int64_t now);
@@ -60,7 +60,7 @@ class SurveyPages {
  private:
   HttpResponse Route(const HttpRequest &request, int64_t now);
 
-  Store *store_;
+  AnswerStore *store_;
 };
 
 }  // namespace callexa

@@ -49,7 +49,7 @@ class AdminApiTest : public ::testing::Test {
     auto opened = SqliteStore::Open(dir_ + "/callexa.db");
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(*opened);
-    api_ = std::make_unique<AdminApi>(store_.get(), store_.get());
+    api_ = std::make_unique<AdminApi>(store_.get());
   }
 
   void TearDown() override {

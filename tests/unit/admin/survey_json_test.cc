@@ -65,7 +65,7 @@ TEST(SurveyJsonTest, CustomerToJson) {
   c.reason.clear();
   InvitationView sent;
   sent.id = 9;
-  sent.status = "sent";
+  sent.status = InvitationStatus::kSent;
   sent.due_at = kNow;
   sent.created_at = kNow - 3 * 86400;
   sent.sent_at = kNow + 5;

@@ -21,7 +21,7 @@ class SyncAdminTest : public SyncFixture {
     r.path = "api/surveys/" + std::to_string(survey) + "/sync";
     r.content_type = "application/json";
     r.host = "admin.example";
-    AdminApi api(store_, store_);
+    AdminApi api(store_);
     const HttpResponse resp = api.Handle(r, kNow);
     EXPECT_EQ(resp.status, want_status) << method << " " << resp.body;
     json body = json::parse(resp.body, nullptr, false);

@@ -10,7 +10,7 @@ TEST(StatusTest, KeepsTheClientMessageApartFromTheDiagnostic) {
       Status::Unavailable("events not stored, try again", "sqlite: database is locked");
   EXPECT_EQ(s.message(), "events not stored, try again");
   EXPECT_EQ(s.detail(), "sqlite: database is locked");
-  EXPECT_EQ(s.ToLogString(), "events not stored, try again: sqlite: database is locked");
+  EXPECT_EQ(s.ToLogString(), "sqlite: database is locked");
   EXPECT_EQ(Status::NotFound("gone").ToLogString(), "gone");
   const Status moved = s.WithDetail("commit: " + s.detail());
   EXPECT_EQ(moved.code(), Status::Code::kUnavailable);

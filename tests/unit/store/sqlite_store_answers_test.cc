@@ -32,7 +32,7 @@ TEST_F(SqliteStoreAnswersTest, LoadInvitationShowsSurveyAndRecipient) {
   auto c = store_->LoadInvitation(id);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->invitation_id, id);
-  EXPECT_EQ(c->status, "sent");
+  EXPECT_EQ(c->status, InvitationStatus::kSent);
   EXPECT_EQ(c->survey_id, survey.id);
   EXPECT_EQ(c->survey_name, "NPS");
   EXPECT_EQ(c->content_json, R"({"language":"de"})");
@@ -57,7 +57,7 @@ TEST_F(SqliteStoreAnswersTest, LastAnswerWinsAndKeepsCreatedAt) {
   ASSERT_TRUE(store_->SaveAnswer(id, first, false, kNow + 10).ok());
   auto c = store_->LoadInvitation(id);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->status, "answered");
+  EXPECT_EQ(c->status, InvitationStatus::kAnswered);
   ASSERT_TRUE(c->answer.has_value());
   EXPECT_EQ(c->answer->answer.score, 9);
   EXPECT_EQ(c->answer->answer.comment, "great");

@@ -252,7 +252,7 @@ TEST_F(SqliteStoreTest, ApplyIngestStoresAndSchedules) {
   EXPECT_EQ(c.reason, "");
   EXPECT_EQ(c.due_at, kNow + 3 * kDay);
   ASSERT_EQ(c.invitations.size(), 1u);
-  EXPECT_EQ(c.invitations[0].status, "scheduled");
+  EXPECT_EQ(c.invitations[0].status, InvitationStatus::kScheduled);
   EXPECT_EQ(c.invitations[0].due_at, kNow + 3 * kDay);
   EXPECT_EQ(c.invitations[0].created_at, kNow);
   EXPECT_FALSE(c.invitations[0].sent_at.has_value());

@@ -234,7 +234,7 @@ TEST_F(SurveyPagesTest, GetShowsTheFormAndRecordsNothing) {
   EXPECT_FALSE(CurrentAnswer().has_value());
   auto c = store_->LoadInvitation(invitation_);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->status, "sent");
+  EXPECT_EQ(c->status, InvitationStatus::kSent);
   // A score out of range preselects nothing and still records nothing.
   const HttpResponse odd = Handle(Get(answer_token_, "score=99"));
   EXPECT_EQ(odd.status, 200);

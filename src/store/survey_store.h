@@ -1,0 +1,100 @@
+// The surveys and what the admin API reads of them: settings, customers
+// with their invitations, answers.
+//
+// Thread safety and blocking as for every store (store/store.h): any
+// thread, never the nginx event loop.
+#ifndef CALLEXA_STORE_SURVEY_STORE_H_
+#define CALLEXA_STORE_SURVEY_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "policy/eligibility.h"
+#include "store/answer.h"
+#include "store/invitation_status.h"
+
+namespace callexa {
+
+struct Survey {
+  int64_t id = 0;
+  std::string public_id;  // for public embeds; never a secret
+  std::string api_key;    // the Segment destination / tracking API key
+  std::string name;
+  SurveyPolicy policy;
+  std::string segment_write_key;  // empty: no sync-back
+  // The owner's texts, questions and branding as a JSON object (see
+  // survey/survey_content.h); validated before it is stored.
+  std::string content_json = "{}";
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct InvitationView {
+  int64_t id = 0;  // 0 while the invitation is only scheduled
+  InvitationStatus status = InvitationStatus::kScheduled;
+  int64_t due_at = 0;
+  int64_t created_at = 0;
+  std::optional<int64_t> sent_at;
+  std::optional<int64_t> answered_at;
+  std::string last_error;  // retry, failed, bounced, suppressed: why
+};
+
+struct CustomerView {
+  int64_t id = 0;
+  std::string email, user_id, anonymous_id, first_name, last_name, name, gender;
+  std::optional<int64_t> created_at;
+  int64_t first_seen_at = 0;
+  int64_t last_seen_at = 0;
+  // Where the customer is (see CustomerState in policy/customer_state.h):
+  // the newest invitation's status, else "ignored" or "none".
+  std::string state;
+  std::string reason;             // why the last identify created no invitation, if so
+  std::optional<int64_t> due_at;  // of the pending invitation
+  std::vector<InvitationView> invitations;  // newest first
+};
+
+struct CustomerQuery {
+  int64_t survey_id = 0;
+  std::string email;  // exact match after normalisation; empty: all
+  int limit = 100;
+  int offset = 0;
+};
+
+struct ResponseQuery {
+  int64_t survey_id = 0;
+  std::optional<int64_t> from;  // answered_at >= from
+  std::optional<int64_t> to;    // answered_at < to
+  int limit = 100;
+  int offset = 0;
+};
+
+struct ResponseView {
+  int64_t invitation_id = 0;
+  std::string email, first_name, last_name, name;
+  StoredAnswer answer;
+};
+
+class SurveyStore {
+ public:
+  virtual ~SurveyStore() = default;
+
+  // Fills id, public_id, api_key and times of `draft` and stores it.
+  virtual Result<Survey> CreateSurvey(Survey draft, int64_t now) = 0;
+  virtual Result<std::vector<Survey>> ListSurveys() = 0;
+  // NotFound for an unknown id.
+  virtual Result<Survey> GetSurvey(int64_t id) = 0;
+  // Saves the settings of an existing survey (not its key or ids).
+  virtual Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) = 0;
+  // Replaces the API key; the old one stops working at once in all workers.
+  virtual Result<Survey> RotateApiKey(int64_t id, int64_t now) = 0;
+  virtual Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) = 0;
+  // The answers of a survey, newest first.
+  virtual Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) = 0;
+};
+
+}  // namespace callexa
+
+#endif  // CALLEXA_STORE_SURVEY_STORE_H_
