@@ -1,7 +1,6 @@
 #include "delivery/delivery_runner.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <functional>
 #include <map>
@@ -98,14 +97,7 @@ class DeliveryRunnerTest : public ::testing::Test {
     return found.ok() && !found.value().empty() ? found.value()[0].state : "";
   }
 
-  void Exec(const std::string &sql) {
-    sqlite3 *db = nullptr;
-    ASSERT_EQ(sqlite3_open(store_.path().c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 2000);
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
+  void Exec(const std::string &sql) { store_.backend()->Exec(sql); }
 
   TempStore store_;
   RecordingTransport transport_;

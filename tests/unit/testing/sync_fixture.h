@@ -1,12 +1,12 @@
-// Test fixture for the sync-back: a SqliteStore on a temporary database and
-// a second, raw connection that writes customers, invitations and answers
+// Test fixture for the sync-back: a store on a temporary database whose
+// customers, invitations and answers are written straight to the database
 // the way the survey pages do (change_seq from settings 'answer_seq'), so
-// sync tests do not depend on the pages code.
+// sync tests do not depend on the pages code. SyncFixture runs on SQLite;
+// SyncContractFixture on each backend (TEST_P).
 #ifndef CALLEXA_TESTS_UNIT_TESTING_SYNC_FIXTURE_H_
 #define CALLEXA_TESTS_UNIT_TESTING_SYNC_FIXTURE_H_
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <string>
@@ -15,34 +15,23 @@
 
 namespace callexa {
 
-class SyncFixture : public ::testing::Test {
+inline StoreBackendFactory BackendOfFixture(::testing::Test *) {
+  return SqliteBackendFactory();
+}
+inline StoreBackendFactory BackendOfFixture(
+    ::testing::TestWithParam<StoreBackendFactory> *fixture) {
+  return fixture->GetParam();
+}
+
+template <typename Base>
+class SyncFixtureOn : public Base {
  protected:
   static constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
 
-  void SetUp() override {
-    store_ = temp_.get();
-    ASSERT_EQ(sqlite3_open(temp_.path().c_str(), &raw_), SQLITE_OK);
-    sqlite3_busy_timeout(raw_, 5000);
-    Exec("PRAGMA foreign_keys=ON");
-  }
+  SyncFixtureOn() : temp_(BackendOfFixture(this)), store_(temp_.get()) {}
 
-  void TearDown() override { sqlite3_close(raw_); }
-
-  void Exec(const std::string &sql) {
-    char *err = nullptr;
-    ASSERT_EQ(sqlite3_exec(raw_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
-        << sql << ": " << (err ? err : "");
-    sqlite3_free(err);
-  }
-
-  int64_t QueryInt(const std::string &sql) {
-    sqlite3_stmt *st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(raw_, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-    int64_t v = -1;
-    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  }
+  void Exec(const std::string &sql) { temp_.backend()->Exec(sql); }
+  int64_t QueryInt(const std::string &sql) { return temp_.backend()->QueryInt(sql); }
 
   static std::string Quote(const std::string &s) {
     std::string out = "'";
@@ -61,28 +50,26 @@ class SyncFixture : public ::testing::Test {
 
   int64_t AddCustomer(int64_t survey_id, const std::string &email,
                       const std::string &user_id, const std::string &anonymous_id = "") {
-    Exec(
+    return QueryInt(
         "INSERT INTO customers (survey_id, email, user_id, anonymous_id, "
         "first_seen_at, last_seen_at) VALUES (" +
         std::to_string(survey_id) + ", " + Quote(email) + ", " + Quote(user_id) + ", " +
-        Quote(anonymous_id) + ", 0, 0)");
-    return sqlite3_last_insert_rowid(raw_);
+        Quote(anonymous_id) + ", 0, 0) RETURNING id");
   }
 
   int64_t AddInvitation(int64_t survey_id, int64_t customer_id) {
-    Exec(
+    return QueryInt(
         "INSERT INTO invitations (survey_id, customer_id, status, due_at, created_at, "
         "updated_at) VALUES (" +
         std::to_string(survey_id) + ", " + std::to_string(customer_id) +
-        ", 'sent', 0, 0, 0)");
-    return sqlite3_last_insert_rowid(raw_);
+        ", 'sent', 0, 0, 0) RETURNING id");
   }
 
   // Saves (or overwrites) the answer to an invitation in one transaction,
   // taking the next change_seq as SaveAnswer does; returns that seq.
   int64_t Answer(int64_t invitation_id, int score, const std::string &comment,
                  int64_t answered_at) {
-    Exec("BEGIN IMMEDIATE");
+    Exec("BEGIN");
     Exec(
         "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
         "ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
@@ -113,9 +100,11 @@ class SyncFixture : public ::testing::Test {
   }
 
   TempStore temp_;
-  SqliteStore *store_ = nullptr;
-  sqlite3 *raw_ = nullptr;
+  Store *store_;
 };
+
+using SyncFixture = SyncFixtureOn<::testing::Test>;
+using SyncContractFixture = SyncFixtureOn<::testing::TestWithParam<StoreBackendFactory>>;
 
 }  // namespace callexa
 

@@ -1,56 +1,44 @@
-// A SqliteStore on a fresh database in a temporary directory, removed
+// A store on a fresh database of one backend (SQLite unless told), removed
 // again when the test ends, and surveys, customers and invitations made
 // through the real paths (identify, claim, record).
 #ifndef CALLEXA_TESTS_UNIT_TESTING_TEMP_STORE_H_
 #define CALLEXA_TESTS_UNIT_TESTING_TEMP_STORE_H_
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "ingest/identify_message.h"
-#include "store/sqlite_store.h"
+#include "store/store.h"
+#include "testing/store_backend.h"
 
 namespace callexa {
 
 class TempStore {
  public:
-  TempStore() {
-    std::string tmpl = ::testing::TempDir() + "callexa_store_XXXXXX";
-    EXPECT_NE(mkdtemp(&tmpl[0]), nullptr) << tmpl;
-    dir_ = tmpl;
+  explicit TempStore(const StoreBackendFactory &backend = SqliteBackendFactory())
+      : backend_(backend.make()) {
     Reopen();
   }
-  ~TempStore() {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  ~TempStore() { store_.reset(); }
   TempStore(const TempStore &) = delete;
   TempStore &operator=(const TempStore &) = delete;
 
   // Closes and opens the database again, as a restarted worker does.
   void Reopen() {
     store_.reset();
-    auto opened = SqliteStore::Open(path());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(opened.value());
+    store_ = backend_->Open();
+    ASSERT_NE(store_, nullptr);
   }
-  // A second connection to the same file, as another worker has.
-  std::unique_ptr<SqliteStore> OpenAnother() const {
-    auto opened = SqliteStore::Open(path());
-    EXPECT_TRUE(opened.ok()) << opened.status().message();
-    return opened.ok() ? std::move(opened.value()) : nullptr;
-  }
+  // A second connection to the same database, as another worker has.
+  std::unique_ptr<Store> OpenAnother() const { return backend_->Open(); }
 
-  SqliteStore *operator->() const { return store_.get(); }
-  SqliteStore *get() const { return store_.get(); }
-  std::string path() const { return dir_ + "/callexa.db"; }
-  const std::string &dir() const { return dir_; }
+  Store *operator->() const { return store_.get(); }
+  Store *get() const { return store_.get(); }
+  StoreBackend *backend() const { return backend_.get(); }
 
   // A survey with automation on that schedules every identify
   // `min_delay_days` later.
@@ -98,8 +86,8 @@ class TempStore {
   }
 
  private:
-  std::string dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<StoreBackend> backend_;
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace callexa

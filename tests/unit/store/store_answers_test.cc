@@ -3,7 +3,6 @@
 #include <string>
 
 #include "common/time_format.h"
-#include "store/sqlite_store.h"
 #include "testing/temp_store.h"
 
 namespace callexa {
@@ -11,7 +10,8 @@ namespace {
 
 constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
 
-class SqliteStoreAnswersTest : public ::testing::Test {
+// The survey pages' side of the store contract, run on every backend.
+class StoreAnswersTest : public ::testing::TestWithParam<StoreBackendFactory> {
  protected:
   CustomerView Customer(const Survey &survey, const std::string &email) {
     CustomerQuery q;
@@ -22,10 +22,10 @@ class SqliteStoreAnswersTest : public ::testing::Test {
     return found.ok() && !found->empty() ? found->front() : CustomerView{};
   }
 
-  TempStore store_;
+  TempStore store_{GetParam()};
 };
 
-TEST_F(SqliteStoreAnswersTest, LoadInvitationShowsSurveyAndRecipient) {
+TEST_P(StoreAnswersTest, LoadInvitationShowsSurveyAndRecipient) {
   const Survey survey = store_.NewSurvey(R"({"language":"de"})");
   const int64_t id = store_.SentInvitation(survey, "ada@example.com", kNow, "Ada");
   ASSERT_GT(id, 0);
@@ -45,7 +45,7 @@ TEST_F(SqliteStoreAnswersTest, LoadInvitationShowsSurveyAndRecipient) {
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(SqliteStoreAnswersTest, LastAnswerWinsAndKeepsCreatedAt) {
+TEST_P(StoreAnswersTest, LastAnswerWinsAndKeepsCreatedAt) {
   const Survey survey = store_.NewSurvey();
   const int64_t id = store_.SentInvitation(survey, "ada@example.com", kNow);
   Answer first;
@@ -88,7 +88,7 @@ TEST_F(SqliteStoreAnswersTest, LastAnswerWinsAndKeepsCreatedAt) {
   EXPECT_EQ(responses->size(), 1u);
 }
 
-TEST_F(SqliteStoreAnswersTest, ScoreOnlyKeepsTheRestOfTheAnswer) {
+TEST_P(StoreAnswersTest, ScoreOnlyKeepsTheRestOfTheAnswer) {
   const Survey survey = store_.NewSurvey();
   const int64_t id = store_.SentInvitation(survey, "ada@example.com", kNow);
   Answer score;
@@ -110,7 +110,7 @@ TEST_F(SqliteStoreAnswersTest, ScoreOnlyKeepsTheRestOfTheAnswer) {
   EXPECT_EQ(c->answer->answered_at, kNow + 3);
 }
 
-TEST_F(SqliteStoreAnswersTest, ChangeSeqGrowsAcrossInvitations) {
+TEST_P(StoreAnswersTest, ChangeSeqGrowsAcrossInvitations) {
   const Survey survey = store_.NewSurvey();
   const int64_t a = store_.SentInvitation(survey, "a@example.com", kNow);
   const int64_t b = store_.SentInvitation(survey, "b@example.com", kNow);
@@ -125,7 +125,7 @@ TEST_F(SqliteStoreAnswersTest, ChangeSeqGrowsAcrossInvitations) {
   EXPECT_EQ(la->answer->change_seq, 3);
 }
 
-TEST_F(SqliteStoreAnswersTest, AnswerToUnknownInvitationIsNotFoundAndNothingChanges) {
+TEST_P(StoreAnswersTest, AnswerToUnknownInvitationIsNotFoundAndNothingChanges) {
   const Survey survey = store_.NewSurvey();
   const int64_t id = store_.SentInvitation(survey, "a@example.com", kNow);
   Status s = store_->SaveAnswer(id + 1, Answer{}, false, kNow);
@@ -136,7 +136,7 @@ TEST_F(SqliteStoreAnswersTest, AnswerToUnknownInvitationIsNotFoundAndNothingChan
   EXPECT_EQ(c->answer->change_seq, 1);  // the failed call used none
 }
 
-TEST_F(SqliteStoreAnswersTest, AnswerStopsFurtherDeliveryAttempts) {
+TEST_P(StoreAnswersTest, AnswerStopsFurtherDeliveryAttempts) {
   const Survey survey = store_.NewSurvey();
   store_.Identify(survey, "a@example.com", kNow);
   auto claims = store_->ClaimDueInvitations(kNow, 10, 60, "w1");
@@ -156,7 +156,7 @@ TEST_F(SqliteStoreAnswersTest, AnswerStopsFurtherDeliveryAttempts) {
   EXPECT_EQ(Customer(survey, "a@example.com").state, "answered");
 }
 
-TEST_F(SqliteStoreAnswersTest, UnsubscribeSuppressesTheAddressEverywhere) {
+TEST_P(StoreAnswersTest, UnsubscribeSuppressesTheAddressEverywhere) {
   const Survey one = store_.NewSurvey();
   const Survey two = store_.NewSurvey("{}", /*min_delay_days=*/3);
   const Survey three = store_.NewSurvey();
@@ -198,7 +198,7 @@ TEST_F(SqliteStoreAnswersTest, UnsubscribeSuppressesTheAddressEverywhere) {
   EXPECT_EQ(store_->Unsubscribe(id + 100, kNow).code(), Status::Code::kNotFound);
 }
 
-TEST_F(SqliteStoreAnswersTest, ListResponsesFiltersAndPages) {
+TEST_P(StoreAnswersTest, ListResponsesFiltersAndPages) {
   const Survey survey = store_.NewSurvey();
   const Survey other = store_.NewSurvey();
   int64_t ids[3];
@@ -238,6 +238,9 @@ TEST_F(SqliteStoreAnswersTest, ListResponsesFiltersAndPages) {
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ(page->front().invitation_id, ids[1]);
 }
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, StoreAnswersTest, StoreBackendValues(),
+                         StoreBackendName);
 
 }  // namespace
 }  // namespace callexa

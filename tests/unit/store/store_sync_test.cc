@@ -9,7 +9,8 @@ namespace {
 
 using Outcome = SyncStepRecord::Outcome;
 
-class SqliteStoreSyncTest : public SyncFixture {
+// The sync-back side of the store contract, run on every backend.
+class StoreSyncTest : public SyncContractFixture {
  protected:
   std::optional<SyncWork> Claim(const std::string &owner = "w1", int64_t now = kNow,
                                 int limit = 100) {
@@ -31,7 +32,7 @@ class SqliteStoreSyncTest : public SyncFixture {
   }
 };
 
-TEST_F(SqliteStoreSyncTest, NothingDueWithoutWriteKey) {
+TEST_P(StoreSyncTest, NothingDueWithoutWriteKey) {
   const int64_t survey = NewSurvey("");
   AnsweredCustomer(survey, "u1", 9);
   EXPECT_FALSE(Claim());
@@ -40,7 +41,7 @@ TEST_F(SqliteStoreSyncTest, NothingDueWithoutWriteKey) {
   EXPECT_EQ(st.pending, 1);
 }
 
-TEST_F(SqliteStoreSyncTest, ClaimLoadsEachCustomersLatestAnswerInChangeOrder) {
+TEST_P(StoreSyncTest, ClaimLoadsEachCustomersLatestAnswerInChangeOrder) {
   const int64_t survey = NewSurvey();
   const int64_t a = AnsweredCustomer(survey, "alice", 3, "meh", kNow - 100);
   AnsweredCustomer(survey, "bob", 10, "great", kNow - 50);
@@ -66,7 +67,7 @@ TEST_F(SqliteStoreSyncTest, ClaimLoadsEachCustomersLatestAnswerInChangeOrder) {
   EXPECT_LT(work->items[0].change_seq, work->items[1].change_seq);
 }
 
-TEST_F(SqliteStoreSyncTest, LeaseKeepsOtherOwnersOutUntilReleasedOrExpired) {
+TEST_P(StoreSyncTest, LeaseKeepsOtherOwnersOutUntilReleasedOrExpired) {
   const int64_t survey = NewSurvey();
   AnsweredCustomer(survey, "u1", 9);
   ASSERT_TRUE(Claim("w1"));
@@ -80,7 +81,7 @@ TEST_F(SqliteStoreSyncTest, LeaseKeepsOtherOwnersOutUntilReleasedOrExpired) {
   EXPECT_TRUE(Claim("w1", kNow + 62));  // released
 }
 
-TEST_F(SqliteStoreSyncTest, SentBatchMovesCursorAndCountersTogether) {
+TEST_P(StoreSyncTest, SentBatchMovesCursorAndCountersTogether) {
   const int64_t survey = NewSurvey();
   AnsweredCustomer(survey, "u1", 9);
   AnsweredCustomer(survey, "u2", 7);
@@ -127,7 +128,7 @@ TEST_F(SqliteStoreSyncTest, SentBatchMovesCursorAndCountersTogether) {
   EXPECT_TRUE(Claim("w1", kNow + 86400));
 }
 
-TEST_F(SqliteStoreSyncTest, RetryKeepsCursorAndCountsFailures) {
+TEST_P(StoreSyncTest, RetryKeepsCursorAndCountsFailures) {
   const int64_t survey = NewSurvey();
   AnsweredCustomer(survey, "u1", 9);
   auto work = Claim();
@@ -154,7 +155,7 @@ TEST_F(SqliteStoreSyncTest, RetryKeepsCursorAndCountsFailures) {
   EXPECT_FALSE(work->run_started);
 }
 
-TEST_F(SqliteStoreSyncTest, RejectedEndsTheRunAndKeepsTheCursor) {
+TEST_P(StoreSyncTest, RejectedEndsTheRunAndKeepsTheCursor) {
   const int64_t survey = NewSurvey();
   AnsweredCustomer(survey, "u1", 9);
   ASSERT_TRUE(Claim());
@@ -174,7 +175,7 @@ TEST_F(SqliteStoreSyncTest, RejectedEndsTheRunAndKeepsTheCursor) {
   EXPECT_FALSE(Claim("w1", kNow + 1));
 }
 
-TEST_F(SqliteStoreSyncTest, RequestedRunIsDueAtOnceAndClearedByTheClaim) {
+TEST_P(StoreSyncTest, RequestedRunIsDueAtOnceAndClearedByTheClaim) {
   const int64_t survey = NewSurvey();
   ASSERT_TRUE(Claim());  // nothing pending: complete at once
   SyncStepRecord r;
@@ -193,7 +194,7 @@ TEST_F(SqliteStoreSyncTest, RequestedRunIsDueAtOnceAndClearedByTheClaim) {
   EXPECT_EQ(Status(survey).last_run_started_at, kNow + 10);
 }
 
-TEST_F(SqliteStoreSyncTest, InterruptedRequestedRunStaysDueAndRecordsNothing) {
+TEST_P(StoreSyncTest, InterruptedRequestedRunStaysDueAndRecordsNothing) {
   const int64_t survey = NewSurvey();
   ASSERT_TRUE(Claim());  // nothing pending: complete, next run in a day
   SyncStepRecord done;
@@ -219,13 +220,13 @@ TEST_F(SqliteStoreSyncTest, InterruptedRequestedRunStaysDueAndRecordsNothing) {
   EXPECT_EQ(again->items.size(), 1u);
 }
 
-TEST_F(SqliteStoreSyncTest, StatusOfUnknownSurveyIsNotFound) {
+TEST_P(StoreSyncTest, StatusOfUnknownSurveyIsNotFound) {
   auto st = store_->GetSyncStatus(42);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(SqliteStoreSyncTest, MostOverdueSurveyFirst) {
+TEST_P(StoreSyncTest, MostOverdueSurveyFirst) {
   const int64_t s1 = NewSurvey();
   const int64_t s2 = NewSurvey();
   for (int i = 0; i < 2; ++i) {
@@ -242,7 +243,7 @@ TEST_F(SqliteStoreSyncTest, MostOverdueSurveyFirst) {
   EXPECT_EQ(work->survey_id, s2);
 }
 
-TEST_F(SqliteStoreSyncTest, MetricsCountInvitationsAnswersSuppressionsAndSync) {
+TEST_P(StoreSyncTest, MetricsCountInvitationsAnswersSuppressionsAndSync) {
   const int64_t survey = NewSurvey();
   AnsweredCustomer(survey, "u1", 9);
   AnsweredCustomer(survey, "u2", 4);
@@ -268,6 +269,9 @@ TEST_F(SqliteStoreSyncTest, MetricsCountInvitationsAnswersSuppressionsAndSync) {
   EXPECT_EQ(m->sync[0].pending, 2);
   EXPECT_FALSE(m->sync[0].last_success_at);
 }
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, StoreSyncTest, StoreBackendValues(),
+                         StoreBackendName);
 
 }  // namespace
 }  // namespace callexa
