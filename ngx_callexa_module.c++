@@ -1,10 +1,13 @@
-// nginx glue of Callexa: directives, process hooks and content handlers.
-// It turns an nginx request into a callexa::HttpRequest, hands it to the
-// core (src/), runs blocking work on an nginx thread pool and writes the
-// answer back on the event loop. No business rule lives here.
+// nginx glue of Callexa: directives, process hooks, the content handler,
+// thread-pool tasks and timers. It maps nginx's configuration to a
+// callexa::ServiceConfig once, builds a callexa::Service per worker, turns
+// each request into a callexa::HttpRequest for the endpoint its location
+// names (service/endpoint_table.h), runs blocking work on an nginx thread
+// pool and writes the answer back on the event loop. No business rule
+// lives here.
 //
-// Every function nginx calls catches all exceptions: one escaping into
-// nginx's C frames would kill the worker.
+// Every function nginx calls goes through Guarded: an exception escaping
+// into nginx's C frames would kill the worker.
 
 extern "C" {
 #include <ngx_config.h>
@@ -14,31 +17,23 @@ extern "C" {
 }
 
 #include <malloc.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <functional>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "admin/admin_api.h"
 #include "common/curl_global.h"
-#include "common/secrets.h"
-#include "common/web_url.h"
-#include "delivery/delivery_runner.h"
+#include "common/log_limiter.h"
+#include "http/endpoint.h"
 #include "http/http_exchange.h"
-#include "ingest/ingest_request.h"
-#include "mail/mail_dir_transport.h"
-#include "mail/mail_from.h"
-#include "mail/smtp_transport.h"
-#include "metrics/metrics.h"
-#include "store/sqlite_store.h"
-#include "survey/survey_pages.h"
-#include "sync/curl_segment_client.h"
-#include "sync/sync_runner.h"
+#include "service/endpoint_table.h"
+#include "service/service.h"
+#include "service/service_config.h"
 
 #if !(NGX_THREADS)
 #error ngx_http_callexa_module requires nginx built --with-threads
@@ -50,175 +45,181 @@ extern "C" ngx_module_t ngx_http_auth_request_module __attribute__((weak));
 
 namespace {
 
-enum CallexaHandler : ngx_uint_t {
-  kHandlerNone = 0,
-  kHandlerDestination,
-  kHandlerTrackingApi,
-  kHandlerAdmin,
-  kHandlerSurvey,
-  kHandlerMetrics,
-};
+using callexa::CommitEndpoint;
+using callexa::Endpoint;
+using callexa::EndpointSpec;
+using callexa::HttpRequest;
+using callexa::HttpResponse;
+using callexa::Lane;
+using callexa::Status;
 
 struct CallexaMainConf {
   ngx_str_t database;
   ngx_str_t thread_pool_name;
-  ngx_thread_pool_t *thread_pool;
-  // Periodic jobs hold a thread for seconds (SMTP, Segment): a pool of
-  // their own keeps them from delaying request commits.
+  ngx_str_t reports_thread_pool_name;
   ngx_str_t jobs_thread_pool_name;
-  ngx_thread_pool_t *jobs_thread_pool;
-  ngx_flag_t used;  // some location has a callexa handler
-
-  // Delivery of survey emails; off while public_url or mail_from is unset.
-  ngx_str_t public_url;  // without a trailing "/"
+  ngx_str_t public_url;
   ngx_str_t mail_from;
-  ngx_str_t smtp;  // "" or "off": write .eml files to mail_dir
+  ngx_str_t smtp;
   ngx_str_t smtp_credentials;
   ngx_flag_t smtp_starttls;
   ngx_str_t mail_dir;
   ngx_msec_t scheduler_interval;
-
   ngx_str_t segment_api;
   ngx_msec_t sync_interval;
+
+  ngx_flag_t used;  // some location has a callexa handler
+  // Commits and short requests; long reads (reports, exports); periodic
+  // jobs, which hold a thread for seconds (SMTP, Segment). Apart, so that
+  // none of them delays the others.
+  ngx_thread_pool_t *requests_pool;
+  ngx_thread_pool_t *reports_pool;
+  ngx_thread_pool_t *jobs_pool;
+  // Built once by InitMainConf, in the configuration's pool.
+  callexa::ServiceConfig *service_config;
 };
 
 struct CallexaLocConf {
-  ngx_uint_t handler;
+  // The kEndpointTable row of this location; NGX_CONF_UNSET_PTR until set.
+  const void *endpoint;
 };
 
-// One request waiting for, or taking part in, a group commit.
-struct PendingIngest {
-  ngx_http_request_t *request;
-  callexa::IngestJob job;
-};
+// ---------------------------------------------------------------------------
+// Exception firewall and small conversions
 
-// Work that one worker repeats on a timer (the scheduler, sync-back). Each
-// firing posts one pool task doing a bounded step; the timer is armed
-// again when the step is done: at once while it reports more work, else
-// after `interval`. The timer is cancelable, so a quitting worker does not
-// wait for it, and a step stops early once nginx is quitting.
-struct PeriodicJob {
-  const char *name = "";
-  ngx_msec_t interval = 0;
-  std::function<bool(ngx_log_t *)> step;  // on a pool thread; true: more now
-  ngx_event_t timer{};
-  ngx_connection_t timer_conn{};  // dummy event data, for debug logging
-  ngx_thread_task_t *task = nullptr;
-  bool running = false;
-  bool more = false;
-};
+// Runs `fn`, which nginx called through us; an exception is logged and
+// turned into `on_error`.
+template <typename R, typename Fn>
+R Guarded(ngx_log_t *log, const char *what, R on_error, Fn &&fn) noexcept {
+  try {
+    return fn();
+  } catch (const std::exception &e) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed: %s", what, e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed", what);
+  }
+  return on_error;
+}
 
-struct PeriodicTaskCtx {
-  PeriodicJob *job;
-};
+template <typename Fn>
+void GuardedVoid(ngx_log_t *log, const char *what, Fn &&fn) noexcept {
+  Guarded(log, what, 0, [&] {
+    fn();
+    return 0;
+  });
+}
 
-// Per-worker state, created in init_process (after fork) and destroyed in
-// exit_process, so SQLite never crosses fork.
-struct CallexaWorker {
-  std::unique_ptr<callexa::SqliteStore> store;
-  std::unique_ptr<callexa::AdminApi> admin;
-  std::unique_ptr<callexa::SurveyPages> survey;
-  std::unique_ptr<callexa::MailTransport> mail;
-  callexa::DeliveryOptions delivery;
-  std::unique_ptr<callexa::SegmentClient> segment;
-  callexa::SyncOptions sync;
-  std::vector<std::unique_ptr<PeriodicJob>> jobs;
-  ngx_thread_pool_t *pool = nullptr;
-  ngx_thread_pool_t *jobs_pool = nullptr;
-  ngx_log_t *log = nullptr;
+// What a request answers when the core threw: the same everywhere.
+HttpResponse InternalError(const char *what) {
+  return callexa::JsonError(Status::IOError("internal error", what));
+}
 
-  // Group commit: requests queue in `waiting` while one batch (`in_flight`)
-  // commits on a pool thread; the next batch takes everything that queued.
-  ngx_thread_task_t *ingest_task = nullptr;
-  std::vector<PendingIngest> waiting;
-  std::vector<PendingIngest> in_flight;
-  bool commit_running = false;
-  time_t batch_time = 0;
+std::string ToString(const ngx_str_t &s) {
+  return std::string(reinterpret_cast<const char *>(s.data), s.len);
+}
 
-  // A gracefully exiting worker (reload, quit) leaves as soon as no
-  // non-cancelable timer is left, and a request waiting on a pool task has
-  // none: it would be dropped unanswered. This timer is armed while any
-  // request waits on the pool, so the worker answers them all first.
-  ngx_uint_t requests_on_pool = 0;
-  ngx_event_t pool_wait_timer{};
-  ngx_connection_t pool_wait_conn{};  // dummy event data, for debug logging
-};
+ngx_uint_t NgxLevel(callexa::LogLevel level) {
+  switch (level) {
+    case callexa::LogLevel::kCrit:
+      return NGX_LOG_CRIT;
+    case callexa::LogLevel::kError:
+      return NGX_LOG_ERR;
+    case callexa::LogLevel::kWarn:
+      return NGX_LOG_WARN;
+    case callexa::LogLevel::kNotice:
+      return NGX_LOG_NOTICE;
+    case callexa::LogLevel::kInfo:
+      break;
+  }
+  return NGX_LOG_INFO;
+}
 
-CallexaWorker *g_worker = nullptr;
+void WriteLog(ngx_log_t *log, const std::vector<callexa::LogLine> &lines) {
+  for (const callexa::LogLine &line : lines) {
+    ngx_log_error(NgxLevel(line.level), log, 0, "%s", line.text.c_str());
+  }
+}
 
-// A blocking admin, survey page or metrics request on its way through the
-// pool.
-struct BlockingCall {
-  ngx_http_request_t *request;
-  ngx_uint_t handler;  // kHandlerAdmin, kHandlerSurvey or kHandlerMetrics
-  callexa::HttpRequest in;
-  callexa::HttpResponse out;
-  time_t now;
-};
+// A C++ object in an nginx pool, destroyed when the pool is (nginx-otel's
+// idiom): the lifetime of the request, or of the cycle.
+template <typename T>
+T *PoolNew(ngx_pool_t *pool) {
+  ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(pool, sizeof(T));
+  if (cln == nullptr) return nullptr;
+  T *object = new (cln->data) T();
+  cln->handler = [](void *data) { static_cast<T *>(data)->~T(); };
+  return object;
+}
 
-struct BlockingTaskCtx {
-  BlockingCall *call;
-};
+// ---------------------------------------------------------------------------
+// Directives and module
 
 void *CreateMainConf(ngx_conf_t *cf);
 char *InitMainConf(ngx_conf_t *cf, void *conf);
 void *CreateLocConf(ngx_conf_t *cf);
 char *MergeLocConf(ngx_conf_t *cf, void *parent, void *child);
-char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t InitProcess(ngx_cycle_t *cycle);
 void ExitProcess(ngx_cycle_t *cycle);
 ngx_int_t ContentHandler(ngx_http_request_t *r);
-void PoolWaitTimerFired(ngx_event_t *ev);
 
-ngx_command_t kCommands[] = {
-    {ngx_string("callexa_database"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, database), nullptr},
-    {ngx_string("callexa_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, thread_pool_name), nullptr},
-    {ngx_string("callexa_jobs_thread_pool"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, jobs_thread_pool_name), nullptr},
-    {ngx_string("callexa_public_url"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, public_url), nullptr},
-    {ngx_string("callexa_mail_from"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, mail_from), nullptr},
-    {ngx_string("callexa_smtp"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, smtp),
-     nullptr},
-    {ngx_string("callexa_smtp_credentials"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, smtp_credentials), nullptr},
+#define CALLEXA_MAIN_STR(name, field)                                             \
+  {                                                                               \
+    ngx_string(name), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_str_slot, \
+        NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, field), nullptr      \
+  }
+#define CALLEXA_MAIN_MSEC(name, field)                                             \
+  {                                                                                \
+    ngx_string(name), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_msec_slot, \
+        NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, field), nullptr       \
+  }
+
+// The http{} directives.
+const ngx_command_t kMainCommands[] = {
+    CALLEXA_MAIN_STR("callexa_database", database),
+    CALLEXA_MAIN_STR("callexa_thread_pool", thread_pool_name),
+    CALLEXA_MAIN_STR("callexa_reports_thread_pool", reports_thread_pool_name),
+    CALLEXA_MAIN_STR("callexa_jobs_thread_pool", jobs_thread_pool_name),
+    CALLEXA_MAIN_STR("callexa_public_url", public_url),
+    CALLEXA_MAIN_STR("callexa_mail_from", mail_from),
+    CALLEXA_MAIN_STR("callexa_smtp", smtp),
+    CALLEXA_MAIN_STR("callexa_smtp_credentials", smtp_credentials),
     {ngx_string("callexa_smtp_starttls"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, smtp_starttls), nullptr},
-    {ngx_string("callexa_mail_dir"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, mail_dir), nullptr},
-    {ngx_string("callexa_scheduler_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, scheduler_interval), nullptr},
-    {ngx_string("callexa_segment_api"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, segment_api), nullptr},
-    {ngx_string("callexa_sync_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
-     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
-     offsetof(CallexaMainConf, sync_interval), nullptr},
-    {ngx_string("callexa_destination"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
-     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerDestination)},
-    {ngx_string("callexa_tracking_api"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
-     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerTrackingApi)},
-    {ngx_string("callexa_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
-     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerAdmin)},
-    {ngx_string("callexa_survey"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
-     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerSurvey)},
-    {ngx_string("callexa_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, SetHandler,
-     NGX_HTTP_LOC_CONF_OFFSET, 0, reinterpret_cast<void *>(kHandlerMetrics)},
-    ngx_null_command,
+    CALLEXA_MAIN_STR("callexa_mail_dir", mail_dir),
+    CALLEXA_MAIN_MSEC("callexa_scheduler_interval", scheduler_interval),
+    CALLEXA_MAIN_STR("callexa_segment_api", segment_api),
+    CALLEXA_MAIN_MSEC("callexa_sync_interval", sync_interval),
 };
+
+#undef CALLEXA_MAIN_STR
+#undef CALLEXA_MAIN_MSEC
+
+constexpr size_t kMainCommandCount = sizeof kMainCommands / sizeof kMainCommands[0];
+
+// kMainCommands, then one location directive per row of the core's
+// endpoint table, then the terminator (zeroed, as ngx_null_command).
+// Filled by EndpointDirectives when the module is loaded, before nginx
+// reads it.
+ngx_command_t kCommands[kMainCommandCount + callexa::kEndpointCount + 1];
+
+struct EndpointDirectives {
+  EndpointDirectives() {
+    for (size_t i = 0; i < kMainCommandCount; ++i) kCommands[i] = kMainCommands[i];
+    for (size_t i = 0; i < callexa::kEndpointCount; ++i) {
+      const EndpointSpec &spec = callexa::kEndpointTable[i];
+      ngx_command_t &cmd = kCommands[kMainCommandCount + i];
+      cmd.name.len = std::strlen(spec.directive);
+      cmd.name.data = reinterpret_cast<u_char *>(const_cast<char *>(spec.directive));
+      cmd.type = NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS;
+      cmd.set = SetEndpoint;
+      cmd.conf = NGX_HTTP_LOC_CONF_OFFSET;
+      cmd.offset = 0;
+      cmd.post = const_cast<EndpointSpec *>(&spec);
+    }
+  }
+} g_endpoint_directives;
 
 ngx_http_module_t kModuleCtx = {
     nullptr,         // preconfiguration
@@ -231,6 +232,25 @@ ngx_http_module_t kModuleCtx = {
     MergeLocConf,    // merge location configuration
 };
 
+}  // namespace
+
+ngx_module_t ngx_http_callexa_module = {
+    NGX_MODULE_V1,
+    &kModuleCtx,      // module context
+    kCommands,        // module directives
+    NGX_HTTP_MODULE,  // module type
+    nullptr,          // init master
+    nullptr,          // init module
+    InitProcess,      // init process
+    nullptr,          // init thread
+    nullptr,          // exit thread
+    ExitProcess,      // exit process
+    nullptr,          // exit master
+    NGX_MODULE_V1_PADDING,
+};
+
+namespace {
+
 // ---------------------------------------------------------------------------
 // Configuration
 
@@ -238,136 +258,102 @@ void *CreateMainConf(ngx_conf_t *cf) {
   auto *mcf =
       static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
   if (mcf == nullptr) return nullptr;
-  mcf->used = 0;
   mcf->smtp_starttls = NGX_CONF_UNSET;
   mcf->scheduler_interval = NGX_CONF_UNSET_MSEC;
   mcf->sync_interval = NGX_CONF_UNSET_MSEC;
   return mcf;
 }
 
-std::string ToString(const ngx_str_t &s) {
-  return std::string(reinterpret_cast<const char *>(s.data), s.len);
+// `value` made absolute against the nginx prefix (the configuration's
+// folder with `conf_prefix`); `fallback` when unset.
+bool FullPath(ngx_conf_t *cf, ngx_str_t *value, const std::string &fallback,
+              ngx_uint_t conf_prefix, std::string *out) {
+  if (value->len == 0) {
+    if (fallback.empty()) return true;
+    value->len = fallback.size();
+    value->data = static_cast<u_char *>(ngx_pnalloc(cf->pool, fallback.size()));
+    if (value->data == nullptr) return false;
+    ngx_memcpy(value->data, fallback.data(), fallback.size());
+  }
+  if (ngx_conf_full_name(cf->cycle, value, conf_prefix) != NGX_OK) return false;
+  *out = ToString(*value);
+  return true;
 }
 
-// Checks the delivery directives, so that a typo fails `nginx -t` instead
-// of every email at run time.
-char *CheckDeliveryConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
-  while (mcf->public_url.len > 0 &&
-         mcf->public_url.data[mcf->public_url.len - 1] == '/') {
-    --mcf->public_url.len;
+ngx_thread_pool_t *AddPool(ngx_conf_t *cf, ngx_str_t *name) {
+  if (name->len == 0) {
+    ngx_str_set(name, "default");
   }
-  if (mcf->public_url.len > 0) {
-    const callexa::Status s =
-        callexa::CheckWebUrl(ToString(mcf->public_url), false, "callexa_public_url");
-    if (!s.ok()) {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", s.message().c_str());
-      return static_cast<char *>(NGX_CONF_ERROR);
-    }
-  }
-  if (mcf->mail_from.len > 0) {
-    auto from = callexa::ParseMailFrom(ToString(mcf->mail_from));
-    if (!from.ok()) {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_mail_from: %s",
-                         from.status().message().c_str());
-      return static_cast<char *>(NGX_CONF_ERROR);
-    }
-  }
-  if (mcf->smtp.len == 3 && ngx_strncmp(mcf->smtp.data, "off", 3) == 0) {
-    mcf->smtp.len = 0;
-  }
-  if (mcf->smtp_credentials.len > 0 &&
-      ngx_conf_full_name(cf->cycle, &mcf->smtp_credentials, 1) != NGX_OK) {
+  return ngx_thread_pool_add(cf, name);
+}
+
+char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
+  callexa::ServiceConfig *config = PoolNew<callexa::ServiceConfig>(cf->pool);
+  if (config == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+  const callexa::ServiceConfig defaults;
+  // Credentials are found like auth_basic_user_file: beside nginx.conf.
+  if (!FullPath(cf, &mcf->database, defaults.database_path, 0, &config->database_path) ||
+      !FullPath(cf, &mcf->mail_dir, defaults.mail_dir, 0, &config->mail_dir) ||
+      !FullPath(cf, &mcf->smtp_credentials, "", 1, &config->smtp_credentials_file)) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }
-  return NGX_CONF_OK;
-}
-
-// Checks callexa_segment_api, so that a typo fails `nginx -t` instead of
-// every sync run. Batches go to <api>/batch: a trailing "/" is dropped.
-char *CheckSyncConf(ngx_conf_t *cf, CallexaMainConf *mcf) {
-  while (mcf->segment_api.len > 0 &&
-         mcf->segment_api.data[mcf->segment_api.len - 1] == '/') {
-    --mcf->segment_api.len;
-  }
-  const callexa::Status s =
-      callexa::CheckWebUrl(ToString(mcf->segment_api), false, "callexa_segment_api");
+  config->public_url = ToString(mcf->public_url);
+  config->mail_from = ToString(mcf->mail_from);
+  config->smtp_url = ToString(mcf->smtp);
+  if (mcf->segment_api.len > 0) config->segment_api = ToString(mcf->segment_api);
+  ngx_conf_init_value(mcf->smtp_starttls, 1);
+  ngx_conf_init_msec_value(mcf->scheduler_interval, defaults.scheduler_interval_ms);
+  ngx_conf_init_msec_value(mcf->sync_interval, defaults.sync_interval_ms);
+  config->smtp_starttls = mcf->smtp_starttls != 0;
+  config->scheduler_interval_ms = mcf->scheduler_interval;
+  config->sync_interval_ms = mcf->sync_interval;
+  const Status s = callexa::CheckServiceConfig(config);
   if (!s.ok()) {
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", s.message().c_str());
     return static_cast<char *>(NGX_CONF_ERROR);
   }
-  if (mcf->sync_interval < 1000) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_sync_interval must be at least 1s");
-    return static_cast<char *>(NGX_CONF_ERROR);
-  }
-  return NGX_CONF_OK;
-}
-
-char *InitMainConfDefaults(ngx_conf_t *cf, CallexaMainConf *mcf) {
-  if (mcf->database.len == 0) {
-    ngx_str_set(&mcf->database, "/var/lib/callexa/callexa.db");
-  }
-  if (mcf->thread_pool_name.len == 0) {
-    ngx_str_set(&mcf->thread_pool_name, "default");
-  }
-  if (mcf->jobs_thread_pool_name.len == 0) {
-    ngx_str_set(&mcf->jobs_thread_pool_name, "default");
-  }
-  if (mcf->mail_dir.len == 0) {
-    ngx_str_set(&mcf->mail_dir, "/var/lib/callexa/mail");
-  }
-  if (mcf->segment_api.len == 0) {
-    ngx_str_set(&mcf->segment_api, "https://api.segment.io/v1");
-  }
-  ngx_conf_init_value(mcf->smtp_starttls, 1);
-  ngx_conf_init_msec_value(mcf->scheduler_interval, 60 * 1000);
-  ngx_conf_init_msec_value(mcf->sync_interval, 24 * 60 * 60 * 1000);
-  if (ngx_conf_full_name(cf->cycle, &mcf->mail_dir, 0) != NGX_OK) {
-    return static_cast<char *>(NGX_CONF_ERROR);
-  }
-  if (CheckDeliveryConf(cf, mcf) != NGX_CONF_OK ||
-      CheckSyncConf(cf, mcf) != NGX_CONF_OK) {
-    return static_cast<char *>(NGX_CONF_ERROR);
-  }
-  if (ngx_conf_full_name(cf->cycle, &mcf->database, 0) != NGX_OK) {
-    return static_cast<char *>(NGX_CONF_ERROR);
-  }
-  mcf->thread_pool = ngx_thread_pool_add(cf, &mcf->thread_pool_name);
-  if (mcf->thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
-  mcf->jobs_thread_pool = ngx_thread_pool_add(cf, &mcf->jobs_thread_pool_name);
-  if (mcf->jobs_thread_pool == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+  mcf->service_config = config;
   return NGX_CONF_OK;
 }
 
 char *InitMainConf(ngx_conf_t *cf, void *conf) {
-  try {
-    return InitMainConfDefaults(cf, static_cast<CallexaMainConf *>(conf));
-  } catch (const std::exception &e) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa: %s", e.what());
-  } catch (...) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa: configuration failed");
-  }
-  return static_cast<char *>(NGX_CONF_ERROR);
+  return Guarded(cf->log, "configuration", static_cast<char *>(NGX_CONF_ERROR), [&] {
+    auto *mcf = static_cast<CallexaMainConf *>(conf);
+    if (BuildServiceConfig(cf, mcf) != NGX_CONF_OK) {
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    mcf->requests_pool = AddPool(cf, &mcf->thread_pool_name);
+    mcf->reports_pool = AddPool(cf, &mcf->reports_thread_pool_name);
+    mcf->jobs_pool = AddPool(cf, &mcf->jobs_thread_pool_name);
+    if (mcf->requests_pool == nullptr || mcf->reports_pool == nullptr ||
+        mcf->jobs_pool == nullptr) {
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return static_cast<char *>(NGX_CONF_OK);
+  });
 }
 
 void *CreateLocConf(ngx_conf_t *cf) {
   auto *lcf =
       static_cast<CallexaLocConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaLocConf)));
   if (lcf == nullptr) return nullptr;
-  lcf->handler = NGX_CONF_UNSET_UINT;
+  lcf->endpoint = NGX_CONF_UNSET_PTR;
   return lcf;
 }
 
-char *MergeLocConf(ngx_conf_t *cf, void *parent, void *child) {
+char *MergeLocConf(ngx_conf_t *, void *parent, void *child) {
   auto *prev = static_cast<CallexaLocConf *>(parent);
   auto *conf = static_cast<CallexaLocConf *>(child);
-  ngx_conf_merge_uint_value(conf->handler, prev->handler, kHandlerNone);
+  if (conf->endpoint == NGX_CONF_UNSET_PTR) {
+    conf->endpoint = prev->endpoint == NGX_CONF_UNSET_PTR ? nullptr : prev->endpoint;
+  }
   return NGX_CONF_OK;
 }
 
-char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
+char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
   auto *lcf = static_cast<CallexaLocConf *>(conf);
-  if (lcf->handler != NGX_CONF_UNSET_UINT) return const_cast<char *>("is duplicate");
-  lcf->handler = reinterpret_cast<ngx_uint_t>(cmd->post);
+  if (lcf->endpoint != NGX_CONF_UNSET_PTR) return const_cast<char *>("is duplicate");
+  lcf->endpoint = cmd->post;
   auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
       ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
   clcf->handler = ContentHandler;
@@ -378,194 +364,197 @@ char *SetHandler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
 }
 
 // ---------------------------------------------------------------------------
-// Periodic jobs (worker 0)
+// Per-worker state
 
 bool Quitting() { return ngx_quit || ngx_terminate || ngx_exiting; }
 
-void PeriodicTaskRun(void *data, ngx_log_t *log) {
-  PeriodicJob *job = static_cast<PeriodicTaskCtx *>(data)->job;
-  job->more = false;
-  try {
-    job->more = job->step(log);
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed: %s", job->name, e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: %s failed", job->name);
+// One request waiting for, or taking part in, a group commit.
+struct PendingCommit {
+  ngx_http_request_t *request;
+  callexa::IngestJob job;
+};
+
+// Group commit of one CommitEndpoint: requests queue in `waiting` while one
+// batch (`in_flight`) commits on a pool thread; the next batch takes
+// everything that queued meanwhile.
+struct GroupCommit {
+  CommitEndpoint *endpoint = nullptr;
+  ngx_thread_task_t *task = nullptr;
+  std::vector<PendingCommit> waiting;
+  std::vector<PendingCommit> in_flight;
+  bool running = false;
+  time_t batch_time = 0;
+};
+
+// A periodic job's timer and pool task. Each firing posts one step; the
+// timer is armed again when the step is done: at once while it reports
+// more work, else after the job's interval. The timer is cancelable, so a
+// quitting worker does not wait for it.
+struct JobTimer {
+  const callexa::PeriodicJob *job = nullptr;
+  ngx_event_t timer{};
+  ngx_connection_t timer_conn{};  // dummy event data, for debug logging
+  ngx_thread_task_t *task = nullptr;
+  bool running = false;
+  callexa::JobStepResult result;
+};
+
+// Created in init_process (after fork) and destroyed in exit_process, so
+// SQLite never crosses fork.
+struct CallexaWorker {
+  std::unique_ptr<callexa::Service> service;
+  ngx_thread_pool_t *requests_pool = nullptr;
+  ngx_thread_pool_t *reports_pool = nullptr;
+  ngx_thread_pool_t *jobs_pool = nullptr;
+  ngx_log_t *log = nullptr;
+  std::vector<std::unique_ptr<GroupCommit>> commits;  // one per CommitEndpoint
+  std::vector<std::unique_ptr<JobTimer>> jobs;
+  callexa::LogLimiter failures;  // 5xx causes, on the event loop
+
+  // A gracefully exiting worker (reload, quit) leaves as soon as no
+  // non-cancelable timer is left, and a request waiting on a pool task has
+  // none: it would be dropped unanswered. This timer is armed while any
+  // request waits on a pool, so the worker answers them all first.
+  ngx_uint_t requests_on_pool = 0;
+  ngx_event_t pool_wait_timer{};
+  ngx_connection_t pool_wait_conn{};  // dummy event data, for debug logging
+};
+
+CallexaWorker *g_worker = nullptr;
+
+constexpr ngx_msec_t kPoolWaitTimerMs = 60 * 1000;
+
+void PoolWaitBegin() {
+  if (g_worker->requests_on_pool++ == 0) {
+    ngx_add_timer(&g_worker->pool_wait_timer, kPoolWaitTimerMs);
   }
 }
 
-void PeriodicTaskDone(ngx_event_t *ev) {
-  auto *job = static_cast<PeriodicJob *>(ev->data);
-  job->running = false;
-  if (!Quitting()) ngx_add_timer(&job->timer, job->more ? 1 : job->interval);
+void PoolWaitEnd() {
+  if (--g_worker->requests_on_pool == 0 && g_worker->pool_wait_timer.timer_set) {
+    ngx_del_timer(&g_worker->pool_wait_timer);
+  }
 }
 
-void PeriodicTimerFired(ngx_event_t *ev) {
-  auto *job = static_cast<PeriodicJob *>(static_cast<ngx_connection_t *>(ev->data)->data);
-  if (Quitting() || job->running || g_worker == nullptr) return;
-  if (ngx_thread_task_post(g_worker->jobs_pool, job->task) != NGX_OK) {
-    ngx_add_timer(ev, job->interval);
+void PoolWaitTimerFired(ngx_event_t *ev) {
+  // A pool task is slow (a locked database): keep waiting for it.
+  if (g_worker != nullptr && g_worker->requests_on_pool > 0) {
+    ngx_add_timer(ev, kPoolWaitTimerMs);
+  }
+}
+
+ngx_thread_pool_t *PoolFor(Lane lane) {
+  return lane == Lane::kReports ? g_worker->reports_pool : g_worker->requests_pool;
+}
+
+// ---------------------------------------------------------------------------
+// Periodic jobs
+
+// The step's log lines are written here, on the pool thread: a worker that
+// is exiting never runs the completion, and an interrupted step's lines
+// are the ones an operator needs.
+void JobStepRun(void *data, ngx_log_t *log) {
+  JobTimer *t = *static_cast<JobTimer **>(data);
+  t->result = Guarded(log, t->job->name.c_str(), callexa::JobStepResult{},
+                      [&] { return t->job->step(); });
+  GuardedVoid(log, t->job->name.c_str(), [&] { WriteLog(log, t->result.log); });
+}
+
+void JobStepDone(ngx_event_t *ev) {
+  auto *t = static_cast<JobTimer *>(ev->data);
+  t->running = false;
+  if (!Quitting()) {
+    ngx_add_timer(&t->timer, t->result.more ? 1 : t->job->interval_ms);
+  }
+}
+
+void JobTimerFired(ngx_event_t *ev) {
+  auto *t = static_cast<JobTimer *>(static_cast<ngx_connection_t *>(ev->data)->data);
+  if (Quitting() || t->running || g_worker == nullptr) return;
+  if (ngx_thread_task_post(g_worker->jobs_pool, t->task) != NGX_OK) {
+    ngx_add_timer(ev, t->job->interval_ms);
     return;
   }
-  job->running = true;
+  t->running = true;
 }
 
-// Runs `step` every `interval` from a second from now.
-ngx_int_t AddPeriodicJob(ngx_cycle_t *cycle, CallexaWorker *w, const char *name,
-                         ngx_msec_t interval, std::function<bool(ngx_log_t *)> step) {
-  auto job = std::make_unique<PeriodicJob>();
-  job->name = name;
-  job->interval = interval;
-  job->step = std::move(step);
-  job->task = ngx_thread_task_alloc(cycle->pool, sizeof(PeriodicTaskCtx));
-  if (job->task == nullptr) return NGX_ERROR;
-  static_cast<PeriodicTaskCtx *>(job->task->ctx)->job = job.get();
-  job->task->handler = PeriodicTaskRun;
-  job->task->event.handler = PeriodicTaskDone;
-  job->task->event.data = job.get();
-  job->task->event.log = cycle->log;
-  job->timer_conn.fd = static_cast<ngx_socket_t>(-1);
-  job->timer_conn.data = job.get();
-  job->timer.data = &job->timer_conn;
-  job->timer.handler = PeriodicTimerFired;
-  job->timer.log = cycle->log;
-  job->timer.cancelable = 1;
-  ngx_add_timer(&job->timer, 1000);
-  w->jobs.push_back(std::move(job));
+// Runs `job` every interval from a second from now.
+ngx_int_t StartJob(ngx_cycle_t *cycle, const callexa::PeriodicJob &job) {
+  auto t = std::make_unique<JobTimer>();
+  t->job = &job;
+  t->task = ngx_thread_task_alloc(cycle->pool, sizeof(JobTimer *));
+  if (t->task == nullptr) return NGX_ERROR;
+  *static_cast<JobTimer **>(t->task->ctx) = t.get();
+  t->task->handler = JobStepRun;
+  t->task->event.handler = JobStepDone;
+  t->task->event.data = t.get();
+  t->task->event.log = cycle->log;
+  t->timer_conn.fd = static_cast<ngx_socket_t>(-1);
+  t->timer_conn.data = t.get();
+  t->timer.data = &t->timer_conn;
+  t->timer.handler = JobTimerFired;
+  t->timer.log = cycle->log;
+  t->timer.cancelable = 1;
+  ngx_add_timer(&t->timer, 1000);
+  g_worker->jobs.push_back(std::move(t));
   return NGX_OK;
-}
-
-// The host of a URL ("nps.example.com" of "https://nps.example.com:8443/x").
-std::string HostOf(const std::string &url) {
-  const size_t start = url.find("://") + 3;
-  const size_t end = url.find_first_of(":/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
-// Where survey emails go: the SMTP server, or .eml files.
-callexa::Result<std::unique_ptr<callexa::MailTransport>> OpenMailTransport(
-    const CallexaMainConf *mcf, const std::string &helo) {
-  if (mcf->smtp.len == 0) {
-    return std::unique_ptr<callexa::MailTransport>(
-        std::make_unique<callexa::MailDirTransport>(ToString(mcf->mail_dir)));
-  }
-  callexa::SmtpOptions options;
-  options.url = ToString(mcf->smtp);
-  options.require_tls = mcf->smtp_starttls != 0;
-  options.credentials_file = ToString(mcf->smtp_credentials);
-  options.helo_domain = helo;
-  auto smtp = callexa::SmtpTransport::Create(options);
-  if (!smtp.ok()) return smtp.status();
-  return std::unique_ptr<callexa::MailTransport>(std::move(smtp.value()));
-}
-
-// A lease owner unique to this worker process: hostname:pid:random, since
-// a pid alone repeats across hosts and restarts.
-std::string LeaseOwner() {
-  char hostname[256] = "";
-  gethostname(hostname, sizeof hostname - 1);
-  return std::string(hostname) + ":" + std::to_string(ngx_pid) + ":" +
-         callexa::RandomHex(4);
-}
-
-// Starts the scheduler on this worker when delivery is configured.
-ngx_int_t StartDelivery(ngx_cycle_t *cycle, const CallexaMainConf *mcf,
-                        CallexaWorker *w) {
-  if (mcf->public_url.len == 0 || mcf->mail_from.len == 0) {
-    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
-                  "callexa: survey emails are off: set callexa_public_url and "
-                  "callexa_mail_from to send them");
-    return NGX_OK;
-  }
-  const std::string public_url = ToString(mcf->public_url);
-  const std::string host = HostOf(public_url);
-  auto mail = OpenMailTransport(mcf, host);
-  if (!mail.ok()) {
-    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: survey emails are off: %s",
-                  mail.status().ToLogString().c_str());
-    return NGX_OK;
-  }
-  w->mail = std::move(mail.value());
-  const auto from = callexa::ParseMailFrom(ToString(mcf->mail_from));
-  if (!from.ok()) return NGX_ERROR;  // checked at configuration time
-  w->delivery.survey_base_url = public_url + "/s/";
-  w->delivery.sender_address = from.value().address;
-  w->delivery.sender_name = from.value().name;
-  w->delivery.message_id_domain = host;
-  w->delivery.lease_owner = LeaseOwner();
-  return AddPeriodicJob(
-      cycle, w, "scheduler", mcf->scheduler_interval, [w](ngx_log_t *log) {
-        const callexa::DeliveryStepResult r = callexa::RunDeliveryStep(
-            w->store.get(), w->mail.get(), w->delivery,
-            [] { return static_cast<int64_t>(time(nullptr)); }, Quitting);
-        if (!r.status.ok()) {
-          ngx_log_error(NGX_LOG_ERR, log, 0, "callexa: scheduler: %s",
-                        r.status.ToLogString().c_str());
-        }
-        if (r.claimed > 0) {
-          ngx_log_error(NGX_LOG_INFO, log, 0,
-                        "callexa: scheduler: %d claimed, %d sent, "
-                        "%d to retry, %d bounced, %d failed, %d released",
-                        r.claimed, r.sent, r.retried, r.bounced, r.failed, r.released);
-        }
-        return r.status.ok() && r.more;
-      });
-}
-
-// How often worker 0 looks for a survey due a sync. A survey's cadence,
-// callexa_sync_interval, is kept in the database (its next run); polling
-// this often lets "run now" (POST api/surveys/{id}/sync) start within
-// seconds, and the poll is one read-only query.
-constexpr ngx_msec_t kSyncPollMs = 5000;
-
-ngx_uint_t NgxLevel(callexa::SyncStepResult::Level level) {
-  switch (level) {
-    case callexa::SyncStepResult::Level::kError:
-      return NGX_LOG_ERR;
-    case callexa::SyncStepResult::Level::kWarn:
-      return NGX_LOG_WARN;
-    default:
-      return NGX_LOG_INFO;
-  }
-}
-
-// Starts the sync-back to Segment on this worker. It only sends for surveys
-// with a segment_write_key, so it runs everywhere without configuration.
-ngx_int_t StartSync(ngx_cycle_t *cycle, const CallexaMainConf *mcf, CallexaWorker *w) {
-  // Polled during a transfer, so a quitting worker aborts it within a
-  // second instead of holding the jobs pool (which exit waits for) for the
-  // whole timeout; the batch then goes again from the next worker.
-  auto client = callexa::CurlSegmentClient::Create(Quitting, {});
-  if (!client.ok()) {
-    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: sync-back is off: %s",
-                  client.status().ToLogString().c_str());
-    return NGX_OK;
-  }
-  w->segment = std::move(client.value());
-  w->sync.api_url = ToString(mcf->segment_api);
-  w->sync.owner = LeaseOwner();
-  w->sync.interval_seconds = mcf->sync_interval / 1000;
-  return AddPeriodicJob(
-      cycle, w, "sync", std::min(kSyncPollMs, mcf->sync_interval), [w](ngx_log_t *log) {
-        const callexa::SyncStepResult r =
-            callexa::RunSyncStep(w->store.get(), w->segment.get(), w->sync,
-                                 static_cast<int64_t>(time(nullptr)));
-        if (r.level != callexa::SyncStepResult::Level::kNone) {
-          ngx_log_error(NgxLevel(r.level), log, 0, "%s", r.log_line.c_str());
-        }
-        return r.more_work;
-      });
 }
 
 // ---------------------------------------------------------------------------
 // Process hooks
 
-void IngestTaskRun(void *data, ngx_log_t *log);
-void IngestTaskDone(ngx_event_t *ev);
+void GroupCommitRun(void *data, ngx_log_t *log);
+void GroupCommitDone(ngx_event_t *ev);
+
+ngx_int_t AddGroupCommits(ngx_cycle_t *cycle, CallexaWorker *w) {
+  for (const EndpointSpec &spec : callexa::kEndpointTable) {
+    CommitEndpoint *endpoint = w->service->commit_endpoint(spec.id);
+    if (endpoint == nullptr) continue;
+    auto gc = std::make_unique<GroupCommit>();
+    gc->endpoint = endpoint;
+    gc->task = ngx_thread_task_alloc(cycle->pool, sizeof(GroupCommit *));
+    if (gc->task == nullptr) return NGX_ERROR;
+    *static_cast<GroupCommit **>(gc->task->ctx) = gc.get();
+    gc->task->handler = GroupCommitRun;
+    gc->task->event.handler = GroupCommitDone;
+    gc->task->event.data = gc.get();
+    gc->task->event.log = cycle->log;
+    w->commits.push_back(std::move(gc));
+  }
+  return NGX_OK;
+}
+
+ngx_int_t StartWorker(ngx_cycle_t *cycle, const CallexaMainConf *mcf) {
+  const Status curl = callexa::EnsureCurlGlobalInit();
+  if (!curl.ok()) {
+    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", curl.ToLogString().c_str());
+    return NGX_ERROR;
+  }
+  auto w = std::make_unique<CallexaWorker>();
+  w->requests_pool = mcf->requests_pool;
+  w->reports_pool = mcf->reports_pool;
+  w->jobs_pool = mcf->jobs_pool;
+  w->log = cycle->log;
+  w->pool_wait_conn.fd = static_cast<ngx_socket_t>(-1);
+  w->pool_wait_timer.data = &w->pool_wait_conn;
+  w->pool_wait_timer.handler = PoolWaitTimerFired;
+  w->pool_wait_timer.log = cycle->log;
+  std::vector<callexa::LogLine> startup;
+  w->service =
+      callexa::Service::Create(*mcf->service_config, ngx_worker == 0, Quitting, &startup);
+  WriteLog(cycle->log, startup);
+  if (AddGroupCommits(cycle, w.get()) != NGX_OK) return NGX_ERROR;
+  g_worker = w.release();
+  for (const callexa::PeriodicJob &job : g_worker->service->jobs()) {
+    if (StartJob(cycle, job) != NGX_OK) return NGX_ERROR;
+  }
+  return NGX_OK;
+}
 
 ngx_int_t InitProcess(ngx_cycle_t *cycle) {
-  if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE)
+  if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE) {
     return NGX_OK;
+  }
   auto *mcf = static_cast<CallexaMainConf *>(
       ngx_http_cycle_get_module_main_conf(cycle, ngx_http_callexa_module));
   if (mcf == nullptr || !mcf->used) return NGX_OK;
@@ -573,69 +562,26 @@ ngx_int_t InitProcess(ngx_cycle_t *cycle) {
   // glibc then hands the pages back with madvise() after nearly every
   // commit, and each of those flushes the TLB of every core. Keep them.
   mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-  try {
-    const callexa::Status curl = callexa::EnsureCurlGlobalInit();
-    if (!curl.ok()) {
-      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s", curl.ToLogString().c_str());
-      return NGX_ERROR;
-    }
-    auto worker = std::make_unique<CallexaWorker>();
-    worker->pool = mcf->thread_pool;
-    worker->jobs_pool = mcf->jobs_thread_pool;
-    worker->log = cycle->log;
-    worker->ingest_task = ngx_thread_task_alloc(cycle->pool, 0);
-    if (worker->ingest_task == nullptr) return NGX_ERROR;
-    worker->ingest_task->handler = IngestTaskRun;
-    worker->ingest_task->event.handler = IngestTaskDone;
-    worker->ingest_task->event.log = cycle->log;
-    worker->pool_wait_conn.fd = static_cast<ngx_socket_t>(-1);
-    worker->pool_wait_timer.data = &worker->pool_wait_conn;
-    worker->pool_wait_timer.handler = PoolWaitTimerFired;
-    worker->pool_wait_timer.log = cycle->log;
-
-    const std::string path(reinterpret_cast<char *>(mcf->database.data),
-                           mcf->database.len);
-    auto store = callexa::SqliteStore::Open(path);
-    if (store.ok()) {
-      worker->store = std::move(store.value());
-      worker->admin =
-          std::make_unique<callexa::AdminApi>(worker->store.get());
-      worker->survey = std::make_unique<callexa::SurveyPages>(worker->store.get());
-      // One worker runs the periodic jobs; leases in the database keep an
-      // overlapping worker (reload) from doing the same work twice.
-      if (ngx_worker == 0 && (StartDelivery(cycle, mcf, worker.get()) != NGX_OK ||
-                              StartSync(cycle, mcf, worker.get()) != NGX_OK)) {
-        return NGX_ERROR;
-      }
-    } else {
-      // Keep serving: every write answers 503, so Segment retries later.
-      ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: %s",
-                    store.status().ToLogString().c_str());
-    }
-    g_worker = worker.release();
-    return NGX_OK;
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: init failed: %s", e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_CRIT, cycle->log, 0, "callexa: init failed");
-  }
-  return NGX_ERROR;
+  return Guarded(cycle->log, "worker start", static_cast<ngx_int_t>(NGX_ERROR),
+                 [&] { return StartWorker(cycle, mcf); });
 }
 
 void ExitProcess(ngx_cycle_t *cycle) {
   // The thread pools have already been drained and joined (the core
-  // thread_pool module exits first), so no task still uses the store.
+  // thread_pool module exits first), so no task still uses the service.
   if (g_worker == nullptr) return;
-  if (g_worker->pool_wait_timer.timer_set) ngx_del_timer(&g_worker->pool_wait_timer);
-  for (auto &job : g_worker->jobs) {
-    if (job->timer.timer_set) ngx_del_timer(&job->timer);
-  }
-  delete g_worker;
+  GuardedVoid(cycle->log, "worker exit", [] {
+    if (g_worker->pool_wait_timer.timer_set) ngx_del_timer(&g_worker->pool_wait_timer);
+    for (auto &t : g_worker->jobs) {
+      if (t->timer.timer_set) ngx_del_timer(&t->timer);
+    }
+    delete g_worker;
+  });
   g_worker = nullptr;
 }
 
 // ---------------------------------------------------------------------------
-// Request plumbing
+// Requests in and answers out
 
 std::string HeaderValue(const ngx_table_elt_t *h) {
   return h ? ToString(h->value) : std::string();
@@ -697,8 +643,8 @@ std::string_view LocationPath(ngx_http_request_t *r) {
   return uri;
 }
 
-callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
-  callexa::HttpRequest req;
+HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
+  HttpRequest req;
   req.method = ToString(r->method_name);
   req.path = std::string(LocationPath(r));
   req.query = ToString(r->args);
@@ -714,7 +660,7 @@ callexa::HttpRequest ToCoreRequest(ngx_http_request_t *r, std::string body) {
 }
 
 // Copies `s` into the request's pool.
-bool PoolString(ngx_http_request_t *r, const std::string &s, ngx_str_t *out) {
+bool PoolString(ngx_http_request_t *r, std::string_view s, ngx_str_t *out) {
   out->len = s.size();
   out->data = static_cast<u_char *>(ngx_pnalloc(r->pool, s.size() + 1));
   if (out->data == nullptr) return false;
@@ -723,8 +669,8 @@ bool PoolString(ngx_http_request_t *r, const std::string &s, ngx_str_t *out) {
   return true;
 }
 
-ngx_int_t AddHeader(ngx_http_request_t *r, const std::string &name,
-                    const std::string &value) {
+ngx_int_t AddHeader(ngx_http_request_t *r, std::string_view name,
+                    std::string_view value) {
   auto *h = static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
   if (h == nullptr) return NGX_ERROR;
   h->hash = 1;
@@ -733,33 +679,18 @@ ngx_int_t AddHeader(ngx_http_request_t *r, const std::string &name,
   return NGX_OK;
 }
 
-ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
+// The body as one buffer: pointing at a static body (it outlives every
+// request, so nginx may send it from there), or a copy in the pool.
+ngx_buf_t *BodyBuffer(ngx_http_request_t *r, const HttpResponse &resp) {
   const std::string_view body = resp.payload();
-  r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
-  r->headers_out.content_length_n = static_cast<off_t>(body.size());
-  if (!PoolString(r, resp.content_type, &r->headers_out.content_type)) return NGX_ERROR;
-  r->headers_out.content_type_len = resp.content_type.size();
-  if (AddHeader(r, "Cache-Control", std::string(callexa::CacheControlOf(resp.cache))) !=
-      NGX_OK) {
-    return NGX_ERROR;
-  }
-  for (const auto &[name, value] : resp.headers) {
-    if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
-  }
-
-  if (body.empty()) r->header_only = 1;
-  ngx_int_t rc = ngx_http_send_header(r);
-  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
-
-  ngx_buf_t *b = static_cast<ngx_buf_t *>(ngx_calloc_buf(r->pool));
-  if (b == nullptr) return NGX_ERROR;
+  auto *b = static_cast<ngx_buf_t *>(ngx_calloc_buf(r->pool));
+  if (b == nullptr) return nullptr;
   if (resp.static_body.data() != nullptr) {
-    // Lives as long as the module: nginx may send it straight from there.
     b->pos = reinterpret_cast<u_char *>(const_cast<char *>(body.data()));
     b->memory = 1;
   } else {
     b->pos = static_cast<u_char *>(ngx_pnalloc(r->pool, body.size()));
-    if (b->pos == nullptr) return NGX_ERROR;
+    if (b->pos == nullptr) return nullptr;
     ngx_memcpy(b->pos, body.data(), body.size());
     b->temporary = 1;
   }
@@ -767,167 +698,214 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const callexa::HttpResponse &resp)
   b->last = b->end = b->pos + body.size();
   b->last_buf = (r == r->main) ? 1 : 0;
   b->last_in_chain = 1;
+  return b;
+}
+
+ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
+  r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
+  r->headers_out.content_length_n = static_cast<off_t>(resp.payload().size());
+  if (!PoolString(r, resp.content_type, &r->headers_out.content_type)) return NGX_ERROR;
+  r->headers_out.content_type_len = resp.content_type.size();
+  if (AddHeader(r, "Cache-Control", callexa::CacheControlOf(resp.cache)) != NGX_OK) {
+    return NGX_ERROR;
+  }
+  for (const auto &[name, value] : resp.headers) {
+    if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
+  }
+  if (resp.payload().empty()) r->header_only = 1;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+  ngx_buf_t *b = BodyBuffer(r, resp);
+  if (b == nullptr) return NGX_ERROR;
   ngx_chain_t out = {b, nullptr};
   return ngx_http_output_filter(r, &out);
 }
 
-void Finish(ngx_http_request_t *r, const callexa::HttpResponse &resp) {
+// Every 5xx goes to the error log with its cause, at most once a minute
+// per cause: the client is told only that it failed.
+void LogFailure(ngx_http_request_t *r, const HttpResponse &resp) {
+  if (resp.status < 500 || g_worker == nullptr) return;
+  const std::string &cause = resp.diagnostic.empty() ? resp.body : resp.diagnostic;
+  int64_t held_back = 0;
+  if (!g_worker->failures.Admit(cause, ngx_time(), &held_back)) return;
+  if (held_back > 0) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "callexa: answered %d: %s (and %L more like it in the last minute)",
+                  resp.status, cause.c_str(), static_cast<int64_t>(held_back));
+  } else {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "callexa: answered %d: %s",
+                  resp.status, cause.c_str());
+  }
+}
+
+void Finish(ngx_http_request_t *r, const HttpResponse &resp) {
+  LogFailure(r, resp);
   ngx_http_finalize_request(r, SendResponse(r, resp));
 }
 
-// ---------------------------------------------------------------------------
-// Requests waiting on the thread pool
-
-constexpr ngx_msec_t kPoolWaitTimerMs = 60 * 1000;
-
-void PoolWaitBegin(CallexaWorker *w) {
-  if (w->requests_on_pool++ == 0) ngx_add_timer(&w->pool_wait_timer, kPoolWaitTimerMs);
-}
-
-void PoolWaitEnd(CallexaWorker *w) {
-  if (--w->requests_on_pool == 0 && w->pool_wait_timer.timer_set) {
-    ngx_del_timer(&w->pool_wait_timer);
-  }
-}
-
-void PoolWaitTimerFired(ngx_event_t *ev) {
-  // A pool task is slow (a locked database): keep waiting for it.
-  if (g_worker != nullptr && g_worker->requests_on_pool > 0) {
-    ngx_add_timer(ev, kPoolWaitTimerMs);
-  }
+// Answers without reading the body (which nginx then discards).
+ngx_int_t Refuse(ngx_http_request_t *r, const Status &status) {
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  const HttpResponse resp = callexa::JsonError(status);
+  LogFailure(r, resp);
+  return SendResponse(r, resp);
 }
 
 // ---------------------------------------------------------------------------
-// Ingestion: group commit through the thread pool
+// Group commit through the request pool
 
-void StartCommit(CallexaWorker *w);
+void StartGroupCommit(GroupCommit *gc);
 
-void IngestTaskRun(void *data, ngx_log_t *log) {
-  CallexaWorker *w = g_worker;
-  try {
-    std::vector<callexa::IngestJob *> jobs;
-    jobs.reserve(w->in_flight.size());
-    for (PendingIngest &p : w->in_flight) jobs.push_back(&p.job);
-    w->store->ApplyIngest(jobs, w->batch_time);
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: ingest commit failed: %s", e.what());
-    for (PendingIngest &p : w->in_flight) {
-      p.job.status = callexa::Status::Unavailable("events not stored, try again");
-    }
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: ingest commit failed");
-    for (PendingIngest &p : w->in_flight) {
-      p.job.status = callexa::Status::Unavailable("events not stored, try again");
+void GroupCommitRun(void *data, ngx_log_t *log) {
+  GroupCommit *gc = *static_cast<GroupCommit **>(data);
+  std::vector<callexa::IngestJob *> jobs;
+  jobs.reserve(gc->in_flight.size());
+  for (PendingCommit &p : gc->in_flight) jobs.push_back(&p.job);
+  const bool done = Guarded(log, "commit", false, [&] {
+    gc->endpoint->Commit(jobs, gc->batch_time);
+    return true;
+  });
+  if (!done) {
+    for (callexa::IngestJob *job : jobs) {
+      job->status = Status::IOError("internal error", "commit failed");
     }
   }
 }
 
-void AnswerInFlight(CallexaWorker *w) {
-  std::vector<PendingIngest> done;
-  done.swap(w->in_flight);
-  w->commit_running = false;
-  for (PendingIngest &p : done) {
-    p.request->main->blocked--;
-    PoolWaitEnd(w);
-    Finish(p.request, callexa::IngestJobResponse(p.job));
-  }
-}
-
-void IngestTaskDone(ngx_event_t *ev) {
-  CallexaWorker *w = g_worker;
-  try {
-    AnswerInFlight(w);
-    if (!w->waiting.empty()) StartCommit(w);
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed: %s",
-                  e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: ingest completion failed");
-  }
-}
-
-void StartCommit(CallexaWorker *w) {
-  w->in_flight.swap(w->waiting);
-  w->commit_running = true;
-  w->batch_time = ngx_time();
-  if (ngx_thread_task_post(w->pool, w->ingest_task) != NGX_OK) {
-    for (PendingIngest &p : w->in_flight) {
-      p.job.status = callexa::Status::Unavailable("server busy, events not stored");
-    }
-    AnswerInFlight(w);
-  }
-}
-
-void EnqueueIngest(ngx_http_request_t *r, callexa::IngestJob job) {
-  CallexaWorker *w = g_worker;
-  w->waiting.push_back(PendingIngest{r, std::move(job)});
-  r->main->blocked++;
-  PoolWaitBegin(w);
-  if (!w->commit_running) StartCommit(w);
-}
-
-// ---------------------------------------------------------------------------
-// Admin, survey pages and metrics: one pool task per request
-
-void BlockingTaskRun(void *data, ngx_log_t *log) {
-  BlockingCall *call = static_cast<BlockingTaskCtx *>(data)->call;
-  try {
-    switch (call->handler) {
-      case kHandlerSurvey:
-        call->out = g_worker->survey->Handle(call->in, call->now);
-        break;
-      case kHandlerMetrics:
-        call->out = callexa::HandleMetrics(g_worker->store.get(), call->in.method);
-        break;
-      default:
-        call->out = g_worker->admin->Handle(call->in, call->now);
-    }
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed: %s", e.what());
-    call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, log, 0, "callexa: request failed");
-    call->out = callexa::JsonError(callexa::Status::IOError("internal error"));
-  }
-}
-
-void BlockingTaskDone(ngx_event_t *ev) {
-  BlockingCall *call = static_cast<BlockingCall *>(ev->data);
-  ngx_http_request_t *r = call->request;
-  try {
+void AnswerInFlight(GroupCommit *gc) {
+  std::vector<PendingCommit> done;
+  done.swap(gc->in_flight);
+  gc->running = false;
+  for (PendingCommit &p : done) {
+    ngx_http_request_t *r = p.request;
     r->main->blocked--;
-    PoolWaitEnd(g_worker);
-    Finish(r, call->out);
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, ev->log, 0, "callexa: request completion failed");
-    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    PoolWaitEnd();
+    if (r->connection->error) {
+      // The client left while the commit ran; nginx waited for us.
+      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    } else {
+      Finish(r, gc->endpoint->Answer(p.job));
+    }
   }
-  delete call;
 }
 
-void PostBlocking(ngx_http_request_t *r, ngx_uint_t handler, callexa::HttpRequest in) {
-  auto call = std::make_unique<BlockingCall>();
+void GroupCommitDone(ngx_event_t *ev) {
+  auto *gc = static_cast<GroupCommit *>(ev->data);
+  GuardedVoid(ev->log, "commit completion", [&] {
+    AnswerInFlight(gc);
+    if (!gc->waiting.empty()) StartGroupCommit(gc);
+  });
+}
+
+void StartGroupCommit(GroupCommit *gc) {
+  gc->in_flight.swap(gc->waiting);
+  gc->running = true;
+  gc->batch_time = ngx_time();
+  if (ngx_thread_task_post(g_worker->requests_pool, gc->task) != NGX_OK) {
+    for (PendingCommit &p : gc->in_flight) {
+      p.job.status = Status::Unavailable("server busy, events not stored",
+                                         "the thread pool's queue is full");
+    }
+    AnswerInFlight(gc);
+  }
+}
+
+GroupCommit *GroupCommitOf(CommitEndpoint *endpoint) {
+  for (auto &gc : g_worker->commits) {
+    if (gc->endpoint == endpoint) return gc.get();
+  }
+  return nullptr;
+}
+
+void EnqueueCommit(ngx_http_request_t *r, CommitEndpoint *endpoint,
+                   const HttpRequest &in) {
+  auto job = endpoint->Parse(in);
+  if (!job.ok()) {
+    Finish(r, callexa::JsonError(job.status()));
+    return;
+  }
+  GroupCommit *gc = GroupCommitOf(endpoint);
+  gc->waiting.push_back(PendingCommit{r, std::move(job.value())});
+  r->main->blocked++;
+  PoolWaitBegin();
+  if (!gc->running) StartGroupCommit(gc);
+}
+
+// ---------------------------------------------------------------------------
+// One core call on a thread pool, in nginx's thread-task idiom: the state
+// lives in the request's pool (destroyed with it), the request is blocked
+// while the task runs, and the completion checks that the client is still
+// there before it answers, then runs posted (sub)requests.
+
+struct PoolCall {
+  ngx_http_request_t *request = nullptr;
+  Endpoint *endpoint = nullptr;
+  HttpRequest in;
+  HttpResponse out;
+  time_t now = 0;
+};
+
+void PoolCallRun(void *data, ngx_log_t *log) {
+  PoolCall *call = *static_cast<PoolCall **>(data);
+  const bool ok = Guarded(log, "request", false, [&] {
+    call->out = call->endpoint->Handle(call->in, call->now);
+    return true;
+  });
+  if (!ok) call->out = InternalError("the request failed");
+}
+
+void PoolCallDone(ngx_event_t *ev) {
+  auto *call = static_cast<PoolCall *>(ev->data);
+  ngx_http_request_t *r = call->request;
+  ngx_connection_t *c = r->connection;
+  r->main->blocked--;
+  PoolWaitEnd();
+  GuardedVoid(ev->log, "request completion", [&] {
+    if (c->error) {
+      // The client left while the task ran; nginx waited for us.
+      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    } else {
+      Finish(r, call->out);
+    }
+  });
+  ngx_http_run_posted_requests(c);
+}
+
+void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoint,
+               HttpRequest in) {
+  PoolCall *call = PoolNew<PoolCall>(r->pool);
+  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(PoolCall *));
+  if (call == nullptr || task == nullptr) {
+    Finish(r, callexa::JsonError(Status::Unavailable("out of memory")));
+    return;
+  }
   call->request = r;
-  call->handler = handler;
+  call->endpoint = endpoint;
   call->in = std::move(in);
   call->now = ngx_time();
-  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(BlockingTaskCtx));
-  if (task == nullptr) {
-    Finish(r, callexa::JsonError(callexa::Status::Unavailable("out of memory")));
-    return;
-  }
-  static_cast<BlockingTaskCtx *>(task->ctx)->call = call.get();
-  task->handler = BlockingTaskRun;
-  task->event.data = call.get();
-  task->event.handler = BlockingTaskDone;
+  *static_cast<PoolCall **>(task->ctx) = call;
+  task->handler = PoolCallRun;
+  task->event.data = call;
+  task->event.handler = PoolCallDone;
   task->event.log = r->connection->log;
-  if (ngx_thread_task_post(g_worker->pool, task) != NGX_OK) {
-    Finish(r, callexa::JsonError(callexa::Status::Unavailable("server busy, try again")));
+  if (ngx_thread_task_post(pool, task) != NGX_OK) {
+    Finish(r, callexa::JsonError(Status::Unavailable("server busy, try again",
+                                                     "the thread pool's queue is full")));
     return;
   }
   r->main->blocked++;
-  PoolWaitBegin(g_worker);
-  call.release();
+  PoolWaitBegin();
+}
+
+// ---------------------------------------------------------------------------
+// Content handler: look the endpoint up, check access and body limit, read
+// the body, dispatch by lane.
+
+const EndpointSpec &EndpointOf(ngx_http_request_t *r) {
+  return *static_cast<const EndpointSpec *>(
+      static_cast<CallexaLocConf *>(
+          ngx_http_get_module_loc_conf(r, ngx_http_callexa_module))
+          ->endpoint);
 }
 
 // True when nginx itself authenticated this request: auth_basic accepted a
@@ -951,110 +929,65 @@ bool AccessControlled(ngx_http_request_t *r) {
   return false;
 }
 
-// ---------------------------------------------------------------------------
-// Content handler
+size_t MaxBodyBytes(const EndpointSpec &spec, std::string_view path) {
+  if (spec.lane == Lane::kGroupCommit) {
+    return g_worker->service->commit_endpoint(spec.id)->MaxBodyBytes(path);
+  }
+  return g_worker->service->endpoint(spec.id)->MaxBodyBytes(path);
+}
 
-callexa::IngestEndpoint EndpointOf(ngx_uint_t handler) {
-  return handler == kHandlerDestination ? callexa::IngestEndpoint::kDestination
-                                        : callexa::IngestEndpoint::kTrackingApi;
+void Dispatch(ngx_http_request_t *r) {
+  const EndpointSpec &spec = EndpointOf(r);
+  std::string body;
+  if (ReadBody(r, &body) != NGX_OK) {
+    Finish(r, callexa::JsonError(Status::IOError("cannot read request body")));
+    return;
+  }
+  HttpRequest in = ToCoreRequest(r, std::move(body));
+  if (spec.lane == Lane::kGroupCommit) {
+    EnqueueCommit(r, g_worker->service->commit_endpoint(spec.id), in);
+    return;
+  }
+  Endpoint *endpoint = g_worker->service->endpoint(spec.id);
+  RunOnPool(r, PoolFor(endpoint->LaneFor(in)), endpoint, std::move(in));
 }
 
 void BodyReady(ngx_http_request_t *r) {
-  try {
-    auto *lcf = static_cast<CallexaLocConf *>(
-        ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
-    std::string body;
-    if (ReadBody(r, &body) != NGX_OK) {
-      Finish(r, callexa::JsonError(callexa::Status::IOError("cannot read request body")));
-      return;
-    }
-    callexa::HttpRequest req = ToCoreRequest(r, std::move(body));
-    if (lcf->handler == kHandlerAdmin || lcf->handler == kHandlerSurvey ||
-        lcf->handler == kHandlerMetrics) {
-      PostBlocking(r, lcf->handler, std::move(req));
-      return;
-    }
-    auto job = callexa::ParseIngestRequest(req, EndpointOf(lcf->handler));
-    if (!job.ok()) {
-      Finish(r, callexa::JsonError(job.status()));
-      return;
-    }
-    EnqueueIngest(r, std::move(job.value()));
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s",
-                  e.what());
-    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
-    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-  }
+  const bool ok = Guarded(r->connection->log, "request", false, [&] {
+    Dispatch(r);
+    return true;
+  });
+  if (!ok) ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
 }
 
-// Answers without reading the body (which nginx then discards).
-ngx_int_t Refuse(ngx_http_request_t *r, const callexa::Status &status) {
-  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  return SendResponse(r, callexa::JsonError(status));
+ngx_int_t Admit(ngx_http_request_t *r) {
+  if (g_worker == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  const EndpointSpec &spec = EndpointOf(r);
+  // The details (paths, errno) are in the error log, not for clients.
+  if (!g_worker->service->health().ok()) return Refuse(r, g_worker->service->health());
+  if (spec.access == callexa::Access::kAuthenticated && !AccessControlled(r)) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "callexa: %s location has no access control; configure "
+                  "auth_basic, auth_request or ssl_verify_client",
+                  spec.name);
+    return Refuse(r, Status::Forbidden(std::string(spec.name) +
+                                       " refused: this location has no access control"));
+  }
+  const size_t limit = MaxBodyBytes(spec, LocationPath(r));
+  if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
+    return Refuse(r, Status::TooLarge("request body exceeds " +
+                                      std::to_string(limit / 1024) + " KB"));
+  }
+  r->request_body_in_single_buf = 1;
+  const ngx_int_t rc = ngx_http_read_client_request_body(r, BodyReady);
+  if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;
+  return NGX_DONE;
 }
 
 ngx_int_t ContentHandler(ngx_http_request_t *r) {
-  try {
-    auto *lcf = static_cast<CallexaLocConf *>(
-        ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
-    if (g_worker == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    if (g_worker->store == nullptr) {
-      // The details (paths, errno) are in the error log, not for clients.
-      return Refuse(r, callexa::Status::Unavailable(
-                           "database unavailable; the events were not stored"));
-    }
-    size_t limit = 1024 * 1024;
-    if (lcf->handler == kHandlerAdmin) {
-      if (!AccessControlled(r)) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "callexa: admin location has no access control; configure "
-                      "auth_basic, auth_request or ssl_verify_client");
-        return Refuse(r, callexa::Status::Forbidden(
-                             "admin refused: this location has no access control"));
-      }
-    } else if (lcf->handler == kHandlerSurvey) {
-      limit = 64 * 1024;  // a filled-in survey form
-    } else if (lcf->handler == kHandlerMetrics) {
-      // Counts only, no personal data, so no access check here: like
-      // stub_status, operators restrict the location (allow/deny). GET and
-      // HEAD have no body; HandleMetrics answers 405 to other methods.
-      limit = 0;
-    } else {
-      limit = callexa::MaxIngestBodyBytes(EndpointOf(lcf->handler), LocationPath(r));
-    }
-    if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
-      return Refuse(r, callexa::Status::TooLarge("request body exceeds " +
-                                                 std::to_string(limit / 1024) + " KB"));
-    }
-    r->request_body_in_single_buf = 1;
-    ngx_int_t rc = ngx_http_read_client_request_body(r, BodyReady);
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;
-    return NGX_DONE;
-  } catch (const std::exception &e) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed: %s",
-                  e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0, "callexa: request failed");
-  }
-  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return Guarded(r->connection->log, "request",
+                 static_cast<ngx_int_t>(NGX_HTTP_INTERNAL_SERVER_ERROR),
+                 [&] { return Admit(r); });
 }
 
 }  // namespace
-
-ngx_module_t ngx_http_callexa_module = {
-    NGX_MODULE_V1,
-    &kModuleCtx,      // module context
-    kCommands,        // module directives
-    NGX_HTTP_MODULE,  // module type
-    nullptr,          // init master
-    nullptr,          // init module
-    InitProcess,      // init process
-    nullptr,          // init thread
-    nullptr,          // exit thread
-    ExitProcess,      // exit process
-    nullptr,          // exit master
-    NGX_MODULE_V1_PADDING,
-};

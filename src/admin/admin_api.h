@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "http/endpoint.h"
 #include "http/http_exchange.h"
 #include "store/ingest_store.h"
 #include "store/store.h"
@@ -23,13 +24,17 @@ struct AdminStores {
   SyncStore *sync;
 };
 
-class AdminApi {
+// The largest admin request body: a CSV import or a logo upload in JSON.
+constexpr size_t kMaxAdminBodyBytes = 1024 * 1024;
+
+class AdminApi : public Endpoint {
  public:
   // The stores must outlive this object.
   explicit AdminApi(const AdminStores &stores) : stores_(stores) {}
   explicit AdminApi(Store *store) : AdminApi(AdminStores{store, store, store}) {}
 
-  HttpResponse Handle(const HttpRequest &request, int64_t now);
+  size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
+  HttpResponse Handle(const HttpRequest &request, int64_t now) override;
 
  private:
   HttpResponse Surveys(const HttpRequest &request, int64_t now);

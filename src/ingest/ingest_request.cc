@@ -90,13 +90,13 @@ Result<json> ParseBody(std::string_view body) {
   }
 }
 
-Status AddMessage(const json &m, std::string_view where, IngestEndpoint endpoint,
+Status AddMessage(const json &m, std::string_view where, IngestApi endpoint,
                   IngestJob *job) {
   auto parsed = ParseSpecMessage(m, where);
   if (!parsed.ok()) return parsed.status();
   if (parsed->identify) {
     job->identifies.push_back(std::move(*parsed->identify));
-  } else if (endpoint == IngestEndpoint::kDestination) {
+  } else if (endpoint == IngestApi::kDestination) {
     return Status::NotImplemented("call type \"" + parsed->type +
                                   "\" is not supported; Callexa uses identify calls");
   } else {
@@ -124,7 +124,7 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
       return Status::TooLarge("batch[" + std::to_string(i) + "] is larger than " +
                               std::to_string(kMaxMessageBytes / 1024) + " KB");
     }
-    Status s = AddMessage(m, where, IngestEndpoint::kTrackingApi, job);
+    Status s = AddMessage(m, where, IngestApi::kTrackingApi, job);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -132,8 +132,8 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
 
 }  // namespace
 
-size_t MaxIngestBodyBytes(IngestEndpoint endpoint, std::string_view path) {
-  if (endpoint == IngestEndpoint::kTrackingApi &&
+size_t MaxIngestBodyBytes(IngestApi endpoint, std::string_view path) {
+  if (endpoint == IngestApi::kTrackingApi &&
       ClassifyApiPath(path) == ApiCall::kBatch) {
     return kMaxBatchBytes;
   }
@@ -141,8 +141,8 @@ size_t MaxIngestBodyBytes(IngestEndpoint endpoint, std::string_view path) {
 }
 
 Result<IngestJob> ParseIngestRequest(const HttpRequest &request,
-                                     IngestEndpoint endpoint) {
-  const ApiCall call = endpoint == IngestEndpoint::kDestination
+                                     IngestApi endpoint) {
+  const ApiCall call = endpoint == IngestApi::kDestination
                            ? ApiCall::kSingle
                            : ClassifyApiPath(request.path);
   if (call == ApiCall::kUnknown) {
@@ -177,14 +177,14 @@ Result<IngestJob> ParseIngestRequest(const HttpRequest &request,
 
   auto key = BasicAuthKey(request.authorization);
   if (!key.ok()) return key.status();
-  if (endpoint == IngestEndpoint::kDestination && key->empty()) {
+  if (endpoint == IngestApi::kDestination && key->empty()) {
     return Status::Unauthorized(
         "missing API key: send Authorization: Basic base64(apiKey:)");
   }
   auto parsed = ParseBody(body);
   if (!parsed.ok()) return parsed.status();
   // Segment documents /v1/identify bodies without "type": the path names the call.
-  if (endpoint == IngestEndpoint::kTrackingApi && call == ApiCall::kSingle &&
+  if (endpoint == IngestApi::kTrackingApi && call == ApiCall::kSingle &&
       parsed->is_object() && !parsed->contains("type")) {
     (*parsed)["type"] = "identify";
   }

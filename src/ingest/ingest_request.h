@@ -13,7 +13,7 @@
 
 namespace callexa {
 
-enum class IngestEndpoint {
+enum class IngestApi {
   kDestination,  // one Spec message per POST; unsupported call types: 501
   kTrackingApi,  // /v1/identify, /v1/batch, ...; other call types: 200, ignored
 };
@@ -24,12 +24,12 @@ constexpr size_t kMaxBatchMessages = 2500;
 
 // The largest body accepted at `path` (relative to the handler's location),
 // before and after gzip decoding.
-size_t MaxIngestBodyBytes(IngestEndpoint endpoint, std::string_view path);
+size_t MaxIngestBodyBytes(IngestApi endpoint, std::string_view path);
 
 // Validates method, media type, encoding, size, JSON and fields. On success
 // the job carries the API key (not yet checked: the store does that) and
 // every identify to store.
-Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestEndpoint endpoint);
+Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint);
 
 // The answer for a job the store has finished with.
 HttpResponse IngestJobResponse(const IngestJob &job);

@@ -94,6 +94,7 @@ HttpResponse HandleMetrics(MetricsStore *store, const std::string &method) {
   if (!snapshot.ok()) {
     r.status = 503;
     r.body = "metrics unavailable\n";
+    r.diagnostic = "metrics: " + snapshot.status().ToLogString();
     return r;
   }
   r.body = RenderPrometheus(*snapshot);

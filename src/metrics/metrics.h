@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "http/endpoint.h"
 #include "http/http_exchange.h"
 #include "store/metrics_store.h"
 
@@ -25,6 +26,23 @@ std::string RenderPrometheus(const MetricsSnapshot &snapshot);
 // GET/HEAD: 200 with RenderPrometheus of the store's figures; 503 when the
 // store fails; 405 (with Allow) for other methods. Blocks on the store.
 HttpResponse HandleMetrics(MetricsStore *store, const std::string &method);
+
+// callexa_metrics: counts only, no personal data, so it has no access check
+// of its own (like stub_status, operators restrict the location).
+class MetricsEndpoint : public Endpoint {
+ public:
+  // `store` must outlive this object.
+  explicit MetricsEndpoint(MetricsStore *store) : store_(store) {}
+
+  // GET and HEAD have no body.
+  size_t MaxBodyBytes(std::string_view) const override { return 0; }
+  HttpResponse Handle(const HttpRequest &request, int64_t) override {
+    return HandleMetrics(store_, request.method);
+  }
+
+ private:
+  MetricsStore *store_;
+};
 
 }  // namespace callexa
 

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "http/endpoint.h"
 #include "http/http_exchange.h"
 #include "store/answer_store.h"
 #include "survey/survey_content.h"
@@ -49,13 +50,14 @@ struct AnswerPost {
 // extra answer is over kMaxExtraAnswerChars.
 Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &content);
 
-class SurveyPages {
+class SurveyPages : public Endpoint {
  public:
   // `store` must outlive this object.
   explicit SurveyPages(AnswerStore *store) : store_(store) {}
 
+  size_t MaxBodyBytes(std::string_view) const override { return kMaxAnswerBodyBytes; }
   // Blocks on the store: call from a pool thread. Never throws.
-  HttpResponse Handle(const HttpRequest &request, int64_t now);
+  HttpResponse Handle(const HttpRequest &request, int64_t now) override;
 
  private:
   HttpResponse Route(const HttpRequest &request, int64_t now);

@@ -155,12 +155,19 @@ def running_as_root():
 
 
 class HttpResult:
-    """Status, headers (lowercased names) and body: parsed JSON or bytes."""
+    """Status, headers (lowercased names; the last of a repeated one) and
+    body: parsed JSON or bytes. header_list keeps every header line in
+    order, so a test can see a header sent twice."""
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, header_list=()):
         self.status = status
         self.headers = headers
         self.body = body
+        self.header_list = list(header_list)
+
+    def header_values(self, name):
+        """Every value of header `name` (any case), in order."""
+        return [v for k, v in self.header_list if k.lower() == name.lower()]
 
     def __iter__(self):
         return iter((self.status, self.headers, self.body))
@@ -397,11 +404,12 @@ class CallexaNginx:
                 conn.request(method, path, body=body, headers=hdrs)
             resp = conn.getresponse()
             raw = resp.read()
-            headers_out = {k.lower(): v for k, v in resp.getheaders()}
+            header_list = resp.getheaders()
+            headers_out = {k.lower(): v for k, v in header_list}
             parsed = raw
             if headers_out.get("content-type", "").startswith("application/json") and raw:
                 parsed = json.loads(raw)
-            return HttpResult(resp.status, headers_out, parsed)
+            return HttpResult(resp.status, headers_out, parsed, header_list)
         finally:
             conn.close()
 
@@ -454,19 +462,51 @@ class CallexaNginx:
 
     # -- database ------------------------------------------------------------
 
-    def db_query(self, sql, params=()):
-        """Rows of a read-only query on the module's database.
+    def state(self):
+        """The module's state, read (and in tests written) through one
+        adapter: SqliteState today, whatever backend the module uses later."""
+        return SqliteState(self.database,
+                           running=self.proc is not None and self.proc.poll() is None)
 
-        While nginx runs, a read-only WAL reader; once it has stopped (the
-        workers checkpointed and removed the WAL), an immutable one, which
-        creates no -wal or -shm file the workers' user could not open later.
-        """
-        running = self.proc is not None and self.proc.poll() is None
+    def db_query(self, sql, params=()):
+        """Rows of a read-only query on the module's state."""
+        return self.state().query(sql, params)
+
+
+class SqliteState:
+    """The module's SQLite database, seen from a test.
+
+    While nginx runs, reads are a read-only WAL reader; once it has stopped
+    (the workers checkpointed and removed the WAL), an immutable one, which
+    creates no -wal or -shm file the workers' user could not open later.
+    Writes (tests only: making a backed-off retry due now, seeding answers)
+    take the database's write lock like a worker does.
+    """
+
+    def __init__(self, database, running=True):
+        self.database = database
+        self.running = running
+
+    def query(self, sql, params=()):
         uri = "file:%s?%s" % (urllib.parse.quote(self.database),
-                              "mode=ro" if running else "immutable=1")
+                              "mode=ro" if self.running else "immutable=1")
         conn = sqlite3.connect(uri, uri=True, timeout=10)
         try:
             return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def execute(self, sql, params=()):
+        self.transaction(lambda conn: conn.execute(sql, params))
+
+    def transaction(self, body):
+        """Runs body(conn) in one IMMEDIATE transaction; its result."""
+        conn = sqlite3.connect(self.database, timeout=30, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            result = body(conn)
+            conn.execute("COMMIT")
+            return result
         finally:
             conn.close()
 
@@ -566,12 +606,7 @@ def wait_until(predicate, timeout=20.0, interval=0.1, what="condition"):
 def db_execute(database, sql, params=()):
     """A write to the module's database while nginx runs (tests only: to
     make a backed-off retry due now, say)."""
-    conn = sqlite3.connect(database, timeout=10)
-    try:
-        conn.execute(sql, params)
-        conn.commit()
-    finally:
-        conn.close()
+    SqliteState(database).execute(sql, params)
 
 
 # Every CallexaNginx started and not yet cleaned up: killed when the

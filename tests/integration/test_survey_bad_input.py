@@ -40,6 +40,11 @@ class SurveyBadInputTest(harness.NginxTestCase):
         self.assertJsonError(r, 413, "64 KB")
         self.assertEqual(self.answers(), 0)
 
+    def test_pages_are_never_cached_and_say_so_once(self):
+        r = self.http("GET", "/s/%s?score=9" % FORGED)
+        self.assertEqual(r.header_values("Cache-Control"), ["no-store"])
+        self.assertEqual(len(r.header_values("Content-Security-Policy")), 1)
+
     def test_wrong_method(self):
         r = self.http("DELETE", "/s/%s" % FORGED)
         self.assertPage(r, 405)

@@ -16,7 +16,6 @@ import glob
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -40,9 +39,7 @@ def insert_answers(database, survey_id, answers):
     of an existing customer, who answers again). A new customer's id is in
     answer["customer"] afterwards.
     """
-    conn = sqlite3.connect(database, timeout=30, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    def write(conn):
         row = conn.execute("SELECT value FROM settings WHERE name = 'answer_seq'").fetchone()
         seq = int(row[0]) if row else 0
         ids = []
@@ -70,10 +67,9 @@ def insert_answers(database, survey_id, answers):
             ids.append("callexa-%d-%d-%d" % (survey_id, invitation, seq))
         conn.execute("INSERT INTO settings (name, value) VALUES ('answer_seq', ?) "
                      "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (str(seq),))
-        conn.execute("COMMIT")
         return ids
-    finally:
-        conn.close()
+
+    return harness.SqliteState(database).transaction(write)
 
 
 def many_answers(count, prefix):

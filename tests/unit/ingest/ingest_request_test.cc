@@ -59,7 +59,7 @@ HttpRequest Changed(HttpRequest r, Mutate mutate) {
 TEST(IngestRequestTest, DestinationIdentify) {
   HttpRequest r = Post("", kIdentify);
   r.authorization = "Basic dGVzdGtleTo=";  // base64("testkey:")
-  auto job = ParseIngestRequest(r, IngestEndpoint::kDestination);
+  auto job = ParseIngestRequest(r, IngestApi::kDestination);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->api_key, "testkey");
   ASSERT_EQ(job->identifies.size(), 1u);
@@ -90,7 +90,7 @@ TEST(IngestRequestTest, DestinationAcceptsVariants) {
                [](HttpRequest *r) { r->content_encoding = "X-GZIP"; })},
   };
   for (const auto &c : cases) {
-    auto job = ParseIngestRequest(c.request, IngestEndpoint::kDestination);
+    auto job = ParseIngestRequest(c.request, IngestApi::kDestination);
     ASSERT_TRUE(job.ok()) << c.what << ": " << job.status().message();
     EXPECT_EQ(job->api_key, "testkey") << c.what;
     ASSERT_EQ(job->identifies.size(), 1u) << c.what;
@@ -106,7 +106,7 @@ struct ErrorCase {
   const char *message_part;
 };
 
-void ExpectErrors(const ErrorCase *cases, size_t n, IngestEndpoint endpoint) {
+void ExpectErrors(const ErrorCase *cases, size_t n, IngestApi endpoint) {
   for (size_t i = 0; i < n; ++i) {
     const ErrorCase &c = cases[i];
     auto job = ParseIngestRequest(c.request, endpoint);
@@ -182,14 +182,14 @@ TEST(IngestRequestTest, DestinationErrors) {
                [](HttpRequest *r) { r->content_encoding = "gzip"; }),
        413, "KB"},
   };
-  ExpectErrors(cases, std::size(cases), IngestEndpoint::kDestination);
+  ExpectErrors(cases, std::size(cases), IngestApi::kDestination);
 }
 
 TEST(IngestRequestTest, DestinationAcceptsExactly32KB) {
   std::string body = BigIdentify(0);
   body = BigIdentify(32 * 1024 - body.size());
   ASSERT_EQ(body.size(), 32u * 1024);
-  auto job = ParseIngestRequest(Post("", body), IngestEndpoint::kDestination);
+  auto job = ParseIngestRequest(Post("", body), IngestApi::kDestination);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->identifies.size(), 1u);
 }
@@ -248,7 +248,7 @@ TEST(IngestRequestTest, TrackingApiCalls) {
        "testkey", 3, 0},
   };
   for (const auto &c : cases) {
-    auto job = ParseIngestRequest(c.request, IngestEndpoint::kTrackingApi);
+    auto job = ParseIngestRequest(c.request, IngestApi::kTrackingApi);
     ASSERT_TRUE(job.ok()) << c.what << ": " << job.status().message();
     EXPECT_EQ(job->api_key, c.api_key) << c.what;
     EXPECT_EQ(job->identifies.size(), c.identifies) << c.what;
@@ -260,7 +260,7 @@ TEST(IngestRequestTest, TrackingApiBatchOfTheMaximumSize) {
   std::vector<std::string> messages(kMaxBatchMessages, R"({"type":"track"})");
   messages[7] = kIdentify;
   auto job =
-      ParseIngestRequest(Post("batch", Batch(messages)), IngestEndpoint::kTrackingApi);
+      ParseIngestRequest(Post("batch", Batch(messages)), IngestApi::kTrackingApi);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->identifies.size(), 1u);
   EXPECT_EQ(job->ignored_calls, static_cast<int>(kMaxBatchMessages) - 1);
@@ -335,23 +335,23 @@ TEST(IngestRequestTest, TrackingApiErrors) {
                [](HttpRequest *r) { r->content_encoding = "gzip"; }),
        413, "KB"},
   };
-  ExpectErrors(cases, std::size(cases), IngestEndpoint::kTrackingApi);
+  ExpectErrors(cases, std::size(cases), IngestApi::kTrackingApi);
 }
 
 TEST(IngestRequestTest, MaxIngestBodyBytes) {
   const struct {
-    IngestEndpoint endpoint;
+    IngestApi endpoint;
     const char *path;
     size_t want;
   } cases[] = {
-      {IngestEndpoint::kDestination, "", kMaxMessageBytes},
-      {IngestEndpoint::kDestination, "batch", kMaxMessageBytes},
-      {IngestEndpoint::kTrackingApi, "identify", kMaxMessageBytes},
-      {IngestEndpoint::kTrackingApi, "track", kMaxMessageBytes},
-      {IngestEndpoint::kTrackingApi, "batch", kMaxBatchBytes},
-      {IngestEndpoint::kTrackingApi, "/batch/", kMaxBatchBytes},
-      {IngestEndpoint::kTrackingApi, "import", kMaxBatchBytes},
-      {IngestEndpoint::kTrackingApi, "nope", kMaxMessageBytes},
+      {IngestApi::kDestination, "", kMaxMessageBytes},
+      {IngestApi::kDestination, "batch", kMaxMessageBytes},
+      {IngestApi::kTrackingApi, "identify", kMaxMessageBytes},
+      {IngestApi::kTrackingApi, "track", kMaxMessageBytes},
+      {IngestApi::kTrackingApi, "batch", kMaxBatchBytes},
+      {IngestApi::kTrackingApi, "/batch/", kMaxBatchBytes},
+      {IngestApi::kTrackingApi, "import", kMaxBatchBytes},
+      {IngestApi::kTrackingApi, "nope", kMaxMessageBytes},
   };
   for (const auto &c : cases) {
     EXPECT_EQ(MaxIngestBodyBytes(c.endpoint, c.path), c.want) << c.path;

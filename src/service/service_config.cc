@@ -1,0 +1,49 @@
+#include "service/service_config.h"
+
+#include "common/web_url.h"
+#include "mail/mail_from.h"
+
+namespace callexa {
+namespace {
+
+void DropTrailingSlashes(std::string *url) {
+  while (!url->empty() && url->back() == '/') url->pop_back();
+}
+
+}  // namespace
+
+Status CheckServiceConfig(ServiceConfig *config) {
+  DropTrailingSlashes(&config->public_url);
+  DropTrailingSlashes(&config->segment_api);
+  if (config->smtp_url == "off") config->smtp_url.clear();
+  if (!config->public_url.empty()) {
+    Status s = CheckWebUrl(config->public_url, false, "callexa_public_url");
+    if (!s.ok()) return s;
+  }
+  if (!config->mail_from.empty()) {
+    auto from = ParseMailFrom(config->mail_from);
+    if (!from.ok()) {
+      return Status::InvalidArgument("callexa_mail_from: " + from.status().message());
+    }
+  }
+  Status s = CheckWebUrl(config->segment_api, false, "callexa_segment_api");
+  if (!s.ok()) return s;
+  if (config->sync_interval_ms < 1000) {
+    return Status::InvalidArgument("callexa_sync_interval must be at least 1s");
+  }
+  return Status::Ok();
+}
+
+bool DeliveryConfigured(const ServiceConfig &config) {
+  return !config.public_url.empty() && !config.mail_from.empty();
+}
+
+std::string HostOfUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  const size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const size_t end = url.find_first_of(":/?#", start);
+  return std::string(
+      url.substr(start, end == std::string_view::npos ? end : end - start));
+}
+
+}  // namespace callexa

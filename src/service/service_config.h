@@ -1,0 +1,46 @@
+// The settings one worker's Service is built from: the callexa_* directives
+// as plain values. The glue fills it once from nginx's configuration (paths
+// already made absolute against the nginx prefix) and checks it with
+// CheckServiceConfig at configuration time, so a typo fails `nginx -t`.
+#ifndef CALLEXA_SERVICE_SERVICE_CONFIG_H_
+#define CALLEXA_SERVICE_SERVICE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace callexa {
+
+struct ServiceConfig {
+  std::string database_path = "/var/lib/callexa/callexa.db";  // callexa_database
+  // callexa_public_url: base of every link in emails, without a trailing
+  // "/"; empty: no emails are sent.
+  std::string public_url;
+  std::string mail_from;      // callexa_mail_from; empty: no emails are sent
+  std::string smtp_url;       // callexa_smtp; empty ("off"): .eml files in mail_dir
+  bool smtp_starttls = true;  // callexa_smtp_starttls
+  std::string smtp_credentials_file;                      // callexa_smtp_credentials
+  std::string mail_dir = "/var/lib/callexa/mail";         // callexa_mail_dir
+  std::string segment_api = "https://api.segment.io/v1";  // without a trailing "/"
+  int64_t scheduler_interval_ms = 60 * 1000;              // callexa_scheduler_interval
+  int64_t sync_interval_ms = 24 * 60 * 60 * 1000;         // callexa_sync_interval
+};
+
+// Normalises `config` (trailing "/" of the URLs dropped, callexa_smtp
+// "off" made empty) and checks it: the URLs are http(s), the sender parses,
+// the sync interval is at least a second. InvalidArgument with the message
+// `nginx -t` prints, naming the directive, otherwise.
+Status CheckServiceConfig(ServiceConfig *config);
+
+// Whether survey emails can be sent: both a public URL and a sender.
+bool DeliveryConfigured(const ServiceConfig &config);
+
+// The host of an http(s) URL: "nps.example.com" of
+// "https://nps.example.com:8443/x".
+std::string HostOfUrl(std::string_view url);
+
+}  // namespace callexa
+
+#endif  // CALLEXA_SERVICE_SERVICE_CONFIG_H_
