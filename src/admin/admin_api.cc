@@ -25,15 +25,21 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return parts;
 }
 
-bool ParseId(const std::string &text, int64_t *id) {
+// Digits only, at most 18 of them (no sign, no overflow).
+bool ParseDecimal(const std::string &text, int64_t *value) {
   if (text.empty() || text.size() > 18) return false;
   int64_t v = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
     v = v * 10 + (c - '0');
   }
-  *id = v;
-  return v > 0;
+  *value = v;
+  return true;
+}
+
+// A row id in a path: a positive decimal.
+bool ParseId(const std::string &text, int64_t *id) {
+  return ParseDecimal(text, id) && *id > 0;
 }
 
 HttpResponse Json(int status, const json &body) {
@@ -56,16 +62,16 @@ Status ReadPaging(const HttpRequest &request, int *limit, int *offset) {
   const std::string o = QueryParam(request.query, "offset");
   int64_t n = 0;
   if (!l.empty()) {
-    if (!ParseId(l, &n) || n > 1000) {
+    if (!ParseDecimal(l, &n) || n < 1 || n > 1000) {
       return Status::InvalidArgument("limit must be between 1 and 1000");
     }
     *limit = static_cast<int>(n);
   }
   if (!o.empty()) {
-    if (o != "0" && (!ParseId(o, &n) || n > 1000000000)) {
+    if (!ParseDecimal(o, &n) || n > 1000000000) {
       return Status::InvalidArgument("offset must be a non-negative integer");
     }
-    *offset = o == "0" ? 0 : static_cast<int>(n);
+    *offset = static_cast<int>(n);
   }
   return Status::Ok();
 }

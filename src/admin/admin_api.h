@@ -1,4 +1,4 @@
-// The admin JSON API (PRODUCT.md §5), below the admin location's "api/".
+// The admin JSON API (README "Admin API"), below the admin location's "api/".
 // Authentication is nginx's job and is checked by the glue before a request
 // gets here; this layer adds the CSRF rules for state-changing calls.
 //

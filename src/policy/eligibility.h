@@ -1,5 +1,5 @@
 // Who is due a survey, and when: the rules of the Callexa destination
-// (PRODUCT.md §2, "Survey delays"). Pure functions of their arguments.
+// (README "Who is due a survey"). Pure functions of their arguments.
 #ifndef CALLEXA_POLICY_ELIGIBILITY_H_
 #define CALLEXA_POLICY_ELIGIBILITY_H_
 

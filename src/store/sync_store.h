@@ -1,4 +1,4 @@
-// The store's side of the sync-back to Segment (PRODUCT.md §2 "Sync back"):
+// The store's side of the sync-back to Segment (README "Sync-back to Segment"):
 // which survey is due, which answers are pending, and the progress made.
 //
 // Progress is a cursor per survey over answers.change_seq: answers with

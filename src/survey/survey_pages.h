@@ -1,5 +1,5 @@
-// The customer's survey pages behind callexa_survey (PRODUCT.md §2,
-// Surveys). Paths are relative to the handler's location:
+// The customer's survey pages behind callexa_survey (README "Survey
+// pages"). Paths are relative to the handler's location:
 //
 //   GET  {answer token}?score=N   landing page, N preselected; records nothing
 //   POST {answer token}           records the answer (form: score, comment,

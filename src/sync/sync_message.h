@@ -1,6 +1,6 @@
 // The identify calls and /v1/batch bodies of the sync-back to Segment
-// (PRODUCT.md §2 "Sync back"; Segment's limits in
-// ../shared/notes/segment-protocol.md §3). Pure functions, no I/O.
+// (README "Sync-back to Segment", which gives Segment's limits). Pure
+// functions, no I/O.
 #ifndef CALLEXA_SYNC_SYNC_MESSAGE_H_
 #define CALLEXA_SYNC_SYNC_MESSAGE_H_
 

@@ -1,5 +1,5 @@
 """Bad input on the ingestion endpoints: the right status, a JSON message that
-names the problem, and nothing stored (PRODUCT.md section 4)."""
+names the problem, and nothing stored (README "HTTP answers")."""
 
 import json
 import os

@@ -1,5 +1,5 @@
-"""Identify calls end to end: traits stored, invitations decided (PRODUCT.md
-section 2, Identify and Survey delays), duplicates ignored."""
+"""Identify calls end to end: traits stored, invitations decided (README
+"Point Segment at it" and "Who is due a survey"), duplicates ignored."""
 
 import http.client
 import json
