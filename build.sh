@@ -108,6 +108,8 @@ error_log stderr notice;
 thread_pool callexa threads=2;
 # Sending emails and the sync-back, apart so they never delay a commit.
 thread_pool callexa_jobs threads=1;
+# Reports and exports, so that long reads never wait behind a commit.
+thread_pool callexa_reports threads=2;
 
 events { worker_connections 1024; }
 
@@ -123,6 +125,7 @@ http {
   callexa_database $var/data/callexa.db;
   callexa_thread_pool callexa;
   callexa_jobs_thread_pool callexa_jobs;
+  callexa_reports_thread_pool callexa_reports;
 
   # Survey emails: links point here; with no callexa_smtp each email is
   # written as an .eml file to the mail folder.
