@@ -1,11 +1,15 @@
 #include "admin/admin_api.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "admin/recipients.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
+#include "assets/image_upload.h"
+#include "common/secrets.h"
 #include "common/time_format.h"
 #include "ingest/identify_message.h"
 
@@ -100,12 +104,19 @@ Status CheckSameOrigin(const HttpRequest &request) {
 
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
-  if (parts.size() < 2 || parts[0] != "api" || parts[1] != "surveys") {
+  if (parts.size() < 2 || parts[0] != "api" ||
+      (parts[1] != "surveys" && parts[1] != "suppressions")) {
     return JsonError(Status::NotFound("no such admin route: /" + request.path));
   }
   if (!IsSafeMethod(request.method)) {
     Status s = CheckSameOrigin(request);
     if (!s.ok()) return JsonError(s);
+  }
+  if (parts[1] == "suppressions" && parts.size() <= 3) {
+    return Suppressions(request, parts.size() == 3 ? parts[2] : "");
+  }
+  if (parts[1] == "suppressions") {
+    return JsonError(Status::NotFound("no such admin route: /" + request.path));
   }
   if (parts.size() == 2) return Surveys(request, now);
   int64_t id = 0;
@@ -119,6 +130,10 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
     return HandleSyncRoute(stores_.sync, request, id);
   if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
   if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
+  if (parts.size() == 4 && parts[3] == "delivery") return Delivery(request, id);
+  if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
+  if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);
+  if (parts.size() == 4 && parts[3] == "logo") return Logo(request, id, now);
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
 }
 
@@ -128,7 +143,20 @@ HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
     if (!surveys.ok()) return JsonError(surveys.status());
     json list = json::array();
     for (const Survey &s : *surveys) list.push_back(SurveyToJson(s));
-    return Json(200, {{"surveys", std::move(list)}});
+    json out = {{"surveys", std::move(list)}};
+    if (QueryParam(request.query, "include") == "counts") {
+      // The figures beside each survey, keyed by id, so that each survey
+      // reads the same here as from GET api/surveys/{id}.
+      auto counts = stores_.surveys->CountBySurvey(StartOfMonthUtc(now));
+      if (!counts.ok()) return JsonError(counts.status());
+      json by_id = json::object();
+      for (const SurveyCounts &c : *counts) {
+        by_id[std::to_string(c.survey_id)] = {
+            {"sent_this_month", c.invitations_this_month}, {"answers", c.answers}};
+      }
+      out["counts"] = std::move(by_id);
+    }
+    return Json(200, out);
   }
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use GET or POST on api/surveys"));
@@ -192,9 +220,11 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   if (!s.ok()) return JsonError(s);
   auto customers = stores_.surveys->FindCustomers(q);
   if (!customers.ok()) return JsonError(customers.status());
+  auto total = stores_.surveys->CountCustomers(q);
+  if (!total.ok()) return JsonError(total.status());
   json list = json::array();
   for (const CustomerView &c : *customers) list.push_back(CustomerToJson(c));
-  return Json(200, {{"customers", std::move(list)}});
+  return Json(200, {{"customers", std::move(list)}, {"total", *total}});
 }
 
 HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_t now) {
@@ -236,6 +266,149 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   json list = json::array();
   for (const ResponseView &r : *responses) list.push_back(ResponseToJson(r));
   return Json(200, {{"responses", std::move(list)}});
+}
+
+HttpResponse AdminApi::Delivery(const HttpRequest &request, int64_t id) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/delivery"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto overview = stores_.surveys->GetDeliveryOverview(id, 20);
+  if (!overview.ok()) return JsonError(overview.status());
+  return Json(200, DeliveryOverviewToJson(*overview));
+}
+
+Result<json> AdminApi::DraftContent(const Survey &survey, const json &body) {
+  Survey draft = survey;
+  if (body.is_object() && body.contains("content")) {
+    Status s = ApplySurveySettings({{"content", body.at("content")}}, &draft);
+    if (!s.ok()) return s;
+  }
+  json content = json::parse(draft.content_json, nullptr, false);
+  if (!content.is_object()) return Status::IOError("stored content is not valid JSON");
+  return content;
+}
+
+HttpResponse AdminApi::Preview(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/preview"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  auto content = DraftContent(*survey, *body);
+  if (!content.ok()) return JsonError(content.status());
+  auto secret = stores_.secrets->TokenSecret();
+  if (!secret.ok()) return JsonError(secret.status());
+  auto preview = RenderSurveyPreview(*content, options_.preview, *secret, now);
+  if (!preview.ok()) return JsonError(preview.status());
+  return Json(200, {{"subject", preview->subject},
+                    {"html", preview->html},
+                    {"text", preview->text},
+                    {"page_html", preview->page_html}});
+}
+
+HttpResponse AdminApi::TestEmail(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/test-email"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  if (options_.test_mail == nullptr) {
+    return JsonError(Status::Conflict(
+        "survey emails are off: set callexa_public_url and callexa_mail_from"));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  const auto to = body->is_object() ? body->find("to") : body->end();
+  if (to == body->end() || !to->is_string()) {
+    return JsonError(Status::InvalidArgument("to is required"));
+  }
+  const std::optional<std::string> address = NormalizeEmail(to->get<std::string>());
+  if (!address) return JsonError(Status::InvalidArgument("to is not a valid address"));
+  auto content = DraftContent(*survey, *body);
+  if (!content.ok()) return JsonError(content.status());
+  auto secret = stores_.secrets->TokenSecret();
+  if (!secret.ok()) return JsonError(secret.status());
+  auto mail = RenderTestEmail(*content, *address, options_.preview, *secret, now,
+                              "test-" + RandomHex(12));
+  if (!mail.ok()) return JsonError(mail.status());
+  SendResult sent;
+  {
+    std::lock_guard<std::mutex> lock(test_mail_mu_);
+    sent = options_.test_mail->Send(*mail);
+  }
+  if (sent.outcome != SendOutcome::kSent) {
+    // The owner is waiting for this answer: say what the server said.
+    return JsonError(Status::Unavailable("the test email was not sent: " + sent.detail,
+                                         "test email: " + sent.detail));
+  }
+  return Json(200, {{"sent", true}, {"to", *address}, {"message_id", mail->message_id}});
+}
+
+HttpResponse AdminApi::Logo(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/logo"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  auto upload = ReadImageUpload(*body);
+  if (!upload.ok()) return JsonError(upload.status());
+  Status s = stores_.assets->PutImage(
+      upload->key, StoredImage{upload->type.content_type, upload->bytes}, now);
+  if (!s.ok()) return JsonError(s);
+  return Json(201, {{"logo_url", options_.logo_base_url + "logo/" + upload->key},
+                    {"content_type", upload->type.content_type},
+                    {"bytes", upload->bytes.size()}});
+}
+
+HttpResponse AdminApi::Suppressions(const HttpRequest &request,
+                                    const std::string &action) {
+  if (action.empty()) {
+    if (!IsSafeMethod(request.method)) {
+      return JsonError(Status::MethodNotAllowed("use GET on api/suppressions"));
+    }
+    SuppressionQuery q;
+    const std::string email = QueryParam(request.query, "email");
+    if (!email.empty()) {
+      auto normalized = NormalizeEmail(email);
+      if (!normalized) {
+        return JsonError(Status::InvalidArgument("email is not a valid address"));
+      }
+      q.email = *normalized;
+    }
+    Status s = ReadPaging(request, &q.limit, &q.offset);
+    if (!s.ok()) return JsonError(s);
+    auto list = stores_.surveys->ListSuppressions(q);
+    if (!list.ok()) return JsonError(list.status());
+    auto total = stores_.surveys->CountSuppressions(q);
+    if (!total.ok()) return JsonError(total.status());
+    json out = json::array();
+    for (const SuppressionView &v : *list) out.push_back(SuppressionToJson(v));
+    return Json(200, {{"suppressions", std::move(out)}, {"total", *total}});
+  }
+  if (action != "lift") {
+    return JsonError(
+        Status::NotFound("no such admin route: /api/suppressions/" + action));
+  }
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/suppressions/lift"));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  const auto email = body->is_object() ? body->find("email") : body->end();
+  if (email == body->end() || !email->is_string()) {
+    return JsonError(Status::InvalidArgument("email is required"));
+  }
+  const std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
+  if (!address) return JsonError(Status::InvalidArgument("email is not a valid address"));
+  Status s = stores_.surveys->LiftSuppression(*address);
+  if (!s.ok()) return JsonError(s);
+  return Json(200, {{"lifted", true}, {"email", *address}});
 }
 
 }  // namespace callexa

@@ -7,9 +7,14 @@
 #define CALLEXA_ADMIN_ADMIN_API_H_
 
 #include <cstdint>
+#include <mutex>
+#include <string>
 
+#include "admin/survey_preview.h"
 #include "http/endpoint.h"
 #include "http/http_exchange.h"
+#include "mail/mail_transport.h"
+#include "store/asset_store.h"
 #include "store/ingest_store.h"
 #include "store/store.h"
 #include "store/survey_store.h"
@@ -22,6 +27,19 @@ struct AdminStores {
   SurveyStore *surveys;
   IngestStore *ingest;  // recipients added by hand take the identify path
   SyncStore *sync;
+  AssetStore *assets;         // uploaded logos
+  TokenSecretStore *secrets;  // to sign the links of previews and test emails
+};
+
+// The installation's side of the admin: what emails look like, where
+// logos are served, and how test emails leave.
+struct AdminOptions {
+  PreviewSettings preview;
+  // Base of logo URLs: the survey location's public address ("/s/").
+  std::string logo_base_url = "/s/";
+  // Test emails go here; null while survey emails are off (no public URL
+  // or sender). Used under the API's own lock: one test email at a time.
+  MailTransport *test_mail = nullptr;
 };
 
 // The largest admin request body: a CSV import or a logo upload in JSON.
@@ -30,8 +48,10 @@ constexpr size_t kMaxAdminBodyBytes = 1024 * 1024;
 class AdminApi : public Endpoint {
  public:
   // The stores must outlive this object.
-  explicit AdminApi(const AdminStores &stores) : stores_(stores) {}
-  explicit AdminApi(Store *store) : AdminApi(AdminStores{store, store, store}) {}
+  explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
+      : stores_(stores), options_(std::move(options)) {}
+  explicit AdminApi(Store *store, AdminOptions options = {})
+      : AdminApi(AdminStores{store, store, store, store, store}, std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
   HttpResponse Handle(const HttpRequest &request, int64_t now) override;
@@ -43,8 +63,18 @@ class AdminApi : public Endpoint {
   HttpResponse Customers(const HttpRequest &request, int64_t id);
   HttpResponse Recipients(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Responses(const HttpRequest &request, int64_t id);
+  HttpResponse Delivery(const HttpRequest &request, int64_t id);
+  HttpResponse Preview(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse TestEmail(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse Logo(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse Suppressions(const HttpRequest &request, const std::string &action);
+  // The survey's content with `draft` (a merge patch, as PATCH takes it)
+  // applied, validated.
+  Result<nlohmann::json> DraftContent(const Survey &survey, const nlohmann::json &body);
 
   AdminStores stores_;
+  AdminOptions options_;
+  std::mutex test_mail_mu_;
 };
 
 // Cross-site request forgery guard for a state-changing admin request: JSON

@@ -180,4 +180,31 @@ Status ApplySurveySettings(const json &patch, Survey *survey) {
   return Status::Ok();
 }
 
+json DeliveryOverviewToJson(const DeliveryOverview &o) {
+  json out = json::object();
+  for (InvitationStatus st :
+       {InvitationStatus::kScheduled, InvitationStatus::kQueued,
+        InvitationStatus::kSending, InvitationStatus::kRetry, InvitationStatus::kSent,
+        InvitationStatus::kAnswered, InvitationStatus::kBounced,
+        InvitationStatus::kFailed, InvitationStatus::kSuppressed}) {
+    const auto it = o.counts.find(st);
+    out[InvitationStatusName(st)] = it == o.counts.end() ? 0 : it->second;
+  }
+  json errors = json::array();
+  for (const DeliveryOverview::Problem &p : o.recent_problems) {
+    errors.push_back({{"email", p.email},
+                      {"status", InvitationStatusName(p.status)},
+                      {"error", p.error},
+                      {"at", FormatIso8601(p.at)}});
+  }
+  out["last_errors"] = std::move(errors);
+  return out;
+}
+
+json SuppressionToJson(const SuppressionView &s) {
+  return {{"email", s.email},
+          {"reason", SuppressionReasonName(s.reason)},
+          {"created_at", FormatIso8601(s.created_at)}};
+}
+
 }  // namespace callexa

@@ -13,6 +13,9 @@ namespace callexa {
 nlohmann::json SurveyToJson(const Survey &survey);
 nlohmann::json CustomerToJson(const CustomerView &customer);
 nlohmann::json ResponseToJson(const ResponseView &response);
+// {"scheduled": n, "queued": n, ... every status, "last_errors": [...]}.
+nlohmann::json DeliveryOverviewToJson(const DeliveryOverview &overview);
+nlohmann::json SuppressionToJson(const SuppressionView &suppression);
 
 // Applies the fields of `patch` to `survey`; "content" is merged into the
 // stored content as a JSON merge patch (RFC 7396: null resets a field to

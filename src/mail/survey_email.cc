@@ -98,6 +98,7 @@ Result<std::string> RenderSurveyEmail(const SurveyEmailContent &raw_content,
             &status);
   AddHeader("Message-ID", message_id, &out, &status);
   AddHeader("MIME-Version", "1.0", &out, &status);
+  if (input.is_test) AddHeader("X-Callexa-Test", "yes", &out, &status);
   AddHeader("List-Unsubscribe", "<" + input.links.one_click_unsubscribe_url + ">", &out,
             &status);
   if (IsHttpsUrl(input.links.one_click_unsubscribe_url)) {

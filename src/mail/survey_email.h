@@ -29,6 +29,9 @@ struct SurveyEmailInput {
   // pure and a retry can resend the very same message.
   std::string message_id_unique;  // 1..64 of [A-Za-z0-9._-]
   std::string message_id_domain;  // a host name
+  // The owner's test email: an "X-Callexa-Test: yes" header says so to
+  // filters and to the owner.
+  bool is_test = false;
 };
 
 // The whole message, CRLF line endings, no line over 998 characters:

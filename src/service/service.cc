@@ -77,6 +77,31 @@ JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r) {
   return out;
 }
 
+// The admin's view of the installation; opens the transport for test
+// emails into *test_mail when survey emails are configured.
+AdminOptions AdminOptionsFor(const ServiceConfig &config,
+                             std::unique_ptr<MailTransport> *test_mail,
+                             std::vector<LogLine> *log) {
+  AdminOptions options;
+  if (!config.public_url.empty()) {
+    options.preview.survey_base_url = config.public_url + "/s/";
+    options.preview.message_id_domain = HostOfUrl(config.public_url);
+    options.logo_base_url = config.public_url + "/s/";
+  }
+  const auto from = ParseMailFrom(config.mail_from);
+  if (from.ok()) options.preview.sender = *from;
+  if (!DeliveryConfigured(config)) return options;
+  auto mail = OpenMailTransport(config, options.preview.message_id_domain);
+  if (!mail.ok()) {
+    log->push_back({LogLevel::kCrit,
+                    "callexa: test emails are off: " + mail.status().ToLogString()});
+    return options;
+  }
+  *test_mail = std::move(mail.value());
+  options.test_mail = test_mail->get();
+  return options;
+}
+
 }  // namespace
 
 struct Service::Parts {
@@ -87,6 +112,7 @@ struct Service::Parts {
   std::unique_ptr<MetricsEndpoint> metrics;
 
   std::unique_ptr<MailTransport> mail;
+  std::unique_ptr<MailTransport> test_mail;  // the admin's, on every worker
   DeliveryOptions delivery;
   std::unique_ptr<SegmentClient> segment;
   SyncOptions sync;
@@ -119,7 +145,8 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   p.destination =
       std::make_unique<IngestEndpoint>(IngestApi::kDestination, p.store.get());
   p.tracking = std::make_unique<IngestEndpoint>(IngestApi::kTrackingApi, p.store.get());
-  p.admin = std::make_unique<AdminApi>(p.store.get());
+  p.admin = std::make_unique<AdminApi>(
+      p.store.get(), AdminOptionsFor(config, &p.test_mail, startup_log));
   p.survey = std::make_unique<SurveyPages>(p.store.get());
   p.metrics = std::make_unique<MetricsEndpoint>(p.store.get());
   // One worker runs the periodic jobs; leases in the database keep an

@@ -155,6 +155,19 @@ CREATE TABLE sync_state (
 ALTER TABLE sync_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sync_state ADD COLUMN messages_skipped INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: uploaded images (logos), and invitations by survey and status for
+    // the admin's overview.
+    R"sql(
+CREATE TABLE images (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  content_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX invitations_survey_status ON invitations(survey_id, status);
+CREATE INDEX suppressions_created ON suppressions(created_at);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

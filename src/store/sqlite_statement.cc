@@ -58,6 +58,12 @@ SqliteStatement &SqliteStatement::Bind(int index, const std::optional<int64_t> &
   return *this;
 }
 
+SqliteStatement &SqliteStatement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
 bool SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -93,6 +99,13 @@ std::string SqliteStatement::Text(int column) const {
   const unsigned char *p = sqlite3_column_text(stmt_, column);
   if (p == nullptr) return {};
   return std::string(reinterpret_cast<const char *>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string SqliteStatement::Blob(int column) const {
+  const void *p = sqlite3_column_blob(stmt_, column);
+  if (p == nullptr) return {};
+  return std::string(static_cast<const char *>(p),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 

@@ -29,6 +29,8 @@ class SqliteStatement {
   SqliteStatement &Bind(int index, int64_t value);
   SqliteStatement &Bind(int index, std::string_view value);
   SqliteStatement &Bind(int index, const std::optional<int64_t> &value);
+  // Binds bytes as a BLOB (Bind of a string_view binds TEXT).
+  SqliteStatement &BindBlob(int index, std::string_view bytes);
 
   // Steps once: true while a row is available, false when done. An error
   // is kept in status() and also ends the loop.
@@ -42,6 +44,7 @@ class SqliteStatement {
   int64_t Int(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;
+  std::string Blob(int column) const;
 
  private:
   sqlite3 *db_ = nullptr;

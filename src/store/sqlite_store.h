@@ -37,6 +37,18 @@ class SqliteStore : public Store {
   Result<Survey> RotateApiKey(int64_t id, int64_t now) override;
   Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) override;
   Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
+  // The admin's overviews (sqlite_store_admin.cc).
+  Result<std::vector<SurveyCounts>> CountBySurvey(int64_t month_start) override;
+  Result<int64_t> CountCustomers(const CustomerQuery &q) override;
+  Result<DeliveryOverview> GetDeliveryOverview(int64_t survey_id, int problems) override;
+  Result<std::vector<SuppressionView>> ListSuppressions(
+      const SuppressionQuery &q) override;
+  Result<int64_t> CountSuppressions(const SuppressionQuery &q) override;
+  Status LiftSuppression(const std::string &email) override;
+
+  // AssetStore (sqlite_store_admin.cc).
+  Status PutImage(const std::string &key, const StoredImage &image, int64_t now) override;
+  Result<std::optional<StoredImage>> GetImage(const std::string &key) override;
 
   // TokenSecretStore and DeliveryStore (sqlite_store_delivery.cc).
   Result<std::string> TokenSecret() override;

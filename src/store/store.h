@@ -13,6 +13,7 @@
 #define CALLEXA_STORE_STORE_H_
 
 #include "store/answer_store.h"
+#include "store/asset_store.h"
 #include "store/delivery_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
@@ -26,7 +27,8 @@ class Store : public SurveyStore,
               public DeliveryStore,
               public AnswerStore,
               public SyncStore,
-              public MetricsStore {};
+              public MetricsStore,
+              public AssetStore {};
 
 }  // namespace callexa
 

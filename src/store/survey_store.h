@@ -7,6 +7,7 @@
 #define CALLEXA_STORE_SURVEY_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,37 @@ struct ResponseView {
   StoredAnswer answer;
 };
 
+// What the survey list shows beside each survey's settings.
+struct SurveyCounts {
+  int64_t survey_id = 0;
+  int64_t invitations_this_month = 0;  // counted against the monthly budget
+  int64_t answers = 0;
+};
+
+// Where a survey's invitations are, for the admin's status page.
+struct DeliveryOverview {
+  std::map<InvitationStatus, int64_t> counts;  // kScheduled: not yet created
+  struct Problem {
+    std::string email;
+    InvitationStatus status = InvitationStatus::kRetry;
+    std::string error;
+    int64_t at = 0;  // when it was recorded
+  };
+  std::vector<Problem> recent_problems;  // newest first: retry, failed, bounced...
+};
+
+struct SuppressionView {
+  std::string email;
+  SuppressionReason reason = SuppressionReason::kUnsubscribed;
+  int64_t created_at = 0;
+};
+
+struct SuppressionQuery {
+  std::string email;  // exact match after normalisation; empty: all
+  int limit = 100;
+  int offset = 0;
+};
+
 class SurveyStore {
  public:
   virtual ~SurveyStore() = default;
@@ -93,6 +125,23 @@ class SurveyStore {
   virtual Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) = 0;
   // The answers of a survey, newest first.
   virtual Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) = 0;
+
+  // Per survey: invitations created in the calendar month starting at
+  // `month_start` (UTC) and answers in all.
+  virtual Result<std::vector<SurveyCounts>> CountBySurvey(int64_t month_start) = 0;
+  // How many customers FindCustomers would give without limit and offset.
+  virtual Result<int64_t> CountCustomers(const CustomerQuery &q) = 0;
+  // The survey's invitations by status, and its latest `problems` errors.
+  virtual Result<DeliveryOverview> GetDeliveryOverview(int64_t survey_id,
+                                                       int problems) = 0;
+
+  // Suppressed addresses (every survey's), newest first, and their total.
+  virtual Result<std::vector<SuppressionView>> ListSuppressions(
+      const SuppressionQuery &q) = 0;
+  virtual Result<int64_t> CountSuppressions(const SuppressionQuery &q) = 0;
+  // Lifts the suppression of `email` (the owner's decision): it may be
+  // surveyed again by later identifies. NotFound when it is not suppressed.
+  virtual Status LiftSuppression(const std::string &email) = 0;
 };
 
 }  // namespace callexa

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "assets/image_upload.h"
 #include "common/secrets.h"
 #include "mail/mime_encoding.h"
 #include "survey/invitation_token.h"
@@ -25,6 +26,7 @@ struct SystemTexts {
   const char *wrong_method;
   const char *wrong_media;
   const char *too_large;
+  const char *test_link;
 };
 
 const SystemTexts kEnglish = {
@@ -39,6 +41,7 @@ const SystemTexts kEnglish = {
     "This page does not support that request.",
     "Please send the form from the survey page.",
     "Your answer is too long.",
+    "This link is from a test email: the survey works, and nothing is recorded.",
 };
 
 const SystemTexts kGerman = {
@@ -54,6 +57,8 @@ const SystemTexts kGerman = {
     "Diese Seite unterstützt diese Anfrage nicht.",
     "Bitte senden Sie das Formular von der Umfrageseite.",
     "Ihre Antwort ist zu lang.",
+    "Dieser Link stammt aus einer Test-E-Mail: die Umfrage funktioniert, und nichts "
+    "wird gespeichert.",
 };
 
 const SystemTexts &TextsFor(const SurveyContent &c) {
@@ -217,6 +222,10 @@ HttpResponse SurveyPages::Handle(const HttpRequest &request, int64_t now) {
 HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
   const std::string nonce = RandomHex(16);
   const bool is_get = request.method == "GET" || request.method == "HEAD";
+  constexpr std::string_view kLogo = "logo/";
+  if (std::string_view(request.path).substr(0, kLogo.size()) == kLogo) {
+    return Logo(request, std::string_view(request.path).substr(kLogo.size()));
+  }
   const Target target = ParseTarget(request.path);
   if (target.token.empty()) {
     return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
@@ -239,6 +248,10 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
                                    std::numeric_limits<int64_t>::min());
   }
   if (!claims.ok()) return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
+  // Invitation 0 is no invitation: the links of the owner's test email.
+  if (claims->invitation_id == 0) {
+    return Message(200, DefaultContent(), kEnglish.test_link, nonce);
+  }
   const Result<InvitationContext> invitation =
       store_->LoadInvitation(claims->invitation_id);
   if (!invitation.ok()) {
@@ -300,6 +313,39 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
     // Relative to /s/{token}: the thank-you page below the same location.
     r.headers.emplace_back("Location", target.token + "/thanks");
   }
+  return r;
+}
+
+HttpResponse SurveyPages::Logo(const HttpRequest &request, std::string_view key) {
+  HttpResponse r;
+  r.content_type = "text/plain; charset=utf-8";
+  if (request.method != "GET" && request.method != "HEAD") {
+    r.status = 405;
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  Result<std::optional<StoredImage>> image =
+      IsImageKey(key) ? assets_->GetImage(std::string(key))
+                      : Result<std::optional<StoredImage>>(std::nullopt);
+  if (!image.ok()) {
+    r.status = 503;
+    r.diagnostic = image.status().ToLogString();
+    return r;
+  }
+  if (!image->has_value()) {
+    r.status = 404;
+    r.body = "no such image\n";
+    return r;
+  }
+  r.content_type = (*image)->content_type;
+  r.body = std::move((*image)->bytes);
+  r.cache = CachePolicy::kImmutable;
+  r.headers = {
+      {"X-Content-Type-Options", "nosniff"},
+      // Webmail shows it from its own origin.
+      {"Cross-Origin-Resource-Policy", "cross-origin"},
+      {"Content-Security-Policy", "default-src 'none'"},
+  };
   return r;
 }
 

@@ -10,6 +10,8 @@
 //   GET  u/{unsubscribe token}    confirm page; a GET never unsubscribes
 //   POST u/{unsubscribe token}    unsubscribes: the confirm form (csrf), or
 //                                 RFC 8058 one-click (List-Unsubscribe=One-Click)
+//   GET  logo/{key}               an uploaded logo (assets/image_upload.h),
+//                                 cached for good: its key is its hash
 //
 // The link token is the capability. Form posts also need the hidden csrf
 // field (LinkFormToken) and no cross-site Origin or Sec-Fetch-Site; the
@@ -27,6 +29,8 @@
 #include "http/endpoint.h"
 #include "http/http_exchange.h"
 #include "store/answer_store.h"
+#include "store/asset_store.h"
+#include "store/store.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -52,8 +56,9 @@ Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &c
 
 class SurveyPages : public Endpoint {
  public:
-  // `store` must outlive this object.
-  explicit SurveyPages(AnswerStore *store) : store_(store) {}
+  // The stores must outlive this object.
+  SurveyPages(AnswerStore *store, AssetStore *assets) : store_(store), assets_(assets) {}
+  explicit SurveyPages(Store *store) : SurveyPages(store, store) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAnswerBodyBytes; }
   // Blocks on the store: call from a pool thread. Never throws.
@@ -61,8 +66,10 @@ class SurveyPages : public Endpoint {
 
  private:
   HttpResponse Route(const HttpRequest &request, int64_t now);
+  HttpResponse Logo(const HttpRequest &request, std::string_view key);
 
   AnswerStore *store_;
+  AssetStore *assets_;
 };
 
 }  // namespace callexa

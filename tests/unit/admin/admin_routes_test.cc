@@ -1,0 +1,195 @@
+// The admin routes the UI needs beside the survey settings: preview, test
+// email, logo upload, delivery overview, suppressions.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "admin/admin_api.h"
+#include "common/encoding.h"
+#include "testing/temp_store.h"
+
+namespace callexa {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
+
+class FakeTransport : public MailTransport {
+ public:
+  SendResult Send(const OutgoingMail &mail) override {
+    sent.push_back(mail);
+    return result;
+  }
+  std::vector<OutgoingMail> sent;
+  SendResult result{SendOutcome::kSent, 250, "ok"};
+};
+
+HttpRequest Request(std::string method, std::string path, json body = nullptr,
+                    std::string query = "") {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.query = std::move(query);
+  r.content_type = "application/json";
+  r.host = "admin.example";
+  if (!body.is_null()) r.body = body.dump();
+  return r;
+}
+
+class AdminRoutesTest : public ::testing::Test {
+ protected:
+  AdminRoutesTest() {
+    AdminOptions options;
+    options.preview.survey_base_url = "https://nps.example.com/s/";
+    options.preview.sender = {"Acme", "nps@acme.example"};
+    options.preview.message_id_domain = "nps.example.com";
+    options.logo_base_url = "https://nps.example.com/s/";
+    options.test_mail = &transport_;
+    api_ = std::make_unique<AdminApi>(store_.get(), options);
+    survey_ = store_.NewSurvey(R"({"subject":"How did we do?"})");
+  }
+
+  json Call(const HttpRequest &r, int want_status) {
+    const HttpResponse resp = api_->Handle(r, kNow);
+    EXPECT_EQ(resp.status, want_status)
+        << r.method << " " << r.path << " -> " << resp.body;
+    json body = json::parse(resp.body, nullptr, false);
+    EXPECT_FALSE(body.is_discarded()) << resp.body;
+    return body;
+  }
+
+  std::string Path(const std::string &tail) {
+    return "api/surveys/" + std::to_string(survey_.id) + tail;
+  }
+
+  TempStore store_;
+  FakeTransport transport_;
+  std::unique_ptr<AdminApi> api_;
+  Survey survey_;
+};
+
+TEST_F(AdminRoutesTest, PreviewRendersTheDraftWithoutSavingIt) {
+  const json p =
+      Call(Request("POST", Path("/preview"),
+                   {{"content", {{"question", "Would you <b>recommend</b> us?"}}}}),
+           200);
+  EXPECT_EQ(p["subject"], "How did we do?");  // saved value, the draft kept it
+  const std::string html = p["html"];
+  EXPECT_NE(html.find("Would you &lt;b&gt;recommend&lt;/b&gt; us?"), std::string::npos);
+  EXPECT_NE(html.find("https://nps.example.com/s/"), std::string::npos);
+  EXPECT_NE(p["text"].get<std::string>().find("Would you <b>recommend</b> us?"),
+            std::string::npos);
+  EXPECT_NE(p["page_html"].get<std::string>().find("<html"), std::string::npos);
+  // Nothing was saved.
+  EXPECT_EQ(store_->GetSurvey(survey_.id)->content_json, survey_.content_json);
+}
+
+TEST_F(AdminRoutesTest, PreviewRefusesBadContentNamingTheField) {
+  const json e = Call(
+      Request("POST", Path("/preview"), {{"content", {{"brand_color", "red"}}}}), 400);
+  EXPECT_NE(e["message"].get<std::string>().find("brand_color"), std::string::npos);
+}
+
+TEST_F(AdminRoutesTest, TestEmailGoesThroughTheTransportMarkedAsATest) {
+  const json r =
+      Call(Request("POST", Path("/test-email"), {{"to", "Owner@Acme.example"}}), 200);
+  EXPECT_EQ(r["sent"], true);
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  const OutgoingMail &m = transport_.sent[0];
+  EXPECT_EQ(m.recipient, "owner@acme.example");
+  EXPECT_EQ(m.envelope_from, "nps@acme.example");
+  EXPECT_NE(m.data.find("Subject: [Test] How did we do?"), std::string::npos);
+  EXPECT_NE(m.data.find("X-Callexa-Test: yes"), std::string::npos);
+  // Not an invitation: nobody is scheduled, nothing is counted.
+  auto overview = store_->GetDeliveryOverview(survey_.id, 10);
+  ASSERT_TRUE(overview.ok());
+  for (const auto &[status, n] : overview->counts) {
+    EXPECT_EQ(n, 0) << InvitationStatusName(status);
+  }
+}
+
+TEST_F(AdminRoutesTest, TestEmailErrors) {
+  Call(Request("POST", Path("/test-email"), json::object()), 400);
+  Call(Request("POST", Path("/test-email"), {{"to", "not an address"}}), 400);
+  transport_.result = {SendOutcome::kTemporaryFailure, 0, "connection refused"};
+  const json e = Call(Request("POST", Path("/test-email"), {{"to", "a@b.example"}}), 503);
+  EXPECT_NE(e["message"].get<std::string>().find("connection refused"),
+            std::string::npos);
+  AdminApi off(store_.get());  // survey emails not configured
+  EXPECT_EQ(
+      off.Handle(Request("POST", Path("/test-email"), {{"to", "a@b.example"}}), kNow)
+          .status,
+      409);
+}
+
+TEST_F(AdminRoutesTest, LogoUploadIsStoredAndServedByItsHash) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pixels";
+  const json r =
+      Call(Request("POST", Path("/logo"),
+                   {{"content_type", "image/png"}, {"data", Base64Encode(png)}}),
+           201);
+  const std::string url = r["logo_url"];
+  ASSERT_EQ(url.rfind("https://nps.example.com/s/logo/", 0), 0u) << url;
+  const std::string key = url.substr(url.rfind('/') + 1);
+  auto stored = store_->GetImage(key);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->bytes, png);
+  EXPECT_EQ((*stored)->content_type, "image/png");
+  Call(Request("POST", Path("/logo"),
+               {{"content_type", "image/svg+xml"}, {"data", Base64Encode("<svg/>")}}),
+       415);
+}
+
+TEST_F(AdminRoutesTest, DeliveryOverviewCountsEveryStatus) {
+  store_.Identify(survey_, "a@example.com", kNow);
+  store_.SentInvitation(survey_, "b@example.com", kNow);
+  const json d = Call(Request("GET", Path("/delivery")), 200);
+  EXPECT_EQ(d["sent"], 2);  // b's claim took a's due invitation too
+  EXPECT_EQ(d["failed"], 0);
+  EXPECT_TRUE(d["last_errors"].is_array());
+  Call(Request("POST", Path("/delivery")), 405);
+}
+
+TEST_F(AdminRoutesTest, SuppressionsAreListedAndLifted) {
+  const int64_t id = store_.SentInvitation(survey_, "ann@example.com", kNow);
+  ASSERT_TRUE(store_->Unsubscribe(id, kNow).ok());
+  json list = Call(Request("GET", "api/suppressions"), 200);
+  ASSERT_EQ(list["total"], 1);
+  EXPECT_EQ(list["suppressions"][0]["email"], "ann@example.com");
+  EXPECT_EQ(list["suppressions"][0]["reason"], "unsubscribed");
+  EXPECT_EQ(Call(Request("GET", "api/suppressions", nullptr, "email=nobody%40x.example"),
+                 200)["total"],
+            0);
+  Call(Request("POST", "api/suppressions/lift", {{"email", "ANN@example.com"}}), 200);
+  EXPECT_EQ(Call(Request("GET", "api/suppressions"), 200)["total"], 0);
+  Call(Request("POST", "api/suppressions/lift", {{"email", "ann@example.com"}}), 404);
+  Call(Request("POST", "api/suppressions/lift", json::object()), 400);
+  Call(Request("GET", "api/suppressions/lift"), 405);
+  Call(Request("POST", "api/suppressions"), 405);
+  // Cross-site posts are refused like every other change.
+  HttpRequest forged =
+      Request("POST", "api/suppressions/lift", {{"email", "x@y.example"}});
+  forged.origin = "https://evil.example";
+  Call(forged, 403);
+}
+
+TEST_F(AdminRoutesTest, SurveyListCountsOnRequest) {
+  store_.SentInvitation(survey_, "a@example.com", kNow);
+  const json plain = Call(Request("GET", "api/surveys"), 200);
+  EXPECT_FALSE(plain.contains("counts"));
+  const json counted =
+      Call(Request("GET", "api/surveys", nullptr, "include=counts"), 200);
+  EXPECT_EQ(counted["counts"][std::to_string(survey_.id)]["sent_this_month"], 1);
+  EXPECT_EQ(counted["counts"][std::to_string(survey_.id)]["answers"], 0);
+  EXPECT_EQ(Call(Request("GET", Path("/customers")), 200)["total"], 1);
+}
+
+}  // namespace
+}  // namespace callexa
