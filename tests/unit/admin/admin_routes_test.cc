@@ -11,6 +11,8 @@
 
 #include "admin/admin_api.h"
 #include "common/encoding.h"
+#include "survey/survey_links.h"
+#include "survey/survey_pages.h"
 #include "testing/temp_store.h"
 
 namespace callexa {
@@ -145,6 +147,35 @@ TEST_F(AdminRoutesTest, LogoUploadIsStoredAndServedByItsHash) {
   Call(Request("POST", Path("/logo"),
                {{"content_type", "image/svg+xml"}, {"data", Base64Encode("<svg/>")}}),
        415);
+
+  // The survey location serves it to mail clients, cached for good.
+  SurveyPages pages(store_.get());
+  HttpRequest get;
+  get.method = "GET";
+  get.path = "logo/" + key;
+  HttpResponse img = pages.Handle(get, kNow);
+  EXPECT_EQ(img.status, 200);
+  EXPECT_EQ(img.content_type, "image/png");
+  EXPECT_EQ(img.body, png);
+  EXPECT_EQ(img.cache, CachePolicy::kImmutable);
+  get.path = "logo/" + std::string(64, '0') + ".png";
+  EXPECT_EQ(pages.Handle(get, kNow).status, 404);
+  get.path = "logo/../../etc/passwd";
+  EXPECT_EQ(pages.Handle(get, kNow).status, 404);
+}
+
+TEST_F(AdminRoutesTest, TestEmailLinksSayTheyAreATest) {
+  auto secret = store_->TokenSecret();
+  ASSERT_TRUE(secret.ok());
+  const SurveyLinks links = MakeSurveyLinks("https://nps.example.com/s/", 0, *secret, kNow);
+  HttpRequest get;
+  get.method = "GET";
+  get.path = links.score_urls[9].substr(std::string("https://nps.example.com/s/").size());
+  get.path = get.path.substr(0, get.path.find('?'));
+  SurveyPages pages(store_.get());
+  const HttpResponse r = pages.Handle(get, kNow);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("test email"), std::string::npos);
 }
 
 TEST_F(AdminRoutesTest, DeliveryOverviewCountsEveryStatus) {
