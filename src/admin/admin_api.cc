@@ -8,6 +8,7 @@
 #include "admin/recipients.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
+#include "admin/testimonial_json.h"
 #include "assets/image_upload.h"
 #include "common/secrets.h"
 #include "common/time_format.h"
@@ -134,6 +135,12 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
   if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);
   if (parts.size() == 4 && parts[3] == "logo") return Logo(request, id, now);
+  if ((parts.size() == 4 || parts.size() == 6) && parts[3] == "testimonials") {
+    auto survey = stores_.surveys->GetSurvey(id);
+    if (!survey.ok()) return JsonError(survey.status());
+    if (parts.size() == 4) return Testimonials(request, *survey);
+    return Moderate(request, *survey, parts[4], parts[5], now);
+  }
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
 }
 
@@ -409,6 +416,53 @@ HttpResponse AdminApi::Suppressions(const HttpRequest &request,
   Status s = stores_.surveys->LiftSuppression(*address);
   if (!s.ok()) return JsonError(s);
   return Json(200, {{"lifted", true}, {"email", *address}});
+}
+
+HttpResponse AdminApi::Testimonials(const HttpRequest &request, const Survey &survey) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(
+        Status::MethodNotAllowed("use GET on api/surveys/{id}/testimonials"));
+  }
+  TestimonialQuery q;
+  q.survey_id = survey.id;
+  const std::string status = QueryParam(request.query, "status");
+  if (!status.empty()) {
+    auto parsed = ParseTestimonialStatus(status);
+    if (!parsed) {
+      return JsonError(
+          Status::InvalidArgument("status must be pending, approved or rejected"));
+    }
+    q.status = *parsed;
+  }
+  Status s = ReadPaging(request, &q.limit, &q.offset);
+  if (!s.ok()) return JsonError(s);
+  auto list = stores_.testimonials->ListTestimonials(q);
+  if (!list.ok()) return JsonError(list.status());
+  json items = json::array();
+  for (const TestimonialView &t : *list) items.push_back(TestimonialToJson(t));
+  return Json(200, {{"testimonials", std::move(items)},
+                    {"embed", EmbedSnippetJson(options_.public_url, survey.public_id)}});
+}
+
+HttpResponse AdminApi::Moderate(const HttpRequest &request, const Survey &survey,
+                                const std::string &answer_id, const std::string &action,
+                                int64_t now) {
+  int64_t id = 0;
+  if (!ParseId(answer_id, &id) || (action != "approve" && action != "reject")) {
+    return JsonError(Status::NotFound("no such admin route: /" + request.path));
+  }
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed(
+        "use POST on api/surveys/{id}/testimonials/{answer_id}/" + action));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  auto decision = ReadModeration(*body, action == "approve");
+  if (!decision.ok()) return JsonError(decision.status());
+  auto moderated =
+      stores_.testimonials->ModerateTestimonial(survey.id, id, *decision, now);
+  if (!moderated.ok()) return JsonError(moderated.status());
+  return Json(200, TestimonialToJson(*moderated));
 }
 
 }  // namespace callexa

@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
+#include "store/testimonial_store.h"
 
 namespace callexa {
 
@@ -29,12 +30,16 @@ struct AdminStores {
   SyncStore *sync;
   AssetStore *assets;         // uploaded logos
   TokenSecretStore *secrets;  // to sign the links of previews and test emails
+  TestimonialStore *testimonials;
 };
 
 // The installation's side of the admin: what emails look like, where
 // logos are served, and how test emails leave.
 struct AdminOptions {
   PreviewSettings preview;
+  // callexa_public_url, without a trailing "/"; empty while unset (links
+  // shown to the owner are then relative to this host).
+  std::string public_url;
   // Base of logo URLs: the survey location's public address ("/s/").
   std::string logo_base_url = "/s/";
   // Test emails go here; null while survey emails are off (no public URL
@@ -51,7 +56,8 @@ class AdminApi : public Endpoint {
   explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
-      : AdminApi(AdminStores{store, store, store, store, store}, std::move(options)) {}
+      : AdminApi(AdminStores{store, store, store, store, store, store},
+                 std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
   HttpResponse Handle(const HttpRequest &request, int64_t now) override;
@@ -68,6 +74,10 @@ class AdminApi : public Endpoint {
   HttpResponse TestEmail(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Logo(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Suppressions(const HttpRequest &request, const std::string &action);
+  HttpResponse Testimonials(const HttpRequest &request, const Survey &survey);
+  HttpResponse Moderate(const HttpRequest &request, const Survey &survey,
+                        const std::string &answer_id, const std::string &action,
+                        int64_t now);
   // The survey's content with `draft` (a merge patch, as PATCH takes it)
   // applied, validated.
   Result<nlohmann::json> DraftContent(const Survey &survey, const nlohmann::json &body);

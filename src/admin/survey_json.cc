@@ -1,6 +1,7 @@
 #include "admin/survey_json.h"
 
 #include "common/time_format.h"
+#include "common/web_url.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -48,6 +49,38 @@ Status ApplyContent(const json &patch, Survey *s) {
   return Status::Ok();
 }
 
+constexpr size_t kMaxEmbedOrigins = 20;
+
+// "https://acme.example" or "http://localhost:3000": an origin as browsers
+// send it, lowercased, without a path.
+Status ApplyEmbedOrigins(const json &v, Survey *s) {
+  std::vector<std::string> origins;
+  if (!v.is_null()) {
+    if (!v.is_array() || v.size() > kMaxEmbedOrigins) {
+      return Status::InvalidArgument(
+          "embed_origins must be a list of at most 20 origins");
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      const std::string name = "embed_origins[" + std::to_string(i) + "]";
+      if (!v[i].is_string()) return Status::InvalidArgument(name + " must be a string");
+      std::string origin = v[i].get<std::string>();
+      for (char &ch : origin) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      }
+      while (!origin.empty() && origin.back() == '/') origin.pop_back();
+      Status st = CheckWebUrl(origin, false, name);
+      if (!st.ok()) return st;
+      if (origin.find_first_of("/?#", origin.find("://") + 3) != std::string::npos) {
+        return Status::InvalidArgument(name +
+                                       " must be an origin (scheme and host), no path");
+      }
+      origins.push_back(std::move(origin));
+    }
+  }
+  s->embed_origins = std::move(origins);
+  return Status::Ok();
+}
+
 Status ApplyField(const std::string &key, const json &v, Survey *s) {
   int64_t n = 0;
   Status st;
@@ -87,6 +120,8 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     }
   } else if (key == "content") {
     return ApplyContent(v, s);
+  } else if (key == "embed_origins") {
+    return ApplyEmbedOrigins(v, s);
   } else if (key == "id" || key == "public_id" || key == "api_key" ||
              key == "created_at" || key == "updated_at") {
     return Status::InvalidArgument(key + " is read-only");
@@ -111,6 +146,7 @@ json SurveyToJson(const Survey &s) {
       {"segment_write_key", s.segment_write_key},
       {"monthly_budget",
        s.policy.monthly_budget ? json(*s.policy.monthly_budget) : json(nullptr)},
+      {"embed_origins", s.embed_origins},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
       {"content", ContentJson(s.content_json)},

@@ -19,6 +19,7 @@ enum class EndpointId {
   kAdmin,        // callexa_admin: the admin UI and its JSON API
   kSurvey,       // callexa_survey: survey pages, answers, unsubscribe
   kMetrics,      // callexa_metrics: Prometheus text
+  kEmbed,        // callexa_embed: approved testimonials for websites
 };
 
 enum class Access {
@@ -48,6 +49,7 @@ inline constexpr EndpointSpec kEndpointTable[] = {
     {"callexa_survey", "survey", EndpointId::kSurvey, Lane::kRequests, Access::kPublic},
     {"callexa_metrics", "metrics", EndpointId::kMetrics, Lane::kRequests,
      Access::kPublic},
+    {"callexa_embed", "embed", EndpointId::kEmbed, Lane::kRequests, Access::kPublic},
 };
 
 inline constexpr size_t kEndpointCount = sizeof kEndpointTable / sizeof kEndpointTable[0];

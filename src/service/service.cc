@@ -18,6 +18,7 @@
 #include "survey/survey_pages.h"
 #include "sync/curl_segment_client.h"
 #include "sync/sync_runner.h"
+#include "testimonials/embed_endpoint.h"
 
 namespace callexa {
 namespace {
@@ -83,6 +84,7 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
                              std::unique_ptr<MailTransport> *test_mail,
                              std::vector<LogLine> *log) {
   AdminOptions options;
+  options.public_url = config.public_url;
   if (!config.public_url.empty()) {
     options.preview.survey_base_url = config.public_url + "/s/";
     options.preview.message_id_domain = HostOfUrl(config.public_url);
@@ -110,6 +112,7 @@ struct Service::Parts {
   std::unique_ptr<AdminApi> admin;
   std::unique_ptr<SurveyPages> survey;
   std::unique_ptr<MetricsEndpoint> metrics;
+  std::unique_ptr<EmbedEndpoint> embed;
 
   std::unique_ptr<MailTransport> mail;
   std::unique_ptr<MailTransport> test_mail;  // the admin's, on every worker
@@ -149,6 +152,7 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
       p.store.get(), AdminOptionsFor(config, &p.test_mail, startup_log));
   p.survey = std::make_unique<SurveyPages>(p.store.get());
   p.metrics = std::make_unique<MetricsEndpoint>(p.store.get());
+  p.embed = std::make_unique<EmbedEndpoint>(p.store.get());
   // One worker runs the periodic jobs; leases in the database keep an
   // overlapping worker (reload) from doing the same work twice.
   if (runs_jobs) {
@@ -167,6 +171,8 @@ Endpoint *Service::endpoint(EndpointId id) const {
       return parts_->survey.get();
     case EndpointId::kMetrics:
       return parts_->metrics.get();
+    case EndpointId::kEmbed:
+      return parts_->embed.get();
     case EndpointId::kDestination:
     case EndpointId::kTrackingApi:
       break;

@@ -14,6 +14,7 @@ struct Answer {
   std::map<std::string, int> tag_ratings;            // tag name -> 1..5
   std::map<std::string, std::string> extra_answers;  // question id -> text
   bool consent = false;                              // may be quoted
+  std::string consent_text;  // the words the person agreed to, with consent
 };
 
 struct StoredAnswer {

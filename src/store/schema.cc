@@ -168,6 +168,23 @@ CREATE TABLE images (
 CREATE INDEX invitations_survey_status ON invitations(survey_id, status);
 CREATE INDEX suppressions_created ON suppressions(created_at);
 )sql",
+    // 5: testimonials: the consent text a customer agreed to, the
+    // moderation of promoters' quotes, the origins allowed to embed them.
+    R"sql(
+ALTER TABLE answers ADD COLUMN consent_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE surveys ADD COLUMN embed_origins TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE testimonials (
+  invitation_id INTEGER PRIMARY KEY REFERENCES answers(invitation_id),
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  status TEXT NOT NULL,
+  display_text TEXT NOT NULL DEFAULT '',
+  name_format TEXT NOT NULL DEFAULT 'first_last_initial',
+  created_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX testimonials_survey_status ON testimonials(survey_id, status, updated_at);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

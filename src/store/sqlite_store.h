@@ -50,6 +50,15 @@ class SqliteStore : public Store {
   Status PutImage(const std::string &key, const StoredImage &image, int64_t now) override;
   Result<std::optional<StoredImage>> GetImage(const std::string &key) override;
 
+  // TestimonialStore (sqlite_store_testimonials.cc).
+  Result<std::vector<TestimonialView>> ListTestimonials(
+      const TestimonialQuery &query) override;
+  Result<TestimonialView> ModerateTestimonial(int64_t survey_id, int64_t answer_id,
+                                              const Moderation &decision,
+                                              int64_t now) override;
+  Result<std::optional<PublishedSet>> PublishedTestimonials(const std::string &public_id,
+                                                            int limit) override;
+
   // TokenSecretStore and DeliveryStore (sqlite_store_delivery.cc).
   Result<std::string> TokenSecret() override;
   Result<std::vector<DeliveryClaim>> ClaimDueInvitations(
@@ -99,6 +108,10 @@ class SqliteStore : public Store {
   Status InTransaction(const std::function<Status()> &body);
   // Inside ClaimDueInvitations' transaction.
   Status PromoteDueInvitations(int64_t now, int limit);
+  // Inside SaveAnswer's transaction: puts a candidate's quote in the
+  // moderation queue, or back in it when its words changed.
+  Status QueueTestimonial(int64_t invitation_id, int64_t survey_id, const Answer &answer,
+                          bool comment_changed, int64_t now);
 
   std::mutex mu_;
   // Declared before the statements so that it is closed after them.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/testimonial_rules.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {
@@ -13,7 +14,7 @@ using nlohmann::json;
 
 const char kAnswerColumns[] =
     "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent, a.created_at, "
-    "a.answered_at, a.change_seq";
+    "a.answered_at, a.change_seq, a.consent_text";
 
 std::string Dump(const json &j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -41,6 +42,7 @@ StoredAnswer ReadAnswer(const SqliteStatement &q, int first) {
   a.created_at = q.Int(first + 5);
   a.answered_at = q.Int(first + 6);
   a.change_seq = q.Int(first + 7);
+  a.answer.consent_text = q.Text(first + 8);
   return a;
 }
 
@@ -88,48 +90,72 @@ Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
   for (const auto &[id, text] : answer.extra_answers) extras[id] = text;
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction([&]() -> Status {
-    SqliteStatement seq, upsert, mark;
+    SqliteStatement before, seq, upsert, mark;
     // The counter lives in settings so that it never goes back, even when
     // answers are deleted; it is bumped inside the transaction that uses it.
     Status s = PrepareAll(
         db(),
-        {{&seq,
+        {{&before, "SELECT comment FROM answers WHERE invitation_id = ?1"},
+         {&seq,
           "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
           "ON CONFLICT (name) DO UPDATE SET "
           "value = CAST(value AS INTEGER) + 1 RETURNING value"},
          {&upsert,
           "INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, "
-          "tag_ratings, extra_answers, consent, created_at, answered_at, change_seq) "
-          "SELECT id, survey_id, customer_id, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8 "
+          "tag_ratings, extra_answers, consent, created_at, answered_at, change_seq, "
+          "consent_text) "
+          "SELECT id, survey_id, customer_id, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?10 "
           "FROM invitations WHERE id = ?1 "
           "ON CONFLICT (invitation_id) DO UPDATE SET score = excluded.score, "
           "comment = iif(?9, comment, excluded.comment), "
           "tag_ratings = iif(?9, tag_ratings, excluded.tag_ratings), "
           "extra_answers = iif(?9, extra_answers, excluded.extra_answers), "
           "consent = iif(?9, consent, excluded.consent), "
-          "answered_at = excluded.answered_at, change_seq = excluded.change_seq"},
+          "consent_text = iif(?9, consent_text, excluded.consent_text), "
+          "answered_at = excluded.answered_at, change_seq = excluded.change_seq "
+          "RETURNING survey_id, score, comment, consent"},
          {&mark,
           "UPDATE invitations SET status = 'answered', answered_at = ?2, "
           "next_attempt_at = NULL, lease_owner = '', updated_at = ?2 "
           "WHERE id = ?1"}});
     if (!s.ok()) return s;
+    before.Bind(1, invitation_id);
+    const std::optional<std::string> old_comment =
+        before.Step() ? std::optional<std::string>(before.Text(0)) : std::nullopt;
+    s = before.status();
+    before.Reset();
+    if (!s.ok()) return s;
     int64_t change_seq = 0;
     if (seq.Step()) change_seq = seq.Int(0);
     seq.Reset();
     if (!seq.status().ok()) return seq.status();
-    s = upsert.Bind(1, invitation_id)
-            .Bind(2, int64_t{answer.score})
-            .Bind(3, answer.comment)
-            .Bind(4, Dump(tags))
-            .Bind(5, Dump(extras))
-            .Bind(6, int64_t{answer.consent})
-            .Bind(7, now)
-            .Bind(8, change_seq)
-            .Bind(9, int64_t{score_only})
-            .Run();
+    upsert.Bind(1, invitation_id)
+        .Bind(2, int64_t{answer.score})
+        .Bind(3, answer.comment)
+        .Bind(4, Dump(tags))
+        .Bind(5, Dump(extras))
+        .Bind(6, int64_t{answer.consent})
+        .Bind(7, now)
+        .Bind(8, change_seq)
+        .Bind(9, int64_t{score_only})
+        .Bind(10, answer.consent ? answer.consent_text : std::string());
+    if (!upsert.Step()) {
+      s = upsert.status();
+      upsert.Reset();
+      return s.ok() ? InvitationNotFound(invitation_id) : s;
+    }
+    // The answer as it now stands (a score-only post kept the rest).
+    Answer stored;
+    const int64_t survey_id = upsert.Int(0);
+    stored.score = static_cast<int>(upsert.Int(1));
+    stored.comment = upsert.Text(2);
+    stored.consent = upsert.Int(3) != 0;
+    upsert.Reset();
+    s = mark.Bind(1, invitation_id).Bind(2, now).Run();
     if (!s.ok()) return s;
-    if (sqlite3_changes(db()) == 0) return InvitationNotFound(invitation_id);
-    return mark.Bind(1, invitation_id).Bind(2, now).Run();
+    return QueueTestimonial(
+        invitation_id, survey_id, stored,
+        old_comment && NeedsRemoderation(*old_comment, stored.comment), now);
   });
 }
 

@@ -19,6 +19,7 @@
 #include "store/metrics_store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
+#include "store/testimonial_store.h"
 
 namespace callexa {
 
@@ -28,7 +29,8 @@ class Store : public SurveyStore,
               public AnswerStore,
               public SyncStore,
               public MetricsStore,
-              public AssetStore {};
+              public AssetStore,
+              public TestimonialStore {};
 
 }  // namespace callexa
 

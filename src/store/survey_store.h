@@ -29,6 +29,9 @@ struct Survey {
   // The owner's texts, questions and branding as a JSON object (see
   // survey/survey_content.h); validated before it is stored.
   std::string content_json = "{}";
+  // Sites allowed to embed the approved testimonials ("https://acme.example");
+  // empty: any site.
+  std::vector<std::string> embed_origins;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

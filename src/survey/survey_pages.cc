@@ -206,6 +206,8 @@ Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &c
   // Only promoters are asked; a consent sent with another score was not
   // given to that answer.
   a.consent = IsPromoterScore(a.score) && QueryParam(body, "consent") == "on";
+  // Kept with the answer: what was agreed to, in the words shown.
+  if (a.consent) a.consent_text = content.page.consent_text;
   return post;
 }
 

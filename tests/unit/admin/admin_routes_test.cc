@@ -167,7 +167,8 @@ TEST_F(AdminRoutesTest, LogoUploadIsStoredAndServedByItsHash) {
 TEST_F(AdminRoutesTest, TestEmailLinksSayTheyAreATest) {
   auto secret = store_->TokenSecret();
   ASSERT_TRUE(secret.ok());
-  const SurveyLinks links = MakeSurveyLinks("https://nps.example.com/s/", 0, *secret, kNow);
+  const SurveyLinks links =
+      MakeSurveyLinks("https://nps.example.com/s/", 0, *secret, kNow);
   HttpRequest get;
   get.method = "GET";
   get.path = links.score_urls[9].substr(std::string("https://nps.example.com/s/").size());
@@ -220,6 +221,62 @@ TEST_F(AdminRoutesTest, SurveyListCountsOnRequest) {
   EXPECT_EQ(counted["counts"][std::to_string(survey_.id)]["sent_this_month"], 1);
   EXPECT_EQ(counted["counts"][std::to_string(survey_.id)]["answers"], 0);
   EXPECT_EQ(Call(Request("GET", Path("/customers")), 200)["total"], 1);
+}
+
+TEST_F(AdminRoutesTest, TestimonialsAreModerated) {
+  const int64_t id = store_.SentInvitation(survey_, "ada@example.com", kNow, "Ada");
+  Answer a;
+  a.score = 10;
+  a.comment = "Quick and kind. Would buy again.";
+  a.consent = true;
+  a.consent_text = "You may quote me";
+  ASSERT_TRUE(store_->SaveAnswer(id, a, false, kNow).ok());
+
+  json list = Call(Request("GET", Path("/testimonials")), 200);
+  ASSERT_EQ(list["testimonials"].size(), 1u);
+  EXPECT_EQ(list["testimonials"][0]["status"], "pending");
+  EXPECT_EQ(list["testimonials"][0]["consent_text"], "You may quote me");
+  EXPECT_EQ(list["testimonials"][0]["display_name"], "Ada");
+  EXPECT_NE(list["embed"]["snippet"].get<std::string>().find(
+                "<div data-callexa-testimonials=\"" + survey_.public_id + "\"></div>"),
+            std::string::npos);
+  EXPECT_EQ(list["embed"]["script_url"],
+            "/embed/" + survey_.public_id + "/testimonials.js");
+
+  const std::string base = Path("/testimonials/" + std::to_string(id));
+  Call(Request("POST", base + "/approve", {{"display_text", "Would sell again."}}), 400);
+  Call(Request("POST", base + "/approve", {{"display_name", "full_name"}}), 400);
+  Call(Request("POST", base + "/approve", {{"colour", "red"}}), 400);
+  Call(Request("POST", base + "/reject", {{"display_text", "x"}}), 400);
+  json done =
+      Call(Request("POST", base + "/approve",
+                   {{"display_text", "Quick and kind."}, {"display_name", "initials"}}),
+           200);
+  EXPECT_EQ(done["status"], "approved");
+  EXPECT_EQ(done["display_text"], "Quick and kind.");
+  EXPECT_EQ(done["display_name"], "A.");
+  EXPECT_EQ(Call(Request("GET", Path("/testimonials"), nullptr, "status=approved"),
+                 200)["testimonials"]
+                .size(),
+            1u);
+  Call(Request("GET", Path("/testimonials"), nullptr, "status=maybe"), 400);
+  Call(Request("GET", base + "/approve"), 405);
+  Call(Request("POST", Path("/testimonials/999999/approve"), json::object()), 404);
+  Call(Request("POST", base + "/delete", json::object()), 404);
+  json rejected = Call(Request("POST", base + "/reject", json::object()), 200);
+  EXPECT_EQ(rejected["status"], "rejected");
+}
+
+TEST_F(AdminRoutesTest, EmbedOriginsAreOriginsOnly) {
+  Call(Request("PATCH", Path(""), {{"embed_origins", {"https://Acme.example/"}}}), 200);
+  EXPECT_EQ(store_->GetSurvey(survey_.id)->embed_origins,
+            std::vector<std::string>{"https://acme.example"});
+  Call(Request("PATCH", Path(""), {{"embed_origins", {"https://acme.example/page"}}}),
+       400);
+  Call(Request("PATCH", Path(""), {{"embed_origins", {"javascript:alert(1)"}}}), 400);
+  Call(Request("PATCH", Path(""), {{"embed_origins", "https://acme.example"}}), 400);
+  Call(Request("PATCH", Path(""), {{"embed_origins", nullptr}}), 200);
+  EXPECT_TRUE(store_->GetSurvey(survey_.id)->embed_origins.empty());
 }
 
 }  // namespace
