@@ -22,6 +22,9 @@ the nginx binary, default /usr/sbin/nginx; CALLEXA_KEEP_TMP=1 keeps prefixes.
 
 import atexit
 import base64
+import email
+import email.policy
+import glob
 import gzip
 import http.client
 import json
@@ -601,6 +604,42 @@ def wait_until(predicate, timeout=20.0, interval=0.1, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def survey_email(mail_dir, address):
+    """The survey email to `address` among the .eml files in `mail_dir`,
+    waiting for the scheduler to write it."""
+    def find():
+        for path in glob.glob(os.path.join(mail_dir, "*.eml")):
+            with open(path, "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.default)
+            if address in str(msg["To"]):
+                return msg
+        return None
+
+    return wait_until(find, what="the survey email to %s" % address)
+
+
+def score_link(mail_dir, address, public_url, score):
+    """The path (below the host) of the email's link for `score`."""
+    msg = survey_email(mail_dir, address)
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    url = re.search(r'href="%s/?(s/[^"?]+)\?score=%d"' % (re.escape(public_url.rstrip("/")),
+                                                            score), html).group(1)
+    return "/" + url
+
+
+def answer_on_page(nginx, page, score, comment, **fields):
+    """Answers on the survey page as a person with a browser would (the
+    page's csrf field, a form post); extra form fields such as consent="on"."""
+    r = nginx.http("GET", page + "?score=%d" % score)
+    assert r.status == 200, r
+    csrf = re.search(rb'name="csrf" value="([^"]+)"', r.body).group(1).decode()
+    form = dict(fields, score=score, comment=comment, csrf=csrf)
+    r = nginx.http("POST", page, body=urllib.parse.urlencode(form),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 303, r
+    return r
 
 
 def db_execute(database, sql, params=()):

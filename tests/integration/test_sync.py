@@ -10,9 +10,6 @@ the survey page itself. POST api/surveys/{id}/sync then starts the run
 without waiting for the survey's daily schedule.
 """
 
-import email
-import email.policy
-import glob
 import os
 import re
 import shutil
@@ -20,7 +17,6 @@ import sys
 import tempfile
 import time
 import unittest
-import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -365,28 +361,10 @@ class SyncRealAnswerTest(SyncTestCase):
     extra_server = "location /s/ { callexa_survey; }"
 
     def score_link(self, address, score):
-        def find():
-            for path in glob.glob(os.path.join(self.mail_dir, "*.eml")):
-                with open(path, "rb") as f:
-                    msg = email.message_from_binary_file(f, policy=email.policy.default)
-                if address in str(msg["To"]):
-                    return msg
-            return None
-
-        msg = harness.wait_until(find, what="the survey email")
-        html = msg.get_body(preferencelist=("html",)).get_content()
-        url = re.search(r'href="%s(s/[^"?]+)\?score=%d"' % (re.escape(self.PUBLIC_URL), score),
-                        html).group(1)
-        return "/" + url
+        return harness.score_link(self.mail_dir, address, self.PUBLIC_URL, score)
 
     def answer(self, page, score, comment):
-        r = self.http("GET", page + "?score=%d" % score)
-        self.assertEqual(r.status, 200)
-        csrf = re.search(rb'name="csrf" value="([^"]+)"', r.body).group(1).decode()
-        form = urllib.parse.urlencode({"score": score, "comment": comment, "csrf": csrf})
-        r = self.http("POST", page, body=form,
-                      headers={"Content-Type": "application/x-www-form-urlencoded"})
-        self.assertEqual(r.status, 303, r.body)
+        harness.answer_on_page(self.nginx, page, score, comment)
 
     def test_answer_on_the_page_is_synced(self):
         created = self.nginx.create_survey(name="real", automation=True, min_delay_days=0,
