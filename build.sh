@@ -143,6 +143,8 @@ http {
     location = /segment { callexa_destination; }
     location /v1/ { callexa_tracking_api; }
     location /s/ { callexa_survey; }
+    # Approved testimonials for your website (public by design).
+    location /embed/ { callexa_embed; }
 
     location /admin/ {
       auth_basic "Callexa admin";
