@@ -3,6 +3,7 @@
 #ifndef CALLEXA_HTTP_HTTP_EXCHANGE_H_
 #define CALLEXA_HTTP_HTTP_EXCHANGE_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,19 @@ enum class CachePolicy {
 // The Cache-Control header value of `policy`.
 std::string_view CacheControlOf(CachePolicy policy);
 
+// A body produced in pieces, each read on a pool thread and sent as it
+// comes (chunked), so that a large export is never whole in memory and
+// never holds a thread for long.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // The next piece; an empty string when the body is complete. Blocks (the
+  // store): called on a pool thread of the request's lane, one call at a
+  // time. An error ends the body early (the client sees a cut response;
+  // the log sees the status).
+  virtual Result<std::string> Next() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -44,6 +58,9 @@ struct HttpResponse {
   // A body that outlives every request (an asset compiled into the
   // module): sent as it is, without a copy. When set, `body` is ignored.
   std::string_view static_body;
+  // When set, the body comes from here after the headers, and `body` and
+  // `static_body` are ignored.
+  std::shared_ptr<BodyStream> stream;
   CachePolicy cache = CachePolicy::kNoStore;
   std::vector<std::pair<std::string, std::string>> headers;
   // Why the request failed, for the error log (never sent): set with every
