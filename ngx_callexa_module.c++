@@ -701,9 +701,11 @@ ngx_buf_t *BodyBuffer(ngx_http_request_t *r, const HttpResponse &resp) {
   return b;
 }
 
-ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
+// The status line and headers; a streamed body has no length (chunked).
+ngx_int_t SendHeaders(ngx_http_request_t *r, const HttpResponse &resp) {
   r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
-  r->headers_out.content_length_n = static_cast<off_t>(resp.payload().size());
+  r->headers_out.content_length_n =
+      resp.stream ? -1 : static_cast<off_t>(resp.payload().size());
   if (!PoolString(r, resp.content_type, &r->headers_out.content_type)) return NGX_ERROR;
   r->headers_out.content_type_len = resp.content_type.size();
   if (AddHeader(r, "Cache-Control", callexa::CacheControlOf(resp.cache)) != NGX_OK) {
@@ -712,8 +714,12 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
   for (const auto &[name, value] : resp.headers) {
     if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
   }
-  if (resp.payload().empty()) r->header_only = 1;
-  ngx_int_t rc = ngx_http_send_header(r);
+  if (!resp.stream && resp.payload().empty()) r->header_only = 1;
+  return ngx_http_send_header(r);
+}
+
+ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
+  ngx_int_t rc = SendHeaders(r, resp);
   if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
   ngx_buf_t *b = BodyBuffer(r, resp);
   if (b == nullptr) return NGX_ERROR;
@@ -840,10 +846,17 @@ void EnqueueCommit(ngx_http_request_t *r, CommitEndpoint *endpoint,
 struct PoolCall {
   ngx_http_request_t *request = nullptr;
   Endpoint *endpoint = nullptr;
+  ngx_thread_pool_t *pool = nullptr;
+  ngx_thread_task_t *task = nullptr;
   HttpRequest in;
   HttpResponse out;
   time_t now = 0;
+  // A streamed body: the piece the last task read, or why it failed.
+  std::string piece;
+  Status piece_status;
 };
+
+void StreamNext(PoolCall *call);
 
 void PoolCallRun(void *data, ngx_log_t *log) {
   PoolCall *call = *static_cast<PoolCall **>(data);
@@ -852,6 +865,17 @@ void PoolCallRun(void *data, ngx_log_t *log) {
     return true;
   });
   if (!ok) call->out = InternalError("the request failed");
+}
+
+// Starts a streamed answer: the headers now, the pieces from the pool.
+void StartStream(PoolCall *call) {
+  ngx_http_request_t *r = call->request;
+  const ngx_int_t rc = SendHeaders(r, call->out);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+    ngx_http_finalize_request(r, rc);
+    return;
+  }
+  StreamNext(call);
 }
 
 void PoolCallDone(ngx_event_t *ev) {
@@ -864,11 +888,124 @@ void PoolCallDone(ngx_event_t *ev) {
     if (c->error) {
       // The client left while the task ran; nginx waited for us.
       ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    } else if (call->out.stream) {
+      StartStream(call);
     } else {
       Finish(r, call->out);
     }
   });
   ngx_http_run_posted_requests(c);
+}
+
+// ---------------------------------------------------------------------------
+// A streamed body: one pool task per piece, each sent before the next is
+// read, so that a slow client holds neither a thread nor the whole body.
+
+void StreamPieceRun(void *data, ngx_log_t *log) {
+  PoolCall *call = *static_cast<PoolCall **>(data);
+  call->piece.clear();
+  call->piece_status =
+      Guarded(log, "stream", Status::IOError("internal error", "stream"), [&] {
+        callexa::Result<std::string> next = call->out.stream->Next();
+        if (!next.ok()) return next.status();
+        call->piece = std::move(next.value());
+        return Status::Ok();
+      });
+}
+
+// The write side is ready again after a piece that did not fit at once.
+void StreamWritable(ngx_http_request_t *r) {
+  ngx_connection_t *c = r->connection;
+  if (c->write->timedout) {
+    c->timedout = 1;
+    ngx_http_finalize_request(r, NGX_HTTP_REQUEST_TIME_OUT);
+    return;
+  }
+  if (ngx_http_output_filter(r, nullptr) == NGX_ERROR) {
+    ngx_http_finalize_request(r, NGX_ERROR);
+    return;
+  }
+  if (c->buffered) return;  // still more to send: called again
+  if (c->write->timer_set) ngx_del_timer(c->write);
+  r->write_event_handler = ngx_http_request_empty_handler;
+  auto *call =
+      static_cast<PoolCall *>(ngx_http_get_module_ctx(r, ngx_http_callexa_module));
+  StreamNext(call);
+}
+
+// Sends the piece the task read; the last piece (empty) ends the body.
+void SendPiece(PoolCall *call) {
+  ngx_http_request_t *r = call->request;
+  ngx_connection_t *c = r->connection;
+  if (!call->piece_status.ok()) {
+    // The headers are gone: all that can be done is to cut the body.
+    ngx_log_error(NGX_LOG_ERR, c->log, 0, "callexa: streamed answer cut: %s",
+                  call->piece_status.ToLogString().c_str());
+    ngx_http_finalize_request(r, NGX_ERROR);
+    return;
+  }
+  if (call->piece.empty()) {
+    ngx_http_finalize_request(r, ngx_http_send_special(r, NGX_HTTP_LAST));
+    return;
+  }
+  HttpResponse piece;
+  piece.body = std::move(call->piece);
+  ngx_buf_t *b = BodyBuffer(r, piece);
+  if (b == nullptr) {
+    ngx_http_finalize_request(r, NGX_ERROR);
+    return;
+  }
+  b->last_buf = 0;
+  b->last_in_chain = 0;
+  b->flush = 1;
+  ngx_chain_t out = {b, nullptr};
+  const ngx_int_t rc = ngx_http_output_filter(r, &out);
+  if (rc == NGX_ERROR) {
+    ngx_http_finalize_request(r, rc);
+    return;
+  }
+  if (c->buffered) {
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+    r->write_event_handler = StreamWritable;
+    ngx_add_timer(c->write, clcf->send_timeout);
+    if (ngx_handle_write_event(c->write, clcf->send_lowat) != NGX_OK) {
+      ngx_http_finalize_request(r, NGX_ERROR);
+    }
+    return;
+  }
+  StreamNext(call);
+}
+
+void StreamPieceDone(ngx_event_t *ev) {
+  auto *call = static_cast<PoolCall *>(ev->data);
+  ngx_http_request_t *r = call->request;
+  ngx_connection_t *c = r->connection;
+  r->main->blocked--;
+  PoolWaitEnd();
+  GuardedVoid(ev->log, "stream completion", [&] {
+    if (c->error) {
+      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    } else {
+      SendPiece(call);
+    }
+  });
+  ngx_http_run_posted_requests(c);
+}
+
+void StreamNext(PoolCall *call) {
+  ngx_http_request_t *r = call->request;
+  ngx_http_set_ctx(r, call, ngx_http_callexa_module);
+  call->task->handler = StreamPieceRun;
+  call->task->event.handler = StreamPieceDone;
+  if (ngx_thread_task_post(call->pool, call->task) != NGX_OK) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "callexa: streamed answer cut: the thread pool's queue is full");
+    ngx_http_finalize_request(r, NGX_ERROR);
+    return;
+  }
+  r->main->blocked++;
+  PoolWaitBegin();
 }
 
 void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoint,
@@ -881,6 +1018,8 @@ void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoin
   }
   call->request = r;
   call->endpoint = endpoint;
+  call->pool = pool;
+  call->task = task;
   call->in = std::move(in);
   call->now = ngx_time();
   *static_cast<PoolCall **>(task->ctx) = call;
