@@ -17,6 +17,7 @@ extern "C" {
 }
 
 #include <malloc.h>
+#include <time.h>
 
 #include <cstring>
 #include <memory>
@@ -31,6 +32,7 @@ extern "C" {
 #include "common/log_limiter.h"
 #include "http/endpoint.h"
 #include "http/http_exchange.h"
+#include "metrics/shared_counters.h"
 #include "service/endpoint_table.h"
 #include "service/service.h"
 #include "service/service_config.h"
@@ -77,6 +79,9 @@ struct CallexaMainConf {
   ngx_thread_pool_t *jobs_pool;
   // Built once by InitMainConf, in the configuration's pool.
   callexa::ServiceConfig *service_config;
+  // Counters every worker adds to (callexa::SharedCounters); kept across
+  // reloads.
+  ngx_shm_zone_t *counters_zone;
 };
 
 struct CallexaLocConf {
@@ -316,6 +321,30 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   return NGX_CONF_OK;
 }
 
+// A reload keeps the zone of the same size: the counters go on.
+ngx_int_t InitCountersZone(ngx_shm_zone_t *zone, void *old_data) {
+  if (old_data != nullptr) {
+    zone->data = old_data;
+    return NGX_OK;
+  }
+  auto *slab = reinterpret_cast<ngx_slab_pool_t *>(zone->shm.addr);
+  void *memory = ngx_slab_alloc(slab, sizeof(callexa::SharedCounters));
+  if (memory == nullptr) return NGX_ERROR;
+  auto *counters = new (memory) callexa::SharedCounters;
+  callexa::ResetCounters(counters);
+  zone->data = counters;
+  return NGX_OK;
+}
+
+ngx_int_t AddCountersZone(ngx_conf_t *cf, CallexaMainConf *mcf) {
+  static ngx_str_t name = ngx_string("callexa_counters");
+  mcf->counters_zone =
+      ngx_shared_memory_add(cf, &name, 64 * 1024, &ngx_http_callexa_module);
+  if (mcf->counters_zone == nullptr) return NGX_ERROR;
+  mcf->counters_zone->init = InitCountersZone;
+  return NGX_OK;
+}
+
 char *InitMainConf(ngx_conf_t *cf, void *conf) {
   return Guarded(cf->log, "configuration", static_cast<char *>(NGX_CONF_ERROR), [&] {
     auto *mcf = static_cast<CallexaMainConf *>(conf);
@@ -327,6 +356,9 @@ char *InitMainConf(ngx_conf_t *cf, void *conf) {
     mcf->jobs_pool = AddPool(cf, &mcf->jobs_thread_pool_name);
     if (mcf->requests_pool == nullptr || mcf->reports_pool == nullptr ||
         mcf->jobs_pool == nullptr) {
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    if (mcf->used && AddCountersZone(cf, mcf) != NGX_OK) {
       return static_cast<char *>(NGX_CONF_ERROR);
     }
     return static_cast<char *>(NGX_CONF_OK);
@@ -409,7 +441,8 @@ struct CallexaWorker {
   ngx_log_t *log = nullptr;
   std::vector<std::unique_ptr<GroupCommit>> commits;  // one per CommitEndpoint
   std::vector<std::unique_ptr<JobTimer>> jobs;
-  callexa::LogLimiter failures;  // 5xx causes, on the event loop
+  callexa::LogLimiter failures;                 // 5xx causes, on the event loop
+  callexa::SharedCounters *counters = nullptr;  // in the counters zone
 
   // A gracefully exiting worker (reload, quit) leaves as soon as no
   // non-cancelable timer is left, and a request waiting on a pool task has
@@ -539,9 +572,12 @@ ngx_int_t StartWorker(ngx_cycle_t *cycle, const CallexaMainConf *mcf) {
   w->pool_wait_timer.data = &w->pool_wait_conn;
   w->pool_wait_timer.handler = PoolWaitTimerFired;
   w->pool_wait_timer.log = cycle->log;
+  if (mcf->counters_zone != nullptr) {
+    w->counters = static_cast<callexa::SharedCounters *>(mcf->counters_zone->data);
+  }
   std::vector<callexa::LogLine> startup;
-  w->service =
-      callexa::Service::Create(*mcf->service_config, ngx_worker == 0, Quitting, &startup);
+  w->service = callexa::Service::Create(*mcf->service_config, ngx_worker == 0, Quitting,
+                                        w->counters, &startup);
   WriteLog(cycle->log, startup);
   if (AddGroupCommits(cycle, w.get()) != NGX_OK) return NGX_ERROR;
   g_worker = w.release();
@@ -744,8 +780,18 @@ void LogFailure(ngx_http_request_t *r, const HttpResponse &resp) {
   }
 }
 
+// The row of kEndpointTable the request's location names.
+size_t EndpointIndex(ngx_http_request_t *r);
+
+void CountAnswer(ngx_http_request_t *r, int status) {
+  if (g_worker != nullptr && g_worker->counters != nullptr) {
+    callexa::CountRequest(g_worker->counters, EndpointIndex(r), status);
+  }
+}
+
 void Finish(ngx_http_request_t *r, const HttpResponse &resp) {
   LogFailure(r, resp);
+  CountAnswer(r, resp.status);
   ngx_http_finalize_request(r, SendResponse(r, resp));
 }
 
@@ -754,6 +800,7 @@ ngx_int_t Refuse(ngx_http_request_t *r, const Status &status) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   const HttpResponse resp = callexa::JsonError(status);
   LogFailure(r, resp);
+  CountAnswer(r, resp.status);
   return SendResponse(r, resp);
 }
 
@@ -767,10 +814,18 @@ void GroupCommitRun(void *data, ngx_log_t *log) {
   std::vector<callexa::IngestJob *> jobs;
   jobs.reserve(gc->in_flight.size());
   for (PendingCommit &p : gc->in_flight) jobs.push_back(&p.job);
+  timespec start{}, end{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
   const bool done = Guarded(log, "commit", false, [&] {
     gc->endpoint->Commit(jobs, gc->batch_time);
     return true;
   });
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  if (g_worker->counters != nullptr) {
+    const int64_t micros =
+        (end.tv_sec - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
+    callexa::CountCommit(g_worker->counters, static_cast<uint64_t>(micros));
+  }
   if (!done) {
     for (callexa::IngestJob *job : jobs) {
       job->status = Status::IOError("internal error", "commit failed");
@@ -1049,6 +1104,10 @@ const EndpointSpec &EndpointOf(ngx_http_request_t *r) {
 
 // True when nginx itself authenticated this request: auth_basic accepted a
 // user, auth_request approved it, or a verified client certificate came.
+size_t EndpointIndex(ngx_http_request_t *r) {
+  return static_cast<size_t>(&EndpointOf(r) - callexa::kEndpointTable);
+}
+
 bool AccessControlled(ngx_http_request_t *r) {
   if (r->headers_in.user.len > 0 && r->headers_in.authorization != nullptr) return true;
   if (&ngx_http_auth_request_module != nullptr &&

@@ -132,10 +132,14 @@ void StepSender::Send(const DeliveryClaim &claim) {
   }
   if (!unreachable_.empty()) {
     records_.push_back(Retry(claim.invitation_id, claim.attempts, now, unreachable_));
+    result_->problems.push_back({records_.back().outcome, unreachable_});
     ++result_->retried;
     return;
   }
   DeliveryRecord record = Attempt(claim, now);
+  if (record.outcome != DeliveryRecord::Outcome::kSent) {
+    result_->problems.push_back({record.outcome, record.error});
+  }
   // Recorded at once, not with the rest of the step: a worker killed
   // later in the step then sends again only the message that was on the
   // wire. If this commit fails, the end of the step tries again.

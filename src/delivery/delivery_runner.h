@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "mail/mail_transport.h"
@@ -26,10 +27,17 @@ struct DeliveryOptions {
   int64_t lease_seconds = 600;
 };
 
+// An email that did not go out, and why: for the operator's log.
+struct DeliveryProblem {
+  DeliveryRecord::Outcome outcome;  // kRetry, kBounced or kFailed
+  std::string cause;                // the server's answer or the error
+};
+
 struct DeliveryStepResult {
   Status status;  // a store error; sending errors are per invitation
   int claimed = 0, sent = 0, retried = 0, failed = 0, bounced = 0, released = 0;
-  bool more = false;  // a full batch was claimed: more may be due now
+  bool more = false;                      // a full batch was claimed: more may be due now
+  std::vector<DeliveryProblem> problems;  // in the order they happened
 };
 
 // The current Unix time.

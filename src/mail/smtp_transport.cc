@@ -48,6 +48,26 @@ std::string HintFor(const std::string &command) {
   return "";
 }
 
+// What the operator can do about a failure without an SMTP reply.
+std::string OperatorHint(CURLcode code) {
+  switch (code) {
+    case CURLE_USE_SSL_FAILED:
+      return "; the server offers no STARTTLS: for a relay on this host or a trusted "
+             "network set callexa_smtp_starttls off, else use smtps://";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "; check the host and port of callexa_smtp and that the server runs";
+    case CURLE_LOGIN_DENIED:
+      return "; check the user and password in callexa_smtp_credentials";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "; the server's certificate does not verify for its name";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "; the server did not answer in time";
+    default:
+      return "";
+  }
+}
+
 // No line break (command injection), no brackets (libcurl adds its own)
 // and no NUL: the 5 characters searched include the literal's terminator.
 bool IsCleanAddress(const std::string &address) {
@@ -203,7 +223,7 @@ SendResult ClassifySmtpResult(CURLcode code, long smtp_code, const SmtpExchange 
   }
   std::string error(curl_error.empty() ? curl_easy_strerror(code) : curl_error);
   if (!command.empty()) error += " (during " + StageName(command) + ")";
-  return {SendOutcome::kTemporaryFailure, reply_code, error};
+  return {SendOutcome::kTemporaryFailure, reply_code, error + OperatorHint(code)};
 }
 
 Result<std::unique_ptr<SmtpTransport>> SmtpTransport::Create(const SmtpOptions &options) {

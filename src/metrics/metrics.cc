@@ -78,10 +78,24 @@ std::string RenderPrometheus(const MetricsSnapshot &m) {
              SurveyLabel(s.survey_id), *s.last_success_at);
     }
   }
+  Family(&out, "callexa_database_bytes", "gauge", "Size of the SQLite database.");
+  out += "callexa_database_bytes " + std::to_string(m.database_bytes) + "\n";
+  Family(&out, "callexa_oldest_due_invitation_age_seconds", "gauge",
+         "How long the longest-waiting due invitation has waited (0: none waits).");
+  out += "callexa_oldest_due_invitation_age_seconds " +
+         std::to_string(m.oldest_due_at && m.read_at > *m.oldest_due_at
+                            ? m.read_at - *m.oldest_due_at
+                            : 0) +
+         "\n";
   return out;
 }
 
 HttpResponse HandleMetrics(MetricsStore *store, const std::string &method) {
+  return HandleMetrics(store, nullptr, method, 0);
+}
+
+HttpResponse HandleMetrics(MetricsStore *store, const SharedCounters *counters,
+                           const std::string &method, int64_t now) {
   HttpResponse r;
   r.content_type = kPrometheusContentType;
   if (method != "GET" && method != "HEAD") {
@@ -90,14 +104,16 @@ HttpResponse HandleMetrics(MetricsStore *store, const std::string &method) {
     r.body = "use GET\n";
     return r;
   }
-  auto snapshot = store->ReadMetrics();
+  auto snapshot = store->ReadMetrics(now);
   if (!snapshot.ok()) {
     r.status = 503;
     r.body = "metrics unavailable\n";
     r.diagnostic = "metrics: " + snapshot.status().ToLogString();
     return r;
   }
+  snapshot->read_at = now;
   r.body = RenderPrometheus(*snapshot);
+  if (counters != nullptr) r.body += RenderCounters(*counters);
   return r;
 }
 

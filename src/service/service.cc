@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <utility>
 
 #include "admin/admin_api.h"
+#include "common/log_limiter.h"
 #include "common/secrets.h"
 #include "delivery/delivery_runner.h"
 #include "ingest/ingest_endpoint.h"
@@ -14,9 +16,12 @@
 #include "mail/mail_from.h"
 #include "mail/smtp_transport.h"
 #include "metrics/metrics.h"
+#include "metrics/shared_counters.h"
+#include "store/schema.h"
 #include "store/sqlite_store.h"
 #include "survey/survey_pages.h"
 #include "sync/curl_segment_client.h"
+#include "sync/sync_message.h"
 #include "sync/sync_runner.h"
 #include "testimonials/embed_endpoint.h"
 
@@ -59,12 +64,35 @@ LogLevel LevelOf(SyncStepResult::Level level) {
   }
 }
 
-JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r) {
+// The lines a step leaves in the error log: a failing store at [error];
+// emails that did not go out grouped by cause ([warn] for what is retried or
+// bounced, [error] for what is given up), each cause at most once a minute
+// (`limiter`); a summary at [info].
+JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r, LogLimiter *limiter,
+                                   int64_t now) {
   JobStepResult out;
   out.more = r.status.ok() && r.more;
   if (!r.status.ok()) {
     out.log.push_back(
         {LogLevel::kError, "callexa: scheduler: " + r.status.ToLogString()});
+  }
+  std::map<std::pair<DeliveryRecord::Outcome, std::string>, int> causes;
+  for (const DeliveryProblem &p : r.problems) ++causes[{p.outcome, p.cause}];
+  for (const auto &[key, count] : causes) {
+    const auto &[outcome, cause] = key;
+    const char *what = outcome == DeliveryRecord::Outcome::kRetry     ? "to retry"
+                       : outcome == DeliveryRecord::Outcome::kBounced ? "bounced"
+                                                                      : "failed for good";
+    int64_t held_back = 0;
+    if (!limiter->Admit(std::string(what) + cause, now, &held_back)) continue;
+    std::string line = "callexa: scheduler: " + std::to_string(count) +
+                       (count == 1 ? " email " : " emails ") + what + ": " + cause;
+    if (held_back > 0) {
+      line += " (and " + std::to_string(held_back) + " more reports of it this minute)";
+    }
+    out.log.push_back(
+        {outcome == DeliveryRecord::Outcome::kFailed ? LogLevel::kError : LogLevel::kWarn,
+         std::move(line)});
   }
   if (r.claimed > 0) {
     out.log.push_back(
@@ -76,6 +104,14 @@ JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r) {
                               std::to_string(r.released) + " released"});
   }
   return out;
+}
+
+void CountDeliveries(const DeliveryStepResult &r, SharedCounters *c) {
+  if (c == nullptr) return;
+  c->emails_sent.fetch_add(r.sent, std::memory_order_relaxed);
+  c->emails_retried.fetch_add(r.retried, std::memory_order_relaxed);
+  c->emails_bounced.fetch_add(r.bounced, std::memory_order_relaxed);
+  c->emails_failed.fetch_add(r.failed, std::memory_order_relaxed);
 }
 
 // The admin's view of the installation; opens the transport for test
@@ -106,6 +142,24 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
 
 }  // namespace
 
+std::string DescribeInstallation(const ServiceConfig &config) {
+  std::string mail;
+  if (!DeliveryConfigured(config)) {
+    mail = "off (set callexa_public_url and callexa_mail_from)";
+  } else if (config.smtp_url.empty()) {
+    mail = ".eml files in " + config.mail_dir;
+  } else {
+    mail = config.smtp_url + (config.smtp_url.rfind("smtps://", 0) == 0 ? " (TLS)"
+                              : config.smtp_starttls ? " (STARTTLS required)"
+                                                     : " (plain, no STARTTLS)");
+  }
+  return std::string("callexa ") + kLibraryVersion + ": database " +
+         config.database_path + " (schema " + std::to_string(LatestSchemaVersion()) +
+         "), mail " + mail + ", public URL " +
+         (config.public_url.empty() ? "unset" : config.public_url) + ", Segment API " +
+         config.segment_api;
+}
+
 struct Service::Parts {
   std::unique_ptr<SqliteStore> store;
   std::unique_ptr<IngestEndpoint> destination, tracking;
@@ -131,10 +185,12 @@ std::string NewLeaseOwner() {
 
 std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_jobs,
                                          std::function<bool()> quitting,
+                                         SharedCounters *counters,
                                          std::vector<LogLine> *startup_log) {
   std::unique_ptr<Service> service(new Service());
   service->parts_ = std::make_unique<Parts>();
   service->quitting_ = std::move(quitting);
+  service->counters_ = counters;
   Parts &p = *service->parts_;
   auto store = SqliteStore::Open(config.database_path);
   if (!store.ok()) {
@@ -151,11 +207,12 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   p.admin = std::make_unique<AdminApi>(
       p.store.get(), AdminOptionsFor(config, &p.test_mail, startup_log));
   p.survey = std::make_unique<SurveyPages>(p.store.get());
-  p.metrics = std::make_unique<MetricsEndpoint>(p.store.get());
+  p.metrics = std::make_unique<MetricsEndpoint>(p.store.get(), counters);
   p.embed = std::make_unique<EmbedEndpoint>(p.store.get());
   // One worker runs the periodic jobs; leases in the database keep an
   // overlapping worker (reload) from doing the same work twice.
   if (runs_jobs) {
+    startup_log->push_back({LogLevel::kNotice, DescribeInstallation(config)});
     service->StartDelivery(config, startup_log);
     service->StartSync(config, startup_log);
   }
@@ -210,10 +267,14 @@ void Service::StartDelivery(const ServiceConfig &config, std::vector<LogLine> *l
   p.delivery.sender_name = from.value().name;
   p.delivery.message_id_domain = host;
   p.delivery.lease_owner = NewLeaseOwner();
-  jobs_.push_back({"scheduler", config.scheduler_interval_ms, [this] {
+  // One step at a time on the jobs pool: the limiter is the step's alone.
+  auto limiter = std::make_shared<LogLimiter>();
+  jobs_.push_back({"scheduler", config.scheduler_interval_ms, [this, limiter] {
                      const Parts &p = *parts_;
-                     return DescribeDeliveryStep(RunDeliveryStep(
-                         p.store.get(), p.mail.get(), p.delivery, UnixNow, quitting_));
+                     const DeliveryStepResult r = RunDeliveryStep(
+                         p.store.get(), p.mail.get(), p.delivery, UnixNow, quitting_);
+                     CountDeliveries(r, counters_);
+                     return DescribeDeliveryStep(r, limiter.get(), UnixNow());
                    }});
 }
 

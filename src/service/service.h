@@ -18,6 +18,7 @@
 
 #include "common/status.h"
 #include "http/endpoint.h"
+#include "metrics/shared_counters.h"
 #include "service/endpoint_table.h"
 #include "service/service_config.h"
 #include "store/store.h"
@@ -54,8 +55,12 @@ class Service {
   // poll it to stop promptly. Never fails: a store that cannot be opened
   // leaves health() failing (every request then gets 503), a job that
   // cannot start is left out; both are said in *startup_log.
+  // `counters` (may be null) are the installation's shared counters
+  // (metrics/shared_counters.h); they must outlive the service. The job
+  // worker's first line says what runs where (DescribeInstallation).
   static std::unique_ptr<Service> Create(const ServiceConfig &config, bool runs_jobs,
                                          std::function<bool()> quitting,
+                                         SharedCounters *counters,
                                          std::vector<LogLine> *startup_log);
   ~Service();
   Service(const Service &) = delete;
@@ -78,9 +83,14 @@ class Service {
   struct Parts;  // the store, endpoints, transports and job options
   std::unique_ptr<Parts> parts_;
   std::function<bool()> quitting_;
+  SharedCounters *counters_ = nullptr;
   Status health_;
   std::vector<PeriodicJob> jobs_;
 };
+
+// One line for the start of the job worker: version, database and schema,
+// mail transport, public URL, Segment API.
+std::string DescribeInstallation(const ServiceConfig &config);
 
 // A lease owner unique to this process: hostname:pid:random, since a pid
 // alone repeats across hosts and restarts.

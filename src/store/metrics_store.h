@@ -32,12 +32,19 @@ struct MetricsSnapshot {
   std::vector<Count> answers;       // per survey; label empty
   std::vector<Count> suppressions;  // per reason; survey_id 0
   std::vector<SurveySync> sync;     // surveys with a write key
+  int64_t database_bytes = 0;       // the database's size, all its pages
+  // When the longest-waiting due invitation (queued, retrying, or still on
+  // its customer row with automation on) became due; unset when none is.
+  // Against the current time: how far behind the scheduler is.
+  std::optional<int64_t> oldest_due_at;
+  int64_t read_at = 0;  // the `now` it was read for
 };
 
 class MetricsStore {
  public:
   virtual ~MetricsStore() = default;
-  virtual Result<MetricsSnapshot> ReadMetrics() = 0;
+  // The snapshot at Unix time `now` (which invitations are due).
+  virtual Result<MetricsSnapshot> ReadMetrics(int64_t now) = 0;
 };
 
 }  // namespace callexa

@@ -80,7 +80,7 @@ class SqliteStore : public Store {
                         int64_t now) override;
   Result<SyncStatus> GetSyncStatus(int64_t survey_id) override;
   Status RequestSyncRun(int64_t survey_id) override;
-  Result<MetricsSnapshot> ReadMetrics() override;
+  Result<MetricsSnapshot> ReadMetrics(int64_t now) override;
 
  private:
   struct Closer {

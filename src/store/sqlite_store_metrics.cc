@@ -19,7 +19,7 @@ Status ReadCounts(sqlite3 *db, const char *sql,
 
 }  // namespace
 
-Result<MetricsSnapshot> SqliteStore::ReadMetrics() {
+Result<MetricsSnapshot> SqliteStore::ReadMetrics(int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   MetricsSnapshot m;
   // Invitations still on the customer row have no invitations row yet.
@@ -64,6 +64,25 @@ Result<MetricsSnapshot> SqliteStore::ReadMetrics() {
     m.sync.push_back(sync);
   }
   if (!q.status().ok()) return q.status();
+  SqliteStatement size, due;
+  s = PrepareAll(
+      db(),
+      {{&size,
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"},
+       {&due,
+        "SELECT min(t) FROM ("
+        "  SELECT min(next_attempt_at) AS t FROM invitations "
+        "  WHERE status IN ('queued', 'retry', 'sending') AND next_attempt_at <= ?1 "
+        "  UNION ALL SELECT min(c.pending_due_at) FROM customers c "
+        "  JOIN surveys s ON s.id = c.survey_id "
+        "  WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
+        "    AND s.automation = 1)"}});
+  if (!s.ok()) return s;
+  if (size.Step()) m.database_bytes = size.Int(0);
+  if (!size.status().ok()) return size.status();
+  due.Bind(1, now);
+  if (due.Step()) m.oldest_due_at = due.OptionalInt(0);
+  if (!due.status().ok()) return due.status();
   return m;
 }
 

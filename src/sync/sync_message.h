@@ -16,7 +16,7 @@ namespace callexa {
 
 // context.library of every message, and the User-Agent.
 inline constexpr char kLibraryName[] = "ngx_http_callexa_module";
-inline constexpr char kLibraryVersion[] = "0.1.0";
+inline constexpr char kLibraryVersion[] = "0.2.0";
 
 // Segment takes 32 KB per message and 500 KB per request, "KB" unspecified:
 // stay under the smaller reading with a margin. Over 2,500 messages a batch

@@ -9,7 +9,7 @@ namespace {
 
 class FakeMetricsStore : public MetricsStore {
  public:
-  Result<MetricsSnapshot> ReadMetrics() override {
+  Result<MetricsSnapshot> ReadMetrics(int64_t) override {
     if (fail) return Status::IOError("disk on fire");
     return snapshot;
   }
@@ -72,6 +72,51 @@ TEST(MetricsTest, HandlerAnswersTextOr503) {
   r = HandleMetrics(&store, "GET");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.body.find("disk"), std::string::npos);  // no internals to scrapers
+}
+
+TEST(MetricsTest, DatabaseSizeAndTheOldestDueInvitation) {
+  MetricsSnapshot m;
+  m.database_bytes = 4096 * 10;
+  m.oldest_due_at = 1000;
+  m.read_at = 1600;
+  const std::string text = RenderPrometheus(m);
+  EXPECT_NE(text.find("callexa_database_bytes 40960\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("callexa_oldest_due_invitation_age_seconds 600\n"),
+            std::string::npos);
+  m.oldest_due_at.reset();
+  EXPECT_NE(RenderPrometheus(m).find("callexa_oldest_due_invitation_age_seconds 0\n"),
+            std::string::npos);
+}
+
+TEST(MetricsTest, SharedCountersByHandlerStatusAndLatency) {
+  static SharedCounters c;  // zeroed, as fresh shared memory is
+  ResetCounters(&c);
+  CountRequest(&c, 0, 200);
+  CountRequest(&c, 0, 200);
+  CountRequest(&c, 2, 503);
+  CountRequest(&c, 2, 418);               // not a status of ours: "other"
+  CountRequest(&c, kEndpointCount, 200);  // no such handler: ignored
+  CountCommit(&c, 800);                   // 0.8 ms
+  CountCommit(&c, 30000);                 // 30 ms
+  CountCommit(&c, 9000000);               // 9 s: over every bound
+  c.emails_bounced.fetch_add(3);
+  const std::string text = RenderCounters(c);
+  for (const char *line : {
+           "callexa_http_requests_total{handler=\"destination\",status=\"200\"} 2\n",
+           "callexa_http_requests_total{handler=\"admin\",status=\"503\"} 1\n",
+           "callexa_http_requests_total{handler=\"admin\",status=\"other\"} 1\n",
+           "callexa_ingest_commit_seconds_bucket{le=\"0.001\"} 1\n",
+           "callexa_ingest_commit_seconds_bucket{le=\"0.025\"} 1\n",
+           "callexa_ingest_commit_seconds_bucket{le=\"0.05\"} 2\n",
+           "callexa_ingest_commit_seconds_bucket{le=\"5\"} 2\n",
+           "callexa_ingest_commit_seconds_bucket{le=\"+Inf\"} 3\n",
+           "callexa_ingest_commit_seconds_count 3\n",
+           "callexa_ingest_commit_seconds_sum 9.0308\n",
+           "callexa_emails_total{outcome=\"bounced\"} 3\n",
+           "callexa_emails_total{outcome=\"sent\"} 0\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
 }
 
 }  // namespace

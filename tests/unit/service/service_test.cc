@@ -38,7 +38,7 @@ class ServiceTest : public ::testing::Test {
 
 TEST_F(ServiceTest, EveryTableRowHasItsEndpoint) {
   auto service = Service::Create(
-      config_, false, [] { return false; }, &log_);
+      config_, false, [] { return false; }, nullptr, &log_);
   ASSERT_TRUE(service->health().ok());
   for (const EndpointSpec &spec : kEndpointTable) {
     if (spec.lane == Lane::kGroupCommit) {
@@ -54,7 +54,7 @@ TEST_F(ServiceTest, EveryTableRowHasItsEndpoint) {
 
 TEST_F(ServiceTest, BodyLimitsComeFromTheEndpoints) {
   auto service = Service::Create(
-      config_, false, [] { return false; }, &log_);
+      config_, false, [] { return false; }, nullptr, &log_);
   EXPECT_EQ(service->commit_endpoint(EndpointId::kDestination)->MaxBodyBytes(""),
             32u * 1024);
   EXPECT_EQ(service->commit_endpoint(EndpointId::kTrackingApi)->MaxBodyBytes("batch"),
@@ -68,7 +68,7 @@ TEST_F(ServiceTest, BodyLimitsComeFromTheEndpoints) {
 
 TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   auto quiet = Service::Create(
-      config_, true, [] { return false; }, &log_);
+      config_, true, [] { return false; }, nullptr, &log_);
   ASSERT_EQ(quiet->jobs().size(), 1u);  // no public URL: the sync-back only
   EXPECT_EQ(quiet->jobs()[0].name, "sync");
   EXPECT_TRUE(HasLine(LogLevel::kNotice, "survey emails are off"));
@@ -77,7 +77,7 @@ TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   config_.public_url = "https://nps.example.com";
   config_.mail_from = "Acme <nps@example.com>";
   auto both = Service::Create(
-      config_, true, [] { return false; }, &log_);
+      config_, true, [] { return false; }, nullptr, &log_);
   ASSERT_EQ(both->jobs().size(), 2u);
   EXPECT_EQ(both->jobs()[0].name, "scheduler");
   EXPECT_EQ(both->jobs()[0].interval_ms, config_.scheduler_interval_ms);
@@ -90,7 +90,7 @@ TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
 TEST_F(ServiceTest, AStoreThatCannotOpenLeavesItUnhealthyAndSaysWhy) {
   config_.database_path = dir_ + "/no/such/dir/callexa.db";
   auto service = Service::Create(
-      config_, true, [] { return false; }, &log_);
+      config_, true, [] { return false; }, nullptr, &log_);
   ASSERT_FALSE(service->health().ok());
   EXPECT_EQ(service->health().code(), Status::Code::kUnavailable);
   // The client is told nothing of paths; the log is.

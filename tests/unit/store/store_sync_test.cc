@@ -252,7 +252,7 @@ TEST_P(StoreSyncTest, MetricsCountInvitationsAnswersSuppressionsAndSync) {
       "('a@example.com', 'bounced', 0), ('b@example.com', 'unsubscribed', 0), "
       "('c@example.com', 'bounced', 0)");
   Exec("UPDATE customers SET pending_due_at = 5 WHERE user_id = 'u1'");
-  auto m = store_->ReadMetrics();
+  auto m = store_->ReadMetrics(kNow);
   ASSERT_TRUE(m.ok()) << m.status().message();
   ASSERT_EQ(m->invitations.size(), 2u);
   EXPECT_EQ(m->invitations[0].label, "scheduled");

@@ -1,0 +1,104 @@
+#include "metrics/shared_counters.h"
+
+#include <cstdio>
+
+namespace callexa {
+namespace {
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+size_t StatusSlot(int status) {
+  for (size_t i = 0; i + 1 < SharedCounters::kStatusSlots; ++i) {
+    if (SharedCounters::kStatuses[i] == status) return i;
+  }
+  return SharedCounters::kStatusSlots - 1;
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+void ResetCounters(SharedCounters *c) {
+  for (auto &row : c->requests) {
+    for (auto &n : row) n.store(0, kRelaxed);
+  }
+  for (auto &n : c->commit_buckets) n.store(0, kRelaxed);
+  for (auto *n : {&c->commit_count, &c->commit_micros, &c->emails_sent,
+                  &c->emails_retried, &c->emails_bounced, &c->emails_failed}) {
+    n->store(0, kRelaxed);
+  }
+}
+
+void CountRequest(SharedCounters *c, size_t endpoint, int status) {
+  if (endpoint >= kEndpointCount) return;
+  c->requests[endpoint][StatusSlot(status)].fetch_add(1, kRelaxed);
+}
+
+void CountCommit(SharedCounters *c, uint64_t micros) {
+  size_t bucket = 0;
+  while (bucket<SharedCounters::kLatencyBuckets &&static_cast<double>(micros)>
+             SharedCounters::kLatencyBoundsMs[bucket] *
+         1000) {
+    ++bucket;
+  }
+  c->commit_buckets[bucket].fetch_add(1, kRelaxed);
+  c->commit_count.fetch_add(1, kRelaxed);
+  c->commit_micros.fetch_add(micros, kRelaxed);
+}
+
+std::string RenderCounters(const SharedCounters &c) {
+  std::string out =
+      "# HELP callexa_http_requests_total Requests answered, by handler and status.\n"
+      "# TYPE callexa_http_requests_total counter\n";
+  for (size_t e = 0; e < kEndpointCount; ++e) {
+    for (size_t s = 0; s < SharedCounters::kStatusSlots; ++s) {
+      const uint64_t n = c.requests[e][s].load(kRelaxed);
+      if (n == 0) continue;
+      const std::string status = s + 1 < SharedCounters::kStatusSlots
+                                     ? std::to_string(SharedCounters::kStatuses[s])
+                                     : "other";
+      out += std::string("callexa_http_requests_total{handler=\"") +
+             kEndpointTable[e].name + "\",status=\"" + status + "\"} " +
+             std::to_string(n) + "\n";
+    }
+  }
+  out +=
+      "# HELP callexa_ingest_commit_seconds Time of each group commit of identifies.\n"
+      "# TYPE callexa_ingest_commit_seconds histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < SharedCounters::kLatencyBuckets; ++b) {
+    cumulative += c.commit_buckets[b].load(kRelaxed);
+    out += "callexa_ingest_commit_seconds_bucket{le=\"" +
+           Number(SharedCounters::kLatencyBoundsMs[b] / 1000) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  cumulative += c.commit_buckets[SharedCounters::kLatencyBuckets].load(kRelaxed);
+  out += "callexa_ingest_commit_seconds_bucket{le=\"+Inf\"} " +
+         std::to_string(cumulative) + "\n";
+  out += "callexa_ingest_commit_seconds_sum " +
+         Number(static_cast<double>(c.commit_micros.load(kRelaxed)) / 1e6) + "\n";
+  out += "callexa_ingest_commit_seconds_count " +
+         std::to_string(c.commit_count.load(kRelaxed)) + "\n";
+  out +=
+      "# HELP callexa_emails_total Survey emails by delivery outcome (retried: a "
+      "temporary failure, tried again later).\n"
+      "# TYPE callexa_emails_total counter\n";
+  const struct {
+    const char *outcome;
+    const std::atomic<uint64_t> *n;
+  } outcomes[] = {{"sent", &c.emails_sent},
+                  {"retried", &c.emails_retried},
+                  {"bounced", &c.emails_bounced},
+                  {"failed", &c.emails_failed}};
+  for (const auto &o : outcomes) {
+    out += std::string("callexa_emails_total{outcome=\"") + o.outcome + "\"} " +
+           std::to_string(o.n->load(kRelaxed)) + "\n";
+  }
+  return out;
+}
+
+}  // namespace callexa
