@@ -47,7 +47,7 @@ build_module() {
   local src="$BUILD/nginx-src"
   local stamp="$BUILD/nginx-configure.stamp"
   local want
-  want="$(cd "$ROOT" && { cat config config.make; find src -name '*.cc' -o -name '*.h' | LC_ALL=C sort; } \
+  want="$(cd "$ROOT" && { cat config config.make; find src -name node_modules -prune -o \( -name '*.cc' -o -name '*.h' \) -print | LC_ALL=C sort; } \
           | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module"
@@ -84,9 +84,26 @@ install_browser_deps() {
   echo "$want" >"$stamp"
 }
 
+# The admin UI (src/admin/ui) bundled into the generated source
+# src/admin/ui_bundle.cc, which is committed so that a build from source
+# needs no Node.js; regenerated here whenever its inputs change.
+bundle_admin_ui() {
+  local dir="$ROOT/src/admin/ui" stamp="$ROOT/src/admin/ui/node_modules/.lock.sha256"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "installing the admin UI's npm packages"
+    npm ci --prefix "$dir" --no-audit --no-fund >/dev/null
+    echo "$want" >"$stamp"
+  fi
+  node "$dir/bundle.mjs" >"$BUILD/admin-ui-bundle.log"
+}
+
 build_all() {
   install_packages
   install_browser_deps
+  mkdir -p "$BUILD"
+  bundle_admin_ui
   build_module
   build_tests
 }

@@ -2,7 +2,7 @@
 # Sourced by auto/make after it has written the module's own rules.
 
 callexa_glue_src="$ngx_addon_dir/ngx_callexa_module.c++"
-callexa_core_headers="`find $ngx_addon_dir/src -name '*.h' | LC_ALL=C sort | tr '\n' ' '`"
+callexa_core_headers="`find $ngx_addon_dir/src -name node_modules -prune -o -name '*.h' -print | LC_ALL=C sort | tr '\n' ' '`"
 
 case " $DYNAMIC_ADDONS " in
     *" $ngx_addon_dir "*)

@@ -71,6 +71,8 @@ struct CallexaMainConf {
   ngx_msec_t sync_interval;
 
   ngx_flag_t used;  // some location has a callexa handler
+  // The first prefix location of each kEndpointTable row.
+  ngx_str_t endpoint_paths[callexa::kEndpointCount];
   // Commits and short requests; long reads (reports, exports); periodic
   // jobs, which hold a thread for seconds (SMTP, Segment). Apart, so that
   // none of them delays the others.
@@ -312,6 +314,9 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   config->smtp_starttls = mcf->smtp_starttls != 0;
   config->scheduler_interval_ms = mcf->scheduler_interval;
   config->sync_interval_ms = mcf->sync_interval;
+  for (size_t i = 0; i < callexa::kEndpointCount; ++i) {
+    config->endpoint_paths[i] = ToString(mcf->endpoint_paths[i]);
+  }
   const Status s = callexa::CheckServiceConfig(config);
   if (!s.ok()) {
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", s.message().c_str());
@@ -392,6 +397,14 @@ char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
   auto *mcf = static_cast<CallexaMainConf *>(
       ngx_http_conf_get_module_main_conf(cf, ngx_http_callexa_module));
   mcf->used = 1;
+  const size_t row = static_cast<size_t>(static_cast<const EndpointSpec *>(cmd->post) -
+                                         callexa::kEndpointTable);
+#if (NGX_PCRE)
+  const bool prefix = clcf->regex == nullptr;
+#else
+  const bool prefix = true;
+#endif
+  if (prefix && mcf->endpoint_paths[row].len == 0) mcf->endpoint_paths[row] = clcf->name;
   return NGX_CONF_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "admin/admin_ui.h"
 #include "admin/recipients.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
@@ -105,8 +106,9 @@ Status CheckSameOrigin(const HttpRequest &request) {
 
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
-  if (parts.size() < 2 || parts[0] != "api" ||
-      (parts[1] != "surveys" && parts[1] != "suppressions")) {
+  if (parts.empty() || parts[0] != "api") return HandleAdminUi(request);
+  if (parts.size() == 2 && parts[1] == "installation") return Installation(request);
+  if (parts.size() < 2 || (parts[1] != "surveys" && parts[1] != "suppressions")) {
     return JsonError(Status::NotFound("no such admin route: /" + request.path));
   }
   if (!IsSafeMethod(request.method)) {
@@ -142,6 +144,29 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
     return Moderate(request, *survey, parts[4], parts[5], now);
   }
   return JsonError(Status::NotFound("no such admin route: /" + request.path));
+}
+
+HttpResponse AdminApi::Installation(const HttpRequest &request) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/installation"));
+  }
+  // Without callexa_public_url the owner sees this host's URLs; Segment
+  // needs them reachable from the internet, which the page says.
+  const std::string base =
+      !options_.public_url.empty() ? options_.public_url : "http://" + request.host;
+  const auto url = [&base](const std::string &path) {
+    return path.empty() ? json(nullptr) : json(base + path);
+  };
+  return Json(200,
+              {{"version", options_.version},
+               {"public_url",
+                options_.public_url.empty() ? json(nullptr) : json(options_.public_url)},
+               {"mail_transport", options_.mail_transport},
+               {"emails_enabled", options_.test_mail != nullptr},
+               {"destination_url", url(options_.destination_path)},
+               {"tracking_api_url", url(options_.tracking_api_path)},
+               {"survey_url", url(options_.survey_path)},
+               {"embed_url", url(options_.embed_path)}});
 }
 
 HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
@@ -234,6 +259,49 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   return Json(200, {{"customers", std::move(list)}, {"total", *total}});
 }
 
+namespace {
+
+// band=detractor|passive|promoter as a score range; absent: every score.
+Status ReadBand(const HttpRequest &request, int *min_score, int *max_score) {
+  const std::string band = QueryParam(request.query, "band");
+  if (band.empty()) return Status::Ok();
+  if (band == "detractor") {
+    *max_score = 6;
+  } else if (band == "passive") {
+    *min_score = 7;
+    *max_score = 8;
+  } else if (band == "promoter") {
+    *min_score = 9;
+  } else {
+    return Status::InvalidArgument("band must be detractor, passive or promoter");
+  }
+  return Status::Ok();
+}
+
+// What an import would do, stored nowhere: the columns used and ignored,
+// and every row that would be refused.
+HttpResponse RecipientsPreview(const json &body) {
+  auto list = ReadRecipients(body);
+  if (!list.ok()) return JsonError(list.status());
+  json sample = json::array();
+  for (size_t i = 0; i < list->identifies.size() && i < 5; ++i) {
+    const IdentifyMessage &m = list->identifies[i];
+    sample.push_back({{"email", m.email},
+                      {"first_name", m.first_name},
+                      {"last_name", m.last_name},
+                      {"name", m.name}});
+  }
+  return Json(200, {{"rows", list->rows},
+                    {"valid", list->identifies.size()},
+                    {"rejected_count", list->rejected_count},
+                    {"rejected", list->rejected},
+                    {"columns", list->columns},
+                    {"ignored_columns", list->ignored_columns},
+                    {"sample", std::move(sample)}});
+}
+
+}  // namespace
+
 HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_t now) {
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/recipients"));
@@ -242,6 +310,15 @@ HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_
   if (!survey.ok()) return JsonError(survey.status());
   auto body = ParseJsonBody(request);
   if (!body.ok()) return JsonError(body.status());
+  bool dry_run = false;
+  if (body->is_object() && body->contains("dry_run")) {
+    if (!(*body)["dry_run"].is_boolean()) {
+      return JsonError(Status::InvalidArgument("dry_run must be true or false"));
+    }
+    dry_run = (*body)["dry_run"].get<bool>();
+    body->erase("dry_run");
+  }
+  if (dry_run) return RecipientsPreview(*body);
   auto recipients = ParseRecipients(*body);
   if (!recipients.ok()) return JsonError(recipients.status());
   // The same path as Segment's identifies, so the same eligibility rules.
@@ -267,6 +344,7 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   Status s = ReadPaging(request, &q.limit, &q.offset);
   if (s.ok()) s = ReadTime(request, "from", &q.from);
   if (s.ok()) s = ReadTime(request, "to", &q.to);
+  if (s.ok()) s = ReadBand(request, &q.min_score, &q.max_score);
   if (!s.ok()) return JsonError(s);
   auto responses = stores_.surveys->ListResponses(q);
   if (!responses.ok()) return JsonError(responses.status());
@@ -305,16 +383,31 @@ HttpResponse AdminApi::Preview(const HttpRequest &request, int64_t id, int64_t n
   if (!survey.ok()) return JsonError(survey.status());
   auto body = ParseJsonBody(request);
   if (!body.ok()) return JsonError(body.status());
+  int score = 9;
+  if (body->is_object() && body->contains("score")) {
+    const json &v = (*body)["score"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 10) {
+      return JsonError(Status::InvalidArgument("score must be an integer from 0 to 10"));
+    }
+    score = v.get<int>();
+    body->erase("score");
+  }
   auto content = DraftContent(*survey, *body);
   if (!content.ok()) return JsonError(content.status());
   auto secret = stores_.secrets->TokenSecret();
   if (!secret.ok()) return JsonError(secret.status());
-  auto preview = RenderSurveyPreview(*content, options_.preview, *secret, now);
+  auto preview = RenderSurveyPreview(*content, options_.preview, *secret, now, score);
   if (!preview.ok()) return JsonError(preview.status());
   return Json(200, {{"subject", preview->subject},
                     {"html", preview->html},
                     {"text", preview->text},
-                    {"page_html", preview->page_html}});
+                    {"page_html", preview->page_html},
+                    {"thank_you_html", preview->thank_you_html},
+                    {"editable",
+                     {{"html", preview->editable_html},
+                      {"page_html", preview->editable_page_html},
+                      {"thank_you_html", preview->editable_thank_you_html}}},
+                    {"resolved_content", preview->resolved_content}});
 }
 
 HttpResponse AdminApi::TestEmail(const HttpRequest &request, int64_t id, int64_t now) {

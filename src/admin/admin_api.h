@@ -42,6 +42,12 @@ struct AdminOptions {
   std::string public_url;
   // Base of logo URLs: the survey location's public address ("/s/").
   std::string logo_base_url = "/s/";
+  // What GET api/installation shows the owner: the module version, how
+  // emails leave, and the locations of the handlers ("/segment"; empty
+  // where the configuration has none), to paste into Segment.
+  std::string version;
+  std::string mail_transport;
+  std::string destination_path, tracking_api_path, survey_path, embed_path;
   // Test emails go here; null while survey emails are off (no public URL
   // or sender). Used under the API's own lock: one test email at a time.
   MailTransport *test_mail = nullptr;
@@ -63,6 +69,7 @@ class AdminApi : public Endpoint {
   HttpResponse Handle(const HttpRequest &request, int64_t now) override;
 
  private:
+  HttpResponse Installation(const HttpRequest &request);
   HttpResponse Surveys(const HttpRequest &request, int64_t now);
   HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse RotateKey(const HttpRequest &request, int64_t id, int64_t now);

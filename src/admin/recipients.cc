@@ -113,6 +113,19 @@ std::string TrimmedLower(std::string s) {
   return s;
 }
 
+void Reject(const Status &why, RecipientList *out) {
+  ++out->rejected_count;
+  if (out->rejected.size() < kMaxRejectionsShown) out->rejected.push_back(why.message());
+}
+
+void Take(Result<IdentifyMessage> row, RecipientList *out) {
+  if (row.ok()) {
+    out->identifies.push_back(std::move(*row));
+  } else {
+    Reject(row.status(), out);
+  }
+}
+
 Result<RecipientList> FromCsv(const json &csv) {
   if (!csv.is_string()) return Status::InvalidArgument("csv must be a string");
   auto records = SplitCsv(csv.get_ref<const std::string &>());
@@ -127,6 +140,7 @@ Result<RecipientList> FromCsv(const json &csv) {
     const bool known =
         std::find(std::begin(kColumns), std::end(kColumns), name) != std::end(kColumns);
     if (!known && !name.empty()) out.ignored_columns.push_back(name);
+    if (known) out.columns.push_back(name);
     columns.push_back(known ? name : "");
   }
   if (std::find(columns.begin(), columns.end(), "email") == columns.end()) {
@@ -135,8 +149,10 @@ Result<RecipientList> FromCsv(const json &csv) {
   for (size_t r = 1; r < records->size(); ++r) {
     const CsvRecord &record = (*records)[r];
     const std::string where = "csv line " + std::to_string(record.line);
+    ++out.rows;
     if (record.fields.size() > columns.size()) {
-      return Status::InvalidArgument(where + " has more fields than the header");
+      Reject(Status::InvalidArgument(where + " has more fields than the header"), &out);
+      continue;
     }
     json row = json::object();
     for (size_t f = 0; f < record.fields.size(); ++f) {
@@ -144,16 +160,14 @@ Result<RecipientList> FromCsv(const json &csv) {
         row[columns[f]] = record.fields[f];
       }
     }
-    auto m = FromObject(row, where + ": ");
-    if (!m.ok()) return m.status();
-    out.identifies.push_back(std::move(*m));
+    Take(FromObject(row, where + ": "), &out);
   }
   return out;
 }
 
 }  // namespace
 
-Result<RecipientList> ParseRecipients(const json &body) {
+Result<RecipientList> ReadRecipients(const json &body) {
   if (!body.is_object()) return Status::InvalidArgument("body must be a JSON object");
   const bool has_list = body.contains("recipients");
   if (has_list == body.contains("csv") || body.size() != 1) {
@@ -166,14 +180,22 @@ Result<RecipientList> ParseRecipients(const json &body) {
   RecipientList out;
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string where = "recipients[" + std::to_string(i) + "]";
+    ++out.rows;
     if (!list[i].is_object()) {
-      return Status::InvalidArgument(where + " must be an object with an email");
+      Reject(Status::InvalidArgument(where + " must be an object with an email"), &out);
+      continue;
     }
-    auto m = FromObject(list[i], where + ".");
-    if (!m.ok()) return m.status();
-    out.identifies.push_back(std::move(*m));
+    Take(FromObject(list[i], where + "."), &out);
   }
   return out;
+}
+
+Result<RecipientList> ParseRecipients(const json &body) {
+  auto list = ReadRecipients(body);
+  if (list.ok() && !list->rejected.empty()) {
+    return Status::InvalidArgument(list->rejected.front());
+  }
+  return list;
 }
 
 }  // namespace callexa

@@ -19,9 +19,17 @@ namespace callexa {
 
 constexpr size_t kMaxRecipients = 10000;
 
+constexpr size_t kMaxRejectionsShown = 100;
+
 struct RecipientList {
-  std::vector<IdentifyMessage> identifies;
+  std::vector<IdentifyMessage> identifies;   // the good rows
+  std::vector<std::string> columns;          // CSV header names we use
   std::vector<std::string> ignored_columns;  // CSV header names we do not use
+  size_t rows = 0;                           // rows read, good or bad
+  size_t rejected_count = 0;                 // bad rows
+  // Why, for the first kMaxRejectionsShown bad rows, each naming its row
+  // ("csv line 3: email is not a valid email address").
+  std::vector<std::string> rejected;
 };
 
 // Reads {"recipients": [{"email": ..., "first_name", "last_name", "name",
@@ -32,6 +40,13 @@ struct RecipientList {
 // valid email address", "csv line 3: ...") for any bad one, or for more
 // than kMaxRecipients rows.
 Result<RecipientList> ParseRecipients(const nlohmann::json &body);
+
+// As ParseRecipients, but a bad row is counted and described in
+// `rejected` instead of failing the whole list: the import preview, which
+// shows the owner every row that would be refused before anything is
+// stored. Errors only for a body that is no list at all (no email column,
+// an unclosed quote, too many rows).
+Result<RecipientList> ReadRecipients(const nlohmann::json &body);
 
 }  // namespace callexa
 

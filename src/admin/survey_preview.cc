@@ -31,7 +31,8 @@ Result<SurveyContent> Resolve(const nlohmann::json &content,
 
 Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
                                           const PreviewSettings &settings,
-                                          const std::string &secret, int64_t now) {
+                                          const std::string &secret, int64_t now,
+                                          int score) {
   Result<SurveyContent> c = Resolve(content, settings);
   if (!c.ok()) return c.status();
   const SurveyLinks links = MakeSurveyLinks(settings.survey_base_url, 0, secret, now);
@@ -39,12 +40,20 @@ Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
   SurveyPreview p;
   p.subject = c->email.subject;
   p.html = RenderSurveyHtmlBody(c->email, greeting, links);
+  p.editable_html = RenderSurveyHtmlBody(c->email, greeting, links, /*mark_fields=*/true);
   p.text = RenderSurveyTextBody(c->email, greeting, links);
   AnswerForm form;
   form.action = "#";
-  form.score = 9;
-  // The admin shows the page in a sandbox without scripts: no nonce needed.
+  form.score = score;
+  // The admin shows the pages in a sandbox without scripts.
+  form.with_script = false;
   p.page_html = RenderAnswerPage(*c, form, "preview");
+  form.mark_fields = true;
+  p.editable_page_html = RenderAnswerPage(*c, form, "preview");
+  p.thank_you_html = RenderMessagePage(*c, c->page.thank_you, "preview");
+  p.editable_thank_you_html =
+      RenderMessagePage(*c, c->page.thank_you, "preview", "thank_you");
+  p.resolved_content = SurveyContentToJson(*c);
   return p;
 }
 

@@ -30,16 +30,25 @@ struct PreviewSettings {
 
 struct SurveyPreview {
   std::string subject;
-  std::string html;       // the email's text/html part, as sent
-  std::string text;       // its text/plain part
-  std::string page_html;  // the landing page, score 9 chosen
+  std::string html;            // the email's text/html part, as sent
+  std::string text;            // its text/plain part
+  std::string page_html;       // the landing page, with the score chosen
+  std::string thank_you_html;  // the page after answering
+  // The same three with their editable texts marked (FieldMark), for the
+  // WYSIWYG editor's clicks; otherwise identical.
+  std::string editable_html, editable_page_html, editable_thank_you_html;
+  // Every content field with the language's defaults filled in: what the
+  // editor starts from when the owner edits a text they never set.
+  nlohmann::json resolved_content;
 };
 
 // The preview of `content` (a survey's content object, as PATCH takes it:
-// validated the same way, InvalidArgument naming the field otherwise).
+// validated the same way, InvalidArgument naming the field otherwise),
+// the landing page as someone who clicked `score` (0-10) sees it.
 Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
                                           const PreviewSettings &settings,
-                                          const std::string &secret, int64_t now);
+                                          const std::string &secret, int64_t now,
+                                          int score = 9);
 
 // The whole test email of `content` to `to`: the survey email with
 // "[Test] " before its subject and an X-Callexa-Test header, for the

@@ -47,7 +47,7 @@ void AppendWrapped(std::string_view text, std::string *out) {
   }
 }
 
-void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links,
+void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links, bool mark,
                     std::string *out) {
   *out +=
       "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
@@ -69,10 +69,10 @@ void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links,
   *out +=
       "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
       "cellspacing=\"0\" border=\"0\">\n<tr>\n";
-  *out += "<td align=\"left\" style=\"" + label_style + "\">" + HtmlText(c.low_label) +
-          "</td>\n";
-  *out += "<td align=\"right\" style=\"" + label_style + "\">" + HtmlText(c.high_label) +
-          "</td>\n";
+  *out += "<td align=\"left\" style=\"" + label_style + "\"" +
+          FieldMark(mark, "low_label") + ">" + HtmlText(c.low_label) + "</td>\n";
+  *out += "<td align=\"right\" style=\"" + label_style + "\"" +
+          FieldMark(mark, "high_label") + ">" + HtmlText(c.high_label) + "</td>\n";
   *out += "</tr>\n</table>\n";
 }
 
@@ -123,8 +123,12 @@ std::string RenderSurveyTextBody(const SurveyEmailContent &c, std::string_view g
   return out;
 }
 
+std::string FieldMark(bool mark, std::string_view field) {
+  return mark ? " data-callexa-field=\"" + std::string(field) + "\"" : std::string();
+}
+
 std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view greeting,
-                                 const SurveyLinks &links) {
+                                 const SurveyLinks &links, bool mark) {
   const std::string text_style =
       std::string(kFont) + "font-size:16px;line-height:24px;color:#1f2937;";
   std::string out;
@@ -158,19 +162,24 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view g
            "height:auto;border:0;outline:none;text-decoration:none;\"></td></tr>\n";
   }
   out += "<tr><td style=\"padding:24px 24px 8px 24px;" + text_style + "\">\n";
-  out += "<p style=\"margin:0 0 16px 0;\">" + HtmlText(greeting) + "</p>\n";
-  out += "<p style=\"margin:0 0 16px 0;\">" + HtmlText(c.intro) + "</p>\n";
-  out += "<p style=\"margin:0;font-size:18px;line-height:26px;font-weight:bold;\">" +
-         HtmlText(c.question) + "</p>\n</td></tr>\n";
+  out += "<p style=\"margin:0 0 16px 0;\"" + FieldMark(mark, "greeting") + ">" +
+         HtmlText(greeting) + "</p>\n";
+  out += "<p style=\"margin:0 0 16px 0;\"" + FieldMark(mark, "intro") + ">" +
+         HtmlText(c.intro) + "</p>\n";
+  out += "<p style=\"margin:0;font-size:18px;line-height:26px;font-weight:bold;\"" +
+         FieldMark(mark, "question") + ">" + HtmlText(c.question) + "</p>\n</td></tr>\n";
   out += "<tr><td style=\"padding:8px 20px 0 20px;\">\n";
-  AppendScoreRow(c, links, &out);
+  AppendScoreRow(c, links, mark, &out);
   out += "</td></tr>\n";
-  out += std::string("<tr><td style=\"padding:24px;") + kFont +
-         "font-size:12px;line-height:18px;color:" + kMutedColor + ";\">\n" +
-         HtmlText(c.footer) + "<br>\n<a href=\"" + HtmlEscape(links.unsubscribe_url) +
-         "\" target=\"_blank\" style=\"color:" + kMutedColor +
-         ";text-decoration:underline;\">" + HtmlText(c.unsubscribe_text) +
-         "</a>\n</td></tr>\n";
+  const std::string footer = HtmlText(c.footer);
+  out +=
+      std::string("<tr><td style=\"padding:24px;") + kFont +
+      "font-size:12px;line-height:18px;color:" + kMutedColor + ";\">\n" +
+      (mark ? "<span" + FieldMark(mark, "footer") + ">" + footer + "</span>" : footer) +
+      "<br>\n<a href=\"" + HtmlEscape(links.unsubscribe_url) +
+      "\" target=\"_blank\" style=\"color:" + kMutedColor +
+      ";text-decoration:underline;\"" + FieldMark(mark, "unsubscribe_text") + ">" +
+      HtmlText(c.unsubscribe_text) + "</a>\n</td></tr>\n";
   out +=
       "</table>\n"
       "<!--[if mso]></td></tr></table><![endif]-->\n"

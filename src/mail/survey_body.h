@@ -23,8 +23,15 @@ std::string RenderSurveyTextBody(const SurveyEmailContent &content,
 // question), optional logo, greeting, intro, question, eleven score buttons
 // in one row with the low and high labels under it, and a footer with the
 // unsubscribe link. Every text and URL is HTML-escaped.
+// `mark_fields` (the admin editor's preview only) tags the element of each
+// editable text with data-callexa-field="<content field>", so that a click
+// on it can open its editor; a sent email never has them.
 std::string RenderSurveyHtmlBody(const SurveyEmailContent &content,
-                                 std::string_view greeting, const SurveyLinks &links);
+                                 std::string_view greeting, const SurveyLinks &links,
+                                 bool mark_fields = false);
+
+// ` data-callexa-field="<field>"` when `mark`, else nothing.
+std::string FieldMark(bool mark, std::string_view field);
 
 // "#rrggbb" background of the button for `score`: the brand colour when
 // there is one, else red for 0-6, amber for 7-8 and green for 9-10.

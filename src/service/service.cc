@@ -114,6 +114,17 @@ void CountDeliveries(const DeliveryStepResult &r, SharedCounters *c) {
   c->emails_failed.fetch_add(r.failed, std::memory_order_relaxed);
 }
 
+// How survey emails leave, in words.
+std::string DescribeMailTransport(const ServiceConfig &config) {
+  if (!DeliveryConfigured(config)) {
+    return "off (set callexa_public_url and callexa_mail_from)";
+  }
+  if (config.smtp_url.empty()) return ".eml files in " + config.mail_dir;
+  return config.smtp_url + (config.smtp_url.rfind("smtps://", 0) == 0 ? " (TLS)"
+                            : config.smtp_starttls ? " (STARTTLS required)"
+                                                   : " (plain, no STARTTLS)");
+}
+
 // The admin's view of the installation; opens the transport for test
 // emails into *test_mail when survey emails are configured.
 AdminOptions AdminOptionsFor(const ServiceConfig &config,
@@ -128,6 +139,15 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
   }
   const auto from = ParseMailFrom(config.mail_from);
   if (from.ok()) options.preview.sender = *from;
+  options.version = kLibraryVersion;
+  options.mail_transport = DescribeMailTransport(config);
+  const auto path = [&config](EndpointId id) {
+    return config.endpoint_paths[static_cast<size_t>(id)];
+  };
+  options.destination_path = path(EndpointId::kDestination);
+  options.tracking_api_path = path(EndpointId::kTrackingApi);
+  options.survey_path = path(EndpointId::kSurvey);
+  options.embed_path = path(EndpointId::kEmbed);
   if (!DeliveryConfigured(config)) return options;
   auto mail = OpenMailTransport(config, options.preview.message_id_domain);
   if (!mail.ok()) {
@@ -143,16 +163,7 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
 }  // namespace
 
 std::string DescribeInstallation(const ServiceConfig &config) {
-  std::string mail;
-  if (!DeliveryConfigured(config)) {
-    mail = "off (set callexa_public_url and callexa_mail_from)";
-  } else if (config.smtp_url.empty()) {
-    mail = ".eml files in " + config.mail_dir;
-  } else {
-    mail = config.smtp_url + (config.smtp_url.rfind("smtps://", 0) == 0 ? " (TLS)"
-                              : config.smtp_starttls ? " (STARTTLS required)"
-                                                     : " (plain, no STARTTLS)");
-  }
+  const std::string mail = DescribeMailTransport(config);
   return std::string("callexa ") + kLibraryVersion + ": database " +
          config.database_path + " (schema " + std::to_string(LatestSchemaVersion()) +
          "), mail " + mail + ", public URL " +

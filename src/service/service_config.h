@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "service/endpoint_table.h"
 
 namespace callexa {
 
@@ -26,6 +27,10 @@ struct ServiceConfig {
   std::string segment_api = "https://api.segment.io/v1";  // without a trailing "/"
   int64_t scheduler_interval_ms = 60 * 1000;              // callexa_scheduler_interval
   int64_t sync_interval_ms = 24 * 60 * 60 * 1000;         // callexa_sync_interval
+  // The first prefix location of each handler directive ("/segment",
+  // "/v1/"), indexed by EndpointId; empty where there is none. The admin
+  // shows the owner the URLs to paste into Segment from these.
+  std::string endpoint_paths[kEndpointCount];
 };
 
 // Normalises `config` (trailing "/" of the URLs dropped, callexa_smtp

@@ -209,14 +209,16 @@ Result<std::vector<ResponseView>> SqliteStore::ListResponses(const ResponseQuery
                 kAnswerColumns +
                 " FROM answers a JOIN customers c ON c.id = a.customer_id "
                 "WHERE a.survey_id = ?1 AND (?2 IS NULL OR a.answered_at >= ?2) "
-                "AND (?3 IS NULL OR a.answered_at < ?3) "
+                "AND (?3 IS NULL OR a.answered_at < ?3) AND a.score BETWEEN ?6 AND ?7 "
                 "ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4 OFFSET ?5");
   if (!s.ok()) return s;
   q.Bind(1, query.survey_id)
       .Bind(2, query.from)
       .Bind(3, query.to)
       .Bind(4, int64_t{query.limit})
-      .Bind(5, int64_t{query.offset});
+      .Bind(5, int64_t{query.offset})
+      .Bind(6, int64_t{query.min_score})
+      .Bind(7, int64_t{query.max_score});
   std::vector<ResponseView> out;
   while (q.Step()) {
     ResponseView r;

@@ -71,6 +71,8 @@ struct ResponseQuery {
   int64_t survey_id = 0;
   std::optional<int64_t> from;  // answered_at >= from
   std::optional<int64_t> to;    // answered_at < to
+  int min_score = 0;            // a score band: min_score <= score <= max_score
+  int max_score = 10;
   int limit = 100;
   int offset = 0;
 };

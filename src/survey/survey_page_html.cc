@@ -81,7 +81,7 @@ const char kAnswerScript[] =
     "})();";
 
 std::string Page(const SurveyContent &c, std::string_view nonce, std::string_view body,
-                 bool with_script) {
+                 bool with_script, bool mark = false) {
   const std::string brand =
       c.email.brand_color.empty() ? kDefaultBrand : c.email.brand_color;
   const std::string n = HtmlEscape(nonce);
@@ -99,7 +99,7 @@ std::string Page(const SurveyContent &c, std::string_view nonce, std::string_vie
     out += "<img class=\"logo\" src=\"" + HtmlEscape(c.email.logo_url) + "\" alt=\"" +
            HtmlEscape(c.email.sender_name) + "\">\n";
   }
-  out += "<h1>" + HtmlEscape(c.page.title) + "</h1>\n";
+  out += "<h1" + FieldMark(mark, "title") + ">" + HtmlEscape(c.page.title) + "</h1>\n";
   out.append(body);
   out += "</main>\n";
   if (with_script) out += "<script nonce=\"" + n + "\">" + kAnswerScript + "</script>\n";
@@ -122,8 +122,9 @@ std::string Option(std::string_view name, int value, bool checked) {
 }
 
 void AppendScale(const SurveyContent &c, const AnswerForm &form, std::string *out) {
-  *out += "<fieldset aria-describedby=\"scale-ends\">\n<legend>" +
-          HtmlText(c.email.question) + "</legend>\n<div class=\"scale\">";
+  *out += "<fieldset aria-describedby=\"scale-ends\">\n<legend" +
+          FieldMark(form.mark_fields, "question") + ">" + HtmlText(c.email.question) +
+          "</legend>\n<div class=\"scale\">";
   for (int score = 0; score < kScoreCount; ++score) {
     *out += Option("score", score, form.score == score);
   }
@@ -136,10 +137,13 @@ void AppendScale(const SurveyContent &c, const AnswerForm &form, std::string *ou
 void AppendTags(const SurveyContent &c, const AnswerForm &form, std::string *out) {
   const SurveyPageContent &p = c.page;
   if (p.tags.empty()) return;
-  *out += "<fieldset aria-describedby=\"rate-ends\">\n<legend>" + HtmlText(p.tags_intro) +
-          "</legend>\n<div class=\"ends\" id=\"rate-ends\"><span>1: " +
-          HtmlEscape(p.rating_low_label) +
-          "</span><span>5: " + HtmlEscape(p.rating_high_label) + "</span></div>\n";
+  const bool mark = form.mark_fields;
+  *out += "<fieldset aria-describedby=\"rate-ends\">\n<legend" +
+          FieldMark(mark, "tags_intro") + ">" + HtmlText(p.tags_intro) +
+          "</legend>\n<div class=\"ends\" id=\"rate-ends\"><span" +
+          FieldMark(mark, "rating_low_label") + ">1: " + HtmlEscape(p.rating_low_label) +
+          "</span><span" + FieldMark(mark, "rating_high_label") +
+          ">5: " + HtmlEscape(p.rating_high_label) + "</span></div>\n";
   for (size_t i = 0; i < p.tags.size(); ++i) {
     auto previous = form.previous.tag_ratings.find(p.tags[i]);
     const int rating = previous == form.previous.tag_ratings.end() ? 0 : previous->second;
@@ -177,7 +181,11 @@ std::string RenderAnswerPage(const SurveyContent &c, const AnswerForm &form,
   body += "<label class=\"field\" for=\"comment\" id=\"followup\" data-detractor=\"" +
           HtmlEscape(p.followup_detractor) + "\" data-passive=\"" +
           HtmlEscape(p.followup_passive) + "\" data-promoter=\"" +
-          HtmlEscape(p.followup_promoter) + "\">" + HtmlText(FollowupFor(p, band_score)) +
+          HtmlEscape(p.followup_promoter) + "\"" +
+          FieldMark(form.mark_fields, band_score <= 6   ? "followup_detractor"
+                                      : band_score <= 8 ? "followup_passive"
+                                                        : "followup_promoter") +
+          ">" + HtmlText(FollowupFor(p, band_score)) +
           "</label>\n<textarea id=\"comment\" name=\"comment\" maxlength=\"5000\">" +
           HtmlEscape(form.previous.comment) + "</textarea>\n";
   AppendTags(c, form, &body);
@@ -186,11 +194,12 @@ std::string RenderAnswerPage(const SurveyContent &c, const AnswerForm &form,
   body += std::string("<div id=\"consent\"") + (promoter ? "" : " hidden") +
           "><label class=\"check\"><input type=\"checkbox\" name=\"consent\" "
           "value=\"on\"" +
-          (form.previous.consent ? " checked" : "") + "><span>" +
-          HtmlText(p.consent_text) + "</span></label></div>\n";
-  body +=
-      "<button type=\"submit\">" + HtmlEscape(p.submit_label) + "</button>\n</form>\n";
-  return Page(c, nonce, body, /*with_script=*/true);
+          (form.previous.consent ? " checked" : "") + "><span" +
+          FieldMark(form.mark_fields, "consent_text") + ">" + HtmlText(p.consent_text) +
+          "</span></label></div>\n";
+  body += "<button type=\"submit\"" + FieldMark(form.mark_fields, "submit_label") + ">" +
+          HtmlEscape(p.submit_label) + "</button>\n</form>\n";
+  return Page(c, nonce, body, form.with_script, form.mark_fields);
 }
 
 std::string RenderUnsubscribePage(const SurveyContent &c, std::string_view action,
@@ -204,8 +213,11 @@ std::string RenderUnsubscribePage(const SurveyContent &c, std::string_view actio
 }
 
 std::string RenderMessagePage(const SurveyContent &c, std::string_view message,
-                              std::string_view nonce) {
-  return Page(c, nonce, "<p>" + HtmlText(message) + "</p>\n", /*with_script=*/false);
+                              std::string_view nonce, std::string_view mark_field) {
+  const bool mark = !mark_field.empty();
+  return Page(c, nonce,
+              "<p" + FieldMark(mark, mark_field) + ">" + HtmlText(message) + "</p>\n",
+              /*with_script=*/false, mark);
 }
 
 std::string PageContentSecurityPolicy(std::string_view nonce) {

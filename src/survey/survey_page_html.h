@@ -21,6 +21,11 @@ struct AnswerForm {
   std::string form_token;    // the hidden "csrf" field
   std::optional<int> score;  // preselected 0..10
   Answer previous;           // prefilled comment, ratings, extra answers, consent
+  // The admin editor's preview: each editable text's element carries
+  // data-callexa-field="<content field>" (see FieldMark).
+  bool mark_fields = false;
+  // Without its script (the admin's preview frame runs none).
+  bool with_script = true;
 };
 
 // The landing page: the 0-10 scale (score preselected), the follow-up for
@@ -38,9 +43,10 @@ std::string RenderUnsubscribePage(const SurveyContent &content, std::string_view
                                   std::string_view form_token, std::string_view nonce);
 
 // A page with one message (thanks, expired, unsubscribed, errors).
-// `message` is plain text; "\n" becomes a line break.
+// `message` is plain text; "\n" becomes a line break. A non-empty
+// `mark_field` marks the title and the message for the admin editor.
 std::string RenderMessagePage(const SurveyContent &content, std::string_view message,
-                              std::string_view nonce);
+                              std::string_view nonce, std::string_view mark_field = {});
 
 // The Content-Security-Policy for a page rendered with `nonce`: nothing
 // but our own inline style and script, images over http(s) (the logo),

@@ -374,7 +374,7 @@ TEST_F(AdminApiTest, UnknownRoutesAndMethods) {
     HttpRequest request;
     int status;
   } cases[] = {
-      {Request("GET", ""), 404},
+      {Request("GET", "nope.html"), 404},
       {Request("GET", "api"), 404},
       {Request("GET", "api/nope"), 404},
       {Request("GET", "surveys"), 404},

@@ -281,3 +281,101 @@ TEST_F(AdminRoutesTest, EmbedOriginsAreOriginsOnly) {
 
 }  // namespace
 }  // namespace callexa
+
+namespace callexa {
+namespace {
+
+// The editor's preview marks every editable text, and only there: the
+// sent email's HTML is the unmarked one.
+TEST_F(AdminRoutesTest, PreviewMarksEditableTextsAndResolvesDefaults) {
+  const json p =
+      Call(Request("POST", Path("/preview"), {{"content", json::object()}, {"score", 3}}),
+           200);
+  const std::string editable = p["editable"]["html"];
+  for (const char *field : {"greeting", "intro", "question", "low_label", "high_label",
+                            "footer", "unsubscribe_text"}) {
+    EXPECT_NE(editable.find(std::string("data-callexa-field=\"") + field + "\""),
+              std::string::npos)
+        << field;
+  }
+  EXPECT_EQ(p["html"].get<std::string>().find("data-callexa-field"), std::string::npos);
+  const std::string page = p["editable"]["page_html"];
+  for (const char *field :
+       {"title", "question", "followup_detractor", "consent_text", "submit_label"}) {
+    EXPECT_NE(page.find(std::string("data-callexa-field=\"") + field + "\""),
+              std::string::npos)
+        << field;
+  }
+  EXPECT_EQ(page.find("<script"), std::string::npos);  // the frame runs none
+  EXPECT_NE(p["editable"]["thank_you_html"].get<std::string>().find(
+                "data-callexa-field=\"thank_you\""),
+            std::string::npos);
+  // Defaults filled in, the placeholder kept: what the owner starts from.
+  EXPECT_EQ(p["resolved_content"]["subject"], "How did we do?");
+  EXPECT_NE(p["resolved_content"]["greeting"].get<std::string>().find("{first_name}"),
+            std::string::npos);
+  const json bad = Call(Request("POST", Path("/preview"), {{"score", 11}}), 400);
+  EXPECT_NE(bad["message"].get<std::string>().find("score"), std::string::npos);
+}
+
+// The import preview names every bad row and stores nothing.
+TEST_F(AdminRoutesTest, RecipientsDryRunPreviewsWithoutStoring) {
+  const json p = Call(Request("POST", Path("/recipients"),
+                              {{"dry_run", true},
+                               {"csv",
+                                "email,first_name,plan\nok@example.com,Ok,pro\n"
+                                "nope,Bad,free\nalso-bad,,\n"}}),
+                      200);
+  EXPECT_EQ(p["rows"], 3);
+  EXPECT_EQ(p["valid"], 1);
+  EXPECT_EQ(p["rejected_count"], 2);
+  ASSERT_EQ(p["rejected"].size(), 2u);
+  EXPECT_EQ(p["rejected"][0], "csv line 3: email is not a valid email address");
+  EXPECT_EQ(p["columns"], json({"email", "first_name"}));
+  EXPECT_EQ(p["ignored_columns"], json({"plan"}));
+  EXPECT_EQ(p["sample"][0]["email"], "ok@example.com");
+  EXPECT_EQ(Call(Request("GET", Path("/customers")), 200)["total"], 0);
+  // Without dry_run the same file is refused as a whole, naming the row.
+  const json e = Call(
+      Request("POST", Path("/recipients"), {{"csv", "email\nok@example.com\nnope\n"}}),
+      400);
+  EXPECT_EQ(e["message"], "csv line 3: email is not a valid email address");
+  Call(Request("POST", Path("/recipients"), {{"dry_run", "yes"}, {"csv", "email\n"}}),
+       400);
+}
+
+TEST_F(AdminRoutesTest, ResponsesFilterByBand) {
+  const json e = Call(Request("GET", Path("/responses"), nullptr, "band=happy"), 400);
+  EXPECT_NE(e["message"].get<std::string>().find("band"), std::string::npos);
+  EXPECT_EQ(Call(Request("GET", Path("/responses"), nullptr, "band=promoter"),
+                 200)["responses"],
+            json::array());
+}
+
+TEST(AdminInstallationTest, ShowsTheUrlsToPasteIntoSegment) {
+  TempStore store;
+  AdminOptions options;
+  options.public_url = "https://nps.example.com";
+  options.version = "9.9.9";
+  options.mail_transport = ".eml files in /tmp";
+  options.destination_path = "/segment";
+  options.tracking_api_path = "/v1/";
+  AdminApi api(store.get(), options);
+  const HttpResponse r = api.Handle(Request("GET", "api/installation"), kNow);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json j = json::parse(r.body);
+  EXPECT_EQ(j["destination_url"], "https://nps.example.com/segment");
+  EXPECT_EQ(j["tracking_api_url"], "https://nps.example.com/v1/");
+  EXPECT_TRUE(j["embed_url"].is_null());  // no callexa_embed location
+  EXPECT_EQ(j["version"], "9.9.9");
+  EXPECT_FALSE(j["emails_enabled"]);
+  // Without a public URL, this host's.
+  AdminApi local(store.get(), AdminOptions{});
+  const json l = json::parse(local.Handle(Request("GET", "api/installation"), kNow).body);
+  EXPECT_TRUE(l["public_url"].is_null());
+  EXPECT_EQ(api.Handle(Request("POST", "api/installation", json::object()), kNow).status,
+            405);
+}
+
+}  // namespace
+}  // namespace callexa

@@ -1,0 +1,154 @@
+// The admin UI: a single page whose views live in the URL's fragment
+// (#/surveys/3/editor), over the JSON API below api/.
+import { api } from './api.js';
+import { clear, h, toast } from './dom.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { delaysPage } from './pages/delays.js';
+import { emailEditorPage, pageEditorPage } from './pages/editor.js';
+import { recipientsPage } from './pages/recipients.js';
+import { responsesPage } from './pages/responses.js';
+import { setupPage } from './pages/setup.js';
+import { statusPage } from './pages/status.js';
+import { surveysPage } from './pages/surveys.js';
+import { testimonialsPage } from './pages/testimonials.js';
+import { appState, setDirty } from './state.js';
+
+const TABS = [
+  { key: 'dashboard', label: 'Dashboard', page: dashboardPage },
+  { key: 'setup', label: 'Setup', page: setupPage },
+  { key: 'delays', label: 'Delays', page: delaysPage },
+  { key: 'email', label: 'Email', page: emailEditorPage },
+  { key: 'page', label: 'Survey page', page: pageEditorPage },
+  { key: 'recipients', label: 'Recipients', page: recipientsPage },
+  { key: 'responses', label: 'Responses', page: responsesPage },
+  { key: 'testimonials', label: 'Testimonials', page: testimonialsPage },
+  { key: 'status', label: 'Status', page: statusPage },
+];
+
+// A page with unsaved changes says so in appState; leaving asks first.
+const state = appState;
+
+window.addEventListener('beforeunload', (e) => {
+  if (state.dirty) {
+    e.preventDefault();
+    e.returnValue = '';
+  }
+});
+
+function parseHash() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (parts[0] === 'surveys' && /^\d+$/.test(parts[1] || '')) {
+    return { surveyId: Number(parts[1]), tab: parts[2] || 'dashboard' };
+  }
+  return { surveyId: null, tab: null };
+}
+
+function header(survey) {
+  return h(
+    'header',
+    { class: 'topbar' },
+    h(
+      'a',
+      { href: '#/', class: 'brand', 'aria-label': 'Callexa: all surveys' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'C'),
+      'Callexa',
+    ),
+    survey
+      ? h(
+          'nav',
+          { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+          h('a', { href: '#/' }, 'Surveys'),
+          h('span', { 'aria-hidden': 'true' }, '/'),
+          h('span', { 'aria-current': 'page' }, survey.name),
+        )
+      : null,
+    h('span', { class: 'topbar-end' }, state.installation ? `v${state.installation.version}` : ''),
+  );
+}
+
+function tabs(survey, current) {
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': 'Survey sections' },
+    h(
+      'ul',
+      null,
+      TABS.map((t) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            { href: `#/surveys/${survey.id}/${t.key}`, 'aria-current': t.key === current ? 'page' : null },
+            t.label,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function render() {
+  const app = document.getElementById('app');
+  if (state.cleanup) {
+    state.cleanup();
+    state.cleanup = null;
+  }
+  setDirty(false);
+  const { surveyId, tab } = parseHash();
+  const main = h('main', { id: 'main', tabindex: '-1' }, h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    if (!state.installation) state.installation = await api('installation');
+  } catch (e) {
+    state.installation = null;
+  }
+  if (surveyId === null) {
+    clear(app).append(header(null), h('div', { class: 'layout' }, main), toastRegion());
+    await show(main, () => surveysPage(main));
+    return;
+  }
+  let survey;
+  try {
+    survey = await api(`surveys/${surveyId}`);
+  } catch (e) {
+    clear(app).append(header(null), h('div', { class: 'layout' }, main), toastRegion());
+    clear(main).append(h('h1', null, 'Survey not found'), h('p', null, e.message), h('a', { href: '#/' }, 'All surveys'));
+    return;
+  }
+  const entry = TABS.find((t) => t.key === tab) || TABS[0];
+  clear(app).append(header(survey), h('div', { class: 'layout layout-survey' }, tabs(survey, entry.key), main), toastRegion());
+  document.title = `${entry.label} · ${survey.name} · Callexa`;
+  await show(main, () => entry.page(main, survey));
+}
+
+async function show(main, build) {
+  try {
+    const content = await build();
+    clear(main);
+    if (content) main.append(content);
+  } catch (e) {
+    clear(main).append(h('div', { class: 'notice notice-error', role: 'alert' }, e.message));
+  }
+}
+
+function toastRegion() {
+  return h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' });
+}
+
+window.addEventListener('hashchange', () => {
+  if (state.dirty && location.hash !== state.hash) {
+    if (!window.confirm('You have unsaved changes. Leave without saving?')) {
+      history.replaceState(null, '', state.hash);
+      return;
+    }
+  }
+  state.hash = location.hash;
+  render();
+});
+
+window.addEventListener('unhandledrejection', (e) => {
+  toast(e.reason && e.reason.message ? e.reason.message : String(e.reason), 'error');
+});
+
+state.hash = location.hash;
+render();

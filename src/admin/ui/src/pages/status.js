@@ -1,0 +1,72 @@
+// What runs in the background: the scheduler's invitations by state with
+// the latest errors, and the sync-back to Segment with "run now".
+import { api } from '../api.js';
+import { button, clear, h, toast } from '../dom.js';
+import { formatTime } from '../format.js';
+
+const STATES = [
+  ['scheduled', 'Scheduled', 'waiting for their due time'],
+  ['queued', 'Queued', 'due, to be sent'],
+  ['sending', 'Sending', 'being sent now'],
+  ['retry', 'Retrying', 'a temporary failure; tried again later'],
+  ['sent', 'Sent', ''],
+  ['answered', 'Answered', ''],
+  ['bounced', 'Bounced', 'refused by the recipient’s server'],
+  ['failed', 'Failed', 'given up'],
+  ['suppressed', 'Suppressed', 'unsubscribed or bounced before'],
+];
+
+function stat(label, value, hint) {
+  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, value), hint ? h('p', { class: 'hint' }, hint) : null);
+}
+
+export async function statusPage(main, survey) {
+  const delivery = await api(`surveys/${survey.id}/delivery`);
+  const syncBox = h('div', null);
+  async function loadSync() {
+    const s = await api(`surveys/${survey.id}/sync`);
+    const run = button(s.run_requested || s.running ? 'Run requested' : 'Run now', async () => {
+      try {
+        await api(`surveys/${survey.id}/sync`, { method: 'POST', body: {} });
+        toast('Sync-back requested: worker 0 starts it within seconds.');
+        loadSync();
+      } catch (e) {
+        toast(e.message, 'error');
+      }
+    }, { class: 'btn btn-primary', disabled: !s.enabled || s.run_requested || s.running });
+    clear(syncBox).append(
+      s.enabled ? null : h('p', { class: 'notice' }, 'Off: paste a Segment write key on the ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Setup'), ' page to send ratings back to Segment.'),
+      h('dl', { class: 'stats' },
+        stat('State', s.running ? 'Running' : s.failures > 0 ? `Failing (${s.failures} in a row)` : 'Idle'),
+        stat('Last run', formatTime(s.last_run_finished_at || s.last_run_started_at)),
+        stat('Last success', formatTime(s.last_success_at)),
+        stat('Next run', s.enabled ? (s.next_run_at ? formatTime(s.next_run_at) : 'Due now') : '—'),
+        stat('Sent', s.messages_sent.toLocaleString(), 'identify calls with NPS traits'),
+        stat('Pending', s.pending.toLocaleString(), 'customers with an answer not yet synced'),
+        stat('Skipped', s.messages_skipped.toLocaleString(), 'no userId or anonymousId'),
+      ),
+      s.last_error ? h('p', { class: 'notice notice-error' }, 'Last error: ', s.last_error) : null,
+      h('div', { class: 'actions actions-left' }, run),
+    );
+  }
+  await loadSync();
+  const errors = delivery.last_errors || [];
+  return h(
+    'div',
+    { class: 'page' },
+    h('div', { class: 'page-head' }, h('h1', null, 'Status'), h('p', { class: 'lead' }, 'The scheduler and the sync-back, as they run now.')),
+    h('section', { class: 'card', 'aria-labelledby': 'sched-title' },
+      h('h2', { id: 'sched-title' }, 'Scheduler'),
+      survey.automation ? null : h('p', { class: 'notice' }, 'The automation is off: due surveys wait. Switch it on in ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Setup'), '.'),
+      h('dl', { class: 'stats' }, STATES.map(([key, label, hint]) => stat(label, (delivery[key] || 0).toLocaleString(), hint))),
+      h('h3', null, 'Latest problems'),
+      errors.length
+        ? h('div', { class: 'table-scroll' }, h('table', { class: 'table' },
+            h('caption', { class: 'sr-only' }, 'Latest delivery problems'),
+            h('thead', null, h('tr', null, ['When', 'Email', 'State', 'Error'].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', null, errors.map((e) => h('tr', null, h('td', null, formatTime(e.at)), h('th', { scope: 'row' }, e.email), h('td', null, e.status), h('td', { class: 'error-text' }, e.error))))))
+        : h('p', { class: 'empty-line' }, 'No failures, retries or bounces.'),
+    ),
+    h('section', { class: 'card', 'aria-labelledby': 'sync-title' }, h('h2', { id: 'sync-title' }, 'Sync-back to Segment'), syncBox),
+  );
+}
