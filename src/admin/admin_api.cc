@@ -107,14 +107,16 @@ Status CheckSameOrigin(const HttpRequest &request) {
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
   if (parts.empty() || parts[0] != "api") return HandleAdminUi(request);
-  if (parts.size() == 2 && parts[1] == "installation") return Installation(request);
-  if (parts.size() < 2 || (parts[1] != "surveys" && parts[1] != "suppressions")) {
+  if (parts.size() < 2 || (parts[1] != "surveys" && parts[1] != "suppressions" &&
+                           parts[1] != "installation" && parts[1] != "erasure")) {
     return JsonError(Status::NotFound("no such admin route: /" + request.path));
   }
   if (!IsSafeMethod(request.method)) {
     Status s = CheckSameOrigin(request);
     if (!s.ok()) return JsonError(s);
   }
+  if (parts.size() == 2 && parts[1] == "installation") return Installation(request);
+  if (parts.size() == 2 && parts[1] == "erasure") return Erasure(request, now);
   if (parts[1] == "suppressions" && parts.size() <= 3) {
     return Suppressions(request, parts.size() == 3 ? parts[2] : "");
   }
@@ -167,6 +169,29 @@ HttpResponse AdminApi::Installation(const HttpRequest &request) {
                {"tracking_api_url", url(options_.tracking_api_path)},
                {"survey_url", url(options_.survey_path)},
                {"embed_url", url(options_.embed_path)}});
+}
+
+// Handle() has checked the request is same-origin: no other site can erase.
+HttpResponse AdminApi::Erasure(const HttpRequest &request, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/erasure"));
+  }
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  const auto email = body->is_object() ? body->find("email") : body->end();
+  if (email == body->end() || !email->is_string()) {
+    return JsonError(Status::InvalidArgument("email is required"));
+  }
+  const std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
+  if (!address) return JsonError(Status::InvalidArgument("email is not a valid address"));
+  auto erased = stores_.privacy->ErasePerson(*address, now);
+  if (!erased.ok()) return JsonError(erased.status());
+  return Json(200, {{"email", *address},
+                    {"customers", erased->customers},
+                    {"invitations", erased->invitations},
+                    {"answers", erased->answers},
+                    {"testimonials", erased->testimonials},
+                    {"suppressed", true}});
 }
 
 HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {

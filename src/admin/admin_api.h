@@ -16,6 +16,7 @@
 #include "mail/mail_transport.h"
 #include "store/asset_store.h"
 #include "store/ingest_store.h"
+#include "store/privacy_store.h"
 #include "store/store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
@@ -31,6 +32,7 @@ struct AdminStores {
   AssetStore *assets;         // uploaded logos
   TokenSecretStore *secrets;  // to sign the links of previews and test emails
   TestimonialStore *testimonials;
+  PrivacyStore *privacy;  // erasure on request
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -62,7 +64,7 @@ class AdminApi : public Endpoint {
   explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
-      : AdminApi(AdminStores{store, store, store, store, store, store},
+      : AdminApi(AdminStores{store, store, store, store, store, store, store},
                  std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
@@ -70,6 +72,7 @@ class AdminApi : public Endpoint {
 
  private:
   HttpResponse Installation(const HttpRequest &request);
+  HttpResponse Erasure(const HttpRequest &request, int64_t now);
   HttpResponse Surveys(const HttpRequest &request, int64_t now);
   HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse RotateKey(const HttpRequest &request, int64_t id, int64_t now);

@@ -8,7 +8,9 @@ IdentifyPlan PlanIdentify(const SurveyPolicy &policy, const IdentifyMessage &m,
   history.created_at = m.created_at ? m.created_at : stored.created_at;
   history.has_pending_invitation = stored.has_pending_invitation;
   history.last_surveyed_at = stored.last_surveyed_at;
-  history.unsubscribed = stored.suppression == SuppressionReason::kUnsubscribed;
+  // An erased person counts as unsubscribed: never surveyed again.
+  history.unsubscribed = stored.suppression == SuppressionReason::kUnsubscribed ||
+                         stored.suppression == SuppressionReason::kErased;
   history.bounced = stored.suppression == SuppressionReason::kBounced;
   history.invitations_this_month = stored.invitations_this_month;
 

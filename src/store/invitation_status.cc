@@ -45,12 +45,21 @@ std::optional<InvitationStatus> ParseInvitationStatus(std::string_view name) {
 }
 
 const char *SuppressionReasonName(SuppressionReason reason) {
-  return reason == SuppressionReason::kBounced ? "bounced" : "unsubscribed";
+  switch (reason) {
+    case SuppressionReason::kBounced:
+      return "bounced";
+    case SuppressionReason::kErased:
+      return "erased";
+    case SuppressionReason::kUnsubscribed:
+      break;
+  }
+  return "unsubscribed";
 }
 
 std::optional<SuppressionReason> ParseSuppressionReason(std::string_view name) {
   if (name == "bounced") return SuppressionReason::kBounced;
   if (name == "unsubscribed") return SuppressionReason::kUnsubscribed;
+  if (name == "erased") return SuppressionReason::kErased;
   return std::nullopt;
 }
 

@@ -29,6 +29,9 @@ std::optional<InvitationStatus> ParseInvitationStatus(std::string_view name);
 enum class SuppressionReason {
   kUnsubscribed,  // the person asked: one click, the page, or RFC 8058
   kBounced,       // a permanent delivery failure
+  // The person's data was erased on request (POST api/erasure): kept under
+  // ErasedEmailKey, never the address itself.
+  kErased,
 };
 
 const char *SuppressionReasonName(SuppressionReason reason);

@@ -13,6 +13,7 @@
 #include "common/time_format.h"
 #include "policy/api_key.h"
 #include "policy/customer_state.h"
+#include "policy/erasure.h"
 #include "policy/identify_plan.h"
 #include "store/schema.h"
 
@@ -184,7 +185,7 @@ Status SqliteStore::PrepareStatements() {
            "pending_since = coalesce(excluded.pending_since, pending_since)"},
           {&history_,
            "SELECT c.created_at, c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
-           "       (SELECT reason FROM suppressions WHERE email = ?2) "
+           "       (SELECT reason FROM suppressions WHERE email IN (?2, ?3) LIMIT 1) "
            "FROM (SELECT 1) LEFT JOIN customers c ON c.survey_id = ?1 AND c.email = ?2"},
           {&month_count_,
            "SELECT invitations FROM survey_months "
@@ -286,7 +287,7 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
 
   // What is known of this customer before this identify.
   StoredCustomerHistory history;
-  history_.Bind(1, survey.id).Bind(2, m.email);
+  history_.Bind(1, survey.id).Bind(2, m.email).Bind(3, ErasedEmailKey(m.email));
   if (history_.Step()) {
     history.created_at = history_.OptionalInt(0);
     history.has_pending_invitation = history_.Int(1) > 0;

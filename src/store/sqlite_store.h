@@ -59,6 +59,9 @@ class SqliteStore : public Store {
   Result<std::optional<PublishedSet>> PublishedTestimonials(const std::string &public_id,
                                                             int limit) override;
 
+  // PrivacyStore (sqlite_store_privacy.cc).
+  Result<ErasureCounts> ErasePerson(const std::string &email, int64_t now) override;
+
   // TokenSecretStore and DeliveryStore (sqlite_store_delivery.cc).
   Result<std::string> TokenSecret() override;
   Result<std::vector<DeliveryClaim>> ClaimDueInvitations(

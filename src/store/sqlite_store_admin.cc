@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/erasure.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {
@@ -114,8 +115,9 @@ Status SqliteStore::LiftSuppression(const std::string &email) {
   int changed = 0;
   Status s = InTransaction([&]() -> Status {
     SqliteStatement del;
-    Status ps = del.Prepare(db(), "DELETE FROM suppressions WHERE email = ?1");
-    if (ps.ok()) ps = del.Bind(1, email).Run();
+    // An erased person's suppression is kept under their key, not the address.
+    Status ps = del.Prepare(db(), "DELETE FROM suppressions WHERE email IN (?1, ?2)");
+    if (ps.ok()) ps = del.Bind(1, email).Bind(2, ErasedEmailKey(email)).Run();
     changed = sqlite3_changes(db());
     return ps;
   });

@@ -379,3 +379,27 @@ TEST(AdminInstallationTest, ShowsTheUrlsToPasteIntoSegment) {
 
 }  // namespace
 }  // namespace callexa
+
+namespace callexa {
+namespace {
+
+TEST_F(AdminRoutesTest, ErasureOnRequest) {
+  store_.SentInvitation(survey_, "ada@example.com", kNow, "Ada");
+  const json e =
+      Call(Request("POST", "api/erasure", {{"email", " Ada@Example.com "}}), 200);
+  EXPECT_EQ(e["email"], "ada@example.com");
+  EXPECT_EQ(e["customers"], 1);
+  EXPECT_EQ(e["invitations"], 1);
+  EXPECT_EQ(e["suppressed"], true);
+  EXPECT_EQ(Call(Request("GET", Path("/customers")), 200)["total"], 0);
+  Call(Request("POST", "api/erasure", {{"email", "nope"}}), 400);
+  Call(Request("POST", "api/erasure", json::object()), 400);
+  Call(Request("GET", "api/erasure"), 405);
+  // A cross-site page cannot erase anyone.
+  HttpRequest forged = Request("POST", "api/erasure", {{"email", "bob@example.com"}});
+  forged.origin = "https://evil.example";
+  Call(forged, 403);
+}
+
+}  // namespace
+}  // namespace callexa

@@ -170,10 +170,10 @@ function suppressionsSection() {
       h('caption', { class: 'sr-only' }, 'Suppressed addresses'),
       h('thead', null, h('tr', null, ['Email', 'Reason', 'Since', ''].map((c) => h('th', { scope: 'col' }, c || h('span', { class: 'sr-only' }, 'Actions'))))),
       h('tbody', null, data.suppressions.map((s) => h('tr', null,
-        h('th', { scope: 'row' }, s.email),
+        h('th', { scope: 'row', class: s.reason === 'erased' ? 'muted' : null }, s.reason === 'erased' ? 'An erased person (address not kept)' : s.email),
         h('td', null, h('span', { class: `badge badge-state-${s.reason === 'bounced' ? 'bounced' : 'suppressed'}` }, s.reason)),
         h('td', null, formatTime(s.created_at)),
-        h('td', null, button('Lift', async () => {
+        h('td', null, s.reason === 'erased' ? h('span', { class: 'muted' }, 'Erased on request') : button('Lift', async () => {
           const ok = await confirmDialog({
             title: `Lift the suppression of ${s.email}?`,
             body: s.reason === 'bounced'
@@ -203,6 +203,39 @@ function suppressionsSection() {
   );
 }
 
+function erasureSection() {
+  const email = h('input', { type: 'email', required: true, autocomplete: 'off' });
+  const result = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'card', 'aria-labelledby': 'erase-title' },
+    h('h2', { id: 'erase-title' }, 'Erase a person'),
+    h('p', { class: 'hint' }, 'When someone asks to be forgotten: their customer records, invitations, answers and testimonials go from every survey. Only a one-way key of the address stays, so they are never emailed again.'),
+    field('Email', email),
+    result,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-danger-quiet' }, 'Erase…')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const address = email.value.trim();
+    const ok = await confirmDialog({
+      title: `Erase ${address}?`,
+      body: 'Everything stored about this person, in every survey, is deleted at once. This cannot be undone.',
+      confirm: 'Erase',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const r = await api('erasure', { method: 'POST', body: { email: address } });
+      result.textContent = `Erased ${r.email}: ${plural(r.customers, 'customer record', 'customer records')}, ${plural(r.answers, 'answer', 'answers')}, ${plural(r.testimonials, 'testimonial', 'testimonials')}.`;
+      form.reset();
+    } catch (err) {
+      result.textContent = err.message;
+    }
+  });
+  return form;
+}
+
 export async function recipientsPage(main, survey) {
   return h(
     'div',
@@ -211,5 +244,6 @@ export async function recipientsPage(main, survey) {
     customersSection(survey),
     h('div', { class: 'grid-2 grid-cards' }, addOneSection(survey), importSection(survey)),
     suppressionsSection(),
+    erasureSection(),
   );
 }
