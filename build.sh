@@ -5,6 +5,8 @@
 #   ./build.sh run    build, then nginx in the foreground on 127.0.0.1:8080
 #   ./build.sh test   build, then every test through CTest
 #   ./build.sh bench  build, then the benchmarks in tests/bench (figures only)
+#   ./build.sh fuzz [seconds]  build, then each libFuzzer target for that long
+#                     (default 600 s each); new crashes are kept in build/fuzz
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +19,7 @@ PACKAGES=(
   g++ make cmake pkg-config openssl ca-certificates
   nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcurl4-openssl-dev
-  libgtest-dev googletest clang-format
+  libgtest-dev googletest clang-format clang libclang-rt-14-dev
   python3 python3-aiosmtpd wrk chromium
 )
 # The browser test runs playwright-core on Node.js; any node/npm on PATH
@@ -68,8 +70,32 @@ build_module() {
 
 build_tests() {
   cmake -S "$ROOT/tests" -B "$BUILD/tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCALLEXA_MODULE="$MODULE" >/dev/null
+    -DCALLEXA_MODULE="$MODULE" -DCALLEXA_SANITIZE_DIR="$BUILD/sanitize" >/dev/null
   cmake --build "$BUILD/tests" -j"$JOBS" -- --no-print-directory
+}
+
+# The unit tests and the fuzz targets under AddressSanitizer and UBSan,
+# built with Debian's clang (libFuzzer comes with it); the main test tree
+# runs them.
+build_sanitized() {
+  CC=clang CXX=clang++ cmake -S "$ROOT/tests" -B "$BUILD/sanitize" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCALLEXA_SANITIZE=ON >/dev/null
+  cmake --build "$BUILD/sanitize" -j"$JOBS" -- --no-print-directory
+}
+
+run_fuzzers() {
+  local seconds="${1:-600}" out="$BUILD/fuzz"
+  mkdir -p "$out"
+  for target in "$BUILD"/sanitize/fuzz_*; do
+    local name corpus
+    name="$(basename "$target")"
+    corpus="$out/$name"
+    mkdir -p "$corpus"
+    cp -rn "$ROOT/tests/fuzz/corpus/$name"/. "$corpus"/
+    log "fuzzing $name for $seconds s (corpus and any crash in $corpus)"
+    "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -artifact_prefix="$corpus/" -print_final_stats=1 "$corpus" 2>&1 | tail -12
+  done
 }
 
 # tests/browser's node_modules, from its committed lockfile: again
@@ -215,15 +241,21 @@ case "${1:-build}" in
   run) run_nginx ;;
   test)
     build_all
+    build_sanitized
     cd "$BUILD/tests"
     ctest --output-on-failure -j"$JOBS"
+    ;;
+  fuzz)
+    build_all
+    build_sanitized
+    run_fuzzers "${2:-600}"
     ;;
   bench)
     build_all
     bash "$ROOT/tests/bench/run_all.sh"
     ;;
   *)
-    echo "usage: $0 [build|run|test|bench]" >&2
+    echo "usage: $0 [build|run|test|bench|fuzz [seconds]]" >&2
     exit 2
     ;;
 esac
