@@ -92,11 +92,11 @@ Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &c
   UseSingleLine(content.subject, d.subject, &r.subject);
   UseSingleLine(content.greeting, d.greeting, &r.greeting);
   UseSingleLine(content.greeting_no_name, d.greeting_no_name, &r.greeting_no_name);
-  UseMultiline(content.intro, d.intro, &r.intro);
+  r.intro = content.intro.empty() ? d.intro : content.intro;
   UseMultiline(content.question, d.question, &r.question);
   UseSingleLine(content.low_label, d.low_label, &r.low_label);
   UseSingleLine(content.high_label, d.high_label, &r.high_label);
-  UseMultiline(content.footer, d.footer, &r.footer);
+  r.footer = content.footer.empty() ? d.footer : content.footer;
   UseSingleLine(content.unsubscribe_text, d.unsubscribe_text, &r.unsubscribe_text);
   r.sender_name = SanitizeHeaderText(content.sender_name);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "richtext/rich_text.h"
 
 namespace callexa {
 
@@ -15,17 +16,17 @@ namespace callexa {
 constexpr int kScoreCount = 11;
 
 // The survey's email template. Empty texts take the defaults of `language`
-// (see ResolveSurveyEmailContent); every text is plain text, never HTML.
+// (see ResolveSurveyEmailContent); every text is plain text or RichText, never HTML.
 struct SurveyEmailContent {
   std::string language = "en";  // "en" or "de": defaults and <html lang>
   std::string subject;
   std::string greeting;          // "Hi {first_name},": the placeholder is replaced
   std::string greeting_no_name;  // used when the first name is unknown
-  std::string intro;             // may hold line breaks
+  RichText intro;                // paragraphs, bold, italic, links
   std::string question;          // may hold line breaks
   std::string low_label;         // under score 0: "Not likely"
   std::string high_label;        // under score 10: "Very likely"
-  std::string footer;            // may hold line breaks
+  RichText footer;               // above the unsubscribe link
   std::string unsubscribe_text;  // text of the footer's unsubscribe link
   std::string sender_name;       // From display name, logo alt text
   std::string sender_address;    // From address, required

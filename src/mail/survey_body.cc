@@ -8,6 +8,8 @@ namespace {
 constexpr size_t kTextWidth = 76;
 const char kFont[] = "font-family:Arial,Helvetica,sans-serif;";
 const char kMutedColor[] = "#6b7280";
+// Links in the intro without a brand colour: blue 700, 6.7:1 on white.
+const char kLinkColor[] = "#1d4ed8";
 
 // Characters, not bytes: UTF-8 continuation bytes do not count.
 size_t Columns(std::string_view s) {
@@ -106,7 +108,7 @@ std::string RenderSurveyTextBody(const SurveyEmailContent &c, std::string_view g
   std::string out;
   AppendWrapped(greeting, &out);
   out.push_back('\n');
-  AppendWrapped(c.intro, &out);
+  AppendWrapped(RichTextToPlainText(c.intro), &out);
   out.push_back('\n');
   AppendWrapped(c.question, &out);
   out.push_back('\n');
@@ -118,10 +120,19 @@ std::string RenderSurveyTextBody(const SurveyEmailContent &c, std::string_view g
     out += ": " + links.score_urls[score] + "\n";
   }
   out.push_back('\n');
-  AppendWrapped(c.footer, &out);
+  AppendWrapped(RichTextToPlainText(c.footer), &out);
   out += c.unsubscribe_text + ": " + links.unsubscribe_url + "\n";
   return out;
 }
+
+namespace {
+
+// `html` in a <div> carrying the field's mark, when marking.
+std::string Marked(bool mark, std::string_view field, const std::string &html) {
+  return mark ? "<div" + FieldMark(mark, field) + ">\n" + html + "</div>\n" : html;
+}
+
+}  // namespace
 
 std::string FieldMark(bool mark, std::string_view field) {
   return mark ? " data-callexa-field=\"" + std::string(field) + "\"" : std::string();
@@ -164,22 +175,26 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view g
   out += "<tr><td style=\"padding:24px 24px 8px 24px;" + text_style + "\">\n";
   out += "<p style=\"margin:0 0 16px 0;\"" + FieldMark(mark, "greeting") + ">" +
          HtmlText(greeting) + "</p>\n";
-  out += "<p style=\"margin:0 0 16px 0;\"" + FieldMark(mark, "intro") + ">" +
-         HtmlText(c.intro) + "</p>\n";
+  const std::string link_color = c.brand_color.empty() ? kLinkColor : c.brand_color;
+  out += Marked(
+      mark, "intro",
+      RichTextToHtml(c.intro, {"margin:0 0 16px 0;",
+                               "color:" + link_color + ";text-decoration:underline;"}));
   out += "<p style=\"margin:0;font-size:18px;line-height:26px;font-weight:bold;\"" +
          FieldMark(mark, "question") + ">" + HtmlText(c.question) + "</p>\n</td></tr>\n";
   out += "<tr><td style=\"padding:8px 20px 0 20px;\">\n";
   AppendScoreRow(c, links, mark, &out);
   out += "</td></tr>\n";
-  const std::string footer = HtmlText(c.footer);
-  out +=
-      std::string("<tr><td style=\"padding:24px;") + kFont +
-      "font-size:12px;line-height:18px;color:" + kMutedColor + ";\">\n" +
-      (mark ? "<span" + FieldMark(mark, "footer") + ">" + footer + "</span>" : footer) +
-      "<br>\n<a href=\"" + HtmlEscape(links.unsubscribe_url) +
-      "\" target=\"_blank\" style=\"color:" + kMutedColor +
-      ";text-decoration:underline;\"" + FieldMark(mark, "unsubscribe_text") + ">" +
-      HtmlText(c.unsubscribe_text) + "</a>\n</td></tr>\n";
+  const std::string muted_link =
+      std::string("color:") + kMutedColor + ";text-decoration:underline;";
+  out += std::string("<tr><td style=\"padding:24px;") + kFont +
+         "font-size:12px;line-height:18px;color:" + kMutedColor + ";\">\n" +
+         Marked(mark, "footer",
+                RichTextToHtml(c.footer, {"margin:0 0 8px 0;", muted_link})) +
+         "<a href=\"" + HtmlEscape(links.unsubscribe_url) +
+         "\" target=\"_blank\" style=\"color:" + kMutedColor +
+         ";text-decoration:underline;\"" + FieldMark(mark, "unsubscribe_text") + ">" +
+         HtmlText(c.unsubscribe_text) + "</a>\n</td></tr>\n";
   out +=
       "</table>\n"
       "<!--[if mso]></td></tr></table><![endif]-->\n"

@@ -25,11 +25,9 @@ const TextField<SurveyEmailContent> kEmailTexts[] = {
     {"subject", &SurveyEmailContent::subject, Kind::kLine, 200},
     {"greeting", &SurveyEmailContent::greeting, Kind::kLine, 200},
     {"greeting_no_name", &SurveyEmailContent::greeting_no_name, Kind::kLine, 200},
-    {"intro", &SurveyEmailContent::intro, Kind::kMultiline, 2000},
     {"question", &SurveyEmailContent::question, Kind::kMultiline, 1000},
     {"low_label", &SurveyEmailContent::low_label, Kind::kLine, 100},
     {"high_label", &SurveyEmailContent::high_label, Kind::kLine, 100},
-    {"footer", &SurveyEmailContent::footer, Kind::kMultiline, 2000},
     {"unsubscribe_text", &SurveyEmailContent::unsubscribe_text, Kind::kLine, 100},
     // No defaults for these three: empty means none.
     {"sender_name", &SurveyEmailContent::sender_name, Kind::kLine, 100},
@@ -48,13 +46,27 @@ const TextField<SurveyPageContent> kPageTexts[] = {
     {"rating_high_label", &SurveyPageContent::rating_high_label, Kind::kLine, 100},
     {"consent_text", &SurveyPageContent::consent_text, Kind::kMultiline, 1000},
     {"submit_label", &SurveyPageContent::submit_label, Kind::kLine, 100},
-    {"thank_you", &SurveyPageContent::thank_you, Kind::kMultiline, 2000},
     {"expired_text", &SurveyPageContent::expired_text, Kind::kMultiline, 1000},
     {"unsubscribe_question", &SurveyPageContent::unsubscribe_question, Kind::kMultiline,
      1000},
     {"unsubscribe_button", &SurveyPageContent::unsubscribe_button, Kind::kLine, 100},
     {"unsubscribed_text", &SurveyPageContent::unsubscribed_text, Kind::kMultiline, 1000},
 };
+
+// The rich texts, each at most 2000 bytes of text.
+template <typename Part>
+struct RichField {
+  const char *name;
+  RichText Part::*member;
+};
+const RichField<SurveyEmailContent> kEmailRichTexts[] = {
+    {"intro", &SurveyEmailContent::intro},
+    {"footer", &SurveyEmailContent::footer},
+};
+const RichField<SurveyPageContent> kPageRichTexts[] = {
+    {"thank_you", &SurveyPageContent::thank_you},
+};
+constexpr size_t kMaxRichTextBytes = 2000;
 
 constexpr size_t kMaxTagBytes = 60;
 constexpr size_t kMaxQuestionIdBytes = 32;
@@ -119,13 +131,21 @@ Status ReadText(const json &v, const std::string &field, Kind kind, size_t max_b
   return Status::Ok();
 }
 
-template <typename Part, size_t N>
-const TextField<Part> *FindField(const TextField<Part> (&table)[N],
-                                 const std::string &name) {
-  for (const TextField<Part> &f : table) {
+template <typename Field, size_t N>
+const Field *FindField(const Field (&table)[N], const std::string &name) {
+  for (const Field &f : table) {
     if (name == f.name) return &f;
   }
   return nullptr;
+}
+
+template <typename Part>
+Status ReadRich(const json &v, const std::string &field, RichText Part::*member,
+                Part *part) {
+  Result<RichText> text = ReadRichText(v, field, kMaxRichTextBytes);
+  if (!text.ok()) return text.status();
+  part->*member = std::move(*text);
+  return Status::Ok();
 }
 
 bool IsQuestionId(const std::string &id) {
@@ -248,6 +268,10 @@ Result<SurveyContent> ReadSurveyContent(const json &content) {
       s = ReadText(it.value(), field, f->kind, f->max_bytes, &(out.email.*(f->member)));
     } else if (const auto *p = FindField(kPageTexts, key)) {
       s = ReadText(it.value(), field, p->kind, p->max_bytes, &(out.page.*(p->member)));
+    } else if (const auto *r = FindField(kEmailRichTexts, key)) {
+      s = ReadRich(it.value(), field, r->member, &out.email);
+    } else if (const auto *pr = FindField(kPageRichTexts, key)) {
+      s = ReadRich(it.value(), field, pr->member, &out.page);
     } else if (key == "sender_address") {
       s = Status::InvalidArgument(
           "content.sender_address is not part of the content: the callexa_mail_from "
@@ -281,6 +305,13 @@ Result<SurveyContent> ParseSurveyContent(std::string_view text) {
     std::string &text = c.page.*(f.member);
     if (text.empty()) text = page_defaults.*(f.member);
   }
+  for (const auto &f : kEmailRichTexts) {
+    if ((c.email.*(f.member)).empty())
+      c.email.*(f.member) = (*email_defaults).*(f.member);
+  }
+  for (const auto &f : kPageRichTexts) {
+    if ((c.page.*(f.member)).empty()) c.page.*(f.member) = page_defaults.*(f.member);
+  }
   return read;
 }
 
@@ -289,6 +320,12 @@ json SurveyContentToJson(const SurveyContent &c) {
   out["language"] = c.email.language;
   for (const auto &f : kEmailTexts) out[f.name] = c.email.*(f.member);
   for (const auto &f : kPageTexts) out[f.name] = c.page.*(f.member);
+  // Unset rich texts are "", like every other unset text.
+  const auto rich = [](const RichText &t) {
+    return t.empty() ? json("") : RichTextToJson(t);
+  };
+  for (const auto &f : kEmailRichTexts) out[f.name] = rich(c.email.*(f.member));
+  for (const auto &f : kPageRichTexts) out[f.name] = rich(c.page.*(f.member));
   out["tags"] = c.page.tags;
   json questions = json::array();
   for (const ExtraQuestion &q : c.page.questions) {

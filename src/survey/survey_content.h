@@ -7,8 +7,10 @@
 //    "questions": [{"id": "feature", "text": "What feature is missing?"}],
 //    "followup_detractor": "...", "consent_text": "...", ...}
 //
-// Every text is plain text, never HTML. An absent, null or empty text means
-// "the language's default" (English and German built in).
+// Every text is plain text, never HTML, but intro, footer and thank_you,
+// which are rich text (richtext/rich_text.h: a document or a plain
+// string). An absent, null or empty text means "the language's default"
+// (English and German built in).
 #ifndef CALLEXA_SURVEY_SURVEY_CONTENT_H_
 #define CALLEXA_SURVEY_SURVEY_CONTENT_H_
 
@@ -41,7 +43,7 @@ struct SurveyPageContent {
   std::vector<ExtraQuestion> questions;  // at most 10
   std::string consent_text;              // checkbox shown to promoters
   std::string submit_label;              // the form's button
-  std::string thank_you;                 // the page after submitting
+  RichText thank_you;                    // the page after submitting
   std::string expired_text;              // an expired link
   std::string unsubscribe_question;      // unsubscribe page, before confirming
   std::string unsubscribe_button;

@@ -212,12 +212,14 @@ std::string RenderUnsubscribePage(const SurveyContent &c, std::string_view actio
   return Page(c, nonce, body, /*with_script=*/false);
 }
 
-std::string RenderMessagePage(const SurveyContent &c, std::string_view message,
+std::string RenderMessagePage(const SurveyContent &c, const RichText &message,
                               std::string_view nonce, std::string_view mark_field) {
   const bool mark = !mark_field.empty();
-  return Page(c, nonce,
-              "<p" + FieldMark(mark, mark_field) + ">" + HtmlText(message) + "</p>\n",
-              /*with_script=*/false, mark);
+  const std::string html = RichTextToHtml(message, {});
+  return Page(
+      c, nonce,
+      mark ? "<div" + FieldMark(mark, mark_field) + ">\n" + html + "</div>\n" : html,
+      /*with_script=*/false, mark);
 }
 
 std::string PageContentSecurityPolicy(std::string_view nonce) {

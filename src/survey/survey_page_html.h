@@ -42,10 +42,11 @@ std::string RenderAnswerPage(const SurveyContent &content, const AnswerForm &for
 std::string RenderUnsubscribePage(const SurveyContent &content, std::string_view action,
                                   std::string_view form_token, std::string_view nonce);
 
-// A page with one message (thanks, expired, unsubscribed, errors).
-// `message` is plain text; "\n" becomes a line break. A non-empty
-// `mark_field` marks the title and the message for the admin editor.
-std::string RenderMessagePage(const SurveyContent &content, std::string_view message,
+// A page with one message (thanks, expired, unsubscribed, errors); plain
+// text converts (a blank line starts a paragraph, "\n" breaks a line). A
+// non-empty `mark_field` marks the title and the message for the admin
+// editor.
+std::string RenderMessagePage(const SurveyContent &content, const RichText &message,
                               std::string_view nonce, std::string_view mark_field = {});
 
 // The Content-Security-Policy for a page rendered with `nonce`: nothing

@@ -111,7 +111,7 @@ HttpResponse Html(int status, std::string body, std::string_view nonce) {
   return r;
 }
 
-HttpResponse Message(int status, const SurveyContent &c, std::string_view message,
+HttpResponse Message(int status, const SurveyContent &c, const RichText &message,
                      std::string_view nonce) {
   return Html(status, RenderMessagePage(c, message, nonce), nonce);
 }

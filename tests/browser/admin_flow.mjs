@@ -153,13 +153,13 @@ try {
 
   step('import a CSV with a bad row: refused, the row named, nothing stored');
   await go(`#/surveys/${surveyId}/recipients`, 'Recipients');
-  await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name\nok1@example.com,Ok\nnot-an-email,Bad\n') });
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name\nok1@example.com,Ok\nnot-an-email,Bad\n') });
   await page.getByText('csv line 3: email is not a valid email address').waitFor();
   check(await page.getByRole('button', { name: 'Import' }).isDisabled(), 'Import is possible with a bad row');
   check((await api(`surveys/${surveyId}/customers`)).body.total === 0, 'a preview stored customers');
 
   step('then a good one');
-  await page.getByLabel('CSV file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name,plan\nok1@example.com,Ok,pro\nok2@example.com,Two,free\n') });
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from('email,first_name,plan\nok1@example.com,Ok,pro\nok2@example.com,Two,free\n') });
   await page.getByText('Every row is valid').waitFor();
   await page.getByText('ignored: plan').waitFor();
   await page.getByRole('button', { name: 'Import' }).click();

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (preview.ok() != strict.ok() && preview.ok() && preview->rejected.empty()) {
     __builtin_trap();
   }
-  if (preview.ok() && preview->identifies.size() + preview->rejected_count != preview->rows) {
+  if (preview.ok() &&
+      preview->identifies.size() + preview->rejected_count != preview->rows) {
     __builtin_trap();
   }
   return 0;

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   request.method = "POST";
   request.content_type = "application/json";
   request.authorization = "Basic a2V5Og==";  // "key:"
-  const IngestApi api = (selector & 1) ? IngestApi::kTrackingApi : IngestApi::kDestination;
+  const IngestApi api =
+      (selector & 1) ? IngestApi::kTrackingApi : IngestApi::kDestination;
   if (api == IngestApi::kTrackingApi) {
     static const char *const kPaths[] = {"identify", "batch", "import", "track"};
     request.path = kPaths[(selector >> 1) & 3];

@@ -406,7 +406,10 @@ TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
                               R"({"content":{"thank_you":"Danke!","tags":null}})"),
                       200);
   EXPECT_EQ(patched["content"]["language"], "de");  // kept
-  EXPECT_EQ(patched["content"]["thank_you"], "Danke!");
+  // A rich text sent as a string comes back as its document.
+  EXPECT_EQ(patched["content"]["thank_you"],
+            json::parse(R"({"type":"doc","content":[{"type":"paragraph",
+                           "content":[{"type":"text","text":"Danke!"}]}]})"));
   EXPECT_EQ(patched["content"]["tags"], json::array());
   const json bad =
       Call(Request("PATCH", SurveyPath(s), R"({"content":{"tags":["a", 2]}})"), 400);

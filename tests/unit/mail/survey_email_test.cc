@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <regex>
 #include <string>
@@ -12,6 +13,7 @@
 #include "mail/mime_encoding.h"
 #include "mail_message_parser.h"
 #include "mail_test_util.h"
+#include "richtext/rich_text.h"
 
 namespace callexa {
 namespace {
@@ -181,6 +183,44 @@ TEST(SurveyEmailTest, EscapesHostileNamesAndTexts) {
   ASSERT_EQ(quoted.parts.size(), 2u);
   EXPECT_NE(quoted.parts[1].body.find("Hi Ann &quot;The Boss&quot; O&#39;Neil,"),
             std::string::npos);
+}
+
+// The owner's rich intro and footer: email-safe HTML with inline styles,
+// and readable plain text with the link targets.
+TEST(SurveyEmailTest, RichTextIntroAndFooter) {
+  SurveyEmailContent content = Content();
+  content.brand_color = "#0f766e";
+  content.intro = *ReadRichText(nlohmann::json::parse(R"({"type":"doc","content":[
+    {"type":"paragraph","content":[{"type":"text","text":"We read "},
+      {"type":"text","text":"every","marks":[{"type":"bold"}]},
+      {"type":"text","text":" answer."}]},
+    {"type":"paragraph","content":[{"type":"text","text":"See "},
+      {"type":"text","text":"our blog","marks":[{"type":"italic"},
+        {"type":"link","attrs":{"href":"https://acme.example/blog"}}]}]}]})"),
+                                "intro", 2000);
+  content.footer = "Acme Ltd\nSomewhere";
+  const ParsedMessage m = RenderAndParse(content, Input());
+  ASSERT_EQ(m.parts.size(), 2u);
+  const std::string &html = m.parts[1].body;
+  EXPECT_NE(html.find("<p style=\"margin:0 0 16px 0;\">We read <strong>every</strong> "
+                      "answer.</p>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<a href=\"https://acme.example/blog\" target=\"_blank\" "
+                      "style=\"color:#0f766e;text-decoration:underline;\"><em>our "
+                      "blog</em></a>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Acme Ltd<br>"), std::string::npos);
+  EXPECT_NE(html.find("Somewhere</p>"), std::string::npos);
+  EXPECT_EQ(html.find("data-callexa-field"),
+            std::string::npos);  // marks are preview-only
+  const std::string &text = m.parts[0].body;
+  const std::vector<std::string> lines = SplitLines(text);
+  const auto at = std::find(lines.begin(), lines.end(), "We read every answer.");
+  ASSERT_NE(at, lines.end()) << text;
+  ASSERT_LT(at + 2, lines.end());
+  EXPECT_EQ(*(at + 1), "");  // paragraphs apart by a blank line
+  EXPECT_EQ(*(at + 2), "See our blog (https://acme.example/blog)");
 }
 
 TEST(SurveyEmailTest, HeaderInjectionIsNeutralised) {

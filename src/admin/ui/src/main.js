@@ -49,7 +49,7 @@ function header(survey) {
     { class: 'topbar' },
     h(
       'a',
-      { href: '#/', class: 'brand', 'aria-label': 'Callexa: all surveys' },
+      { href: '#/', class: 'brand', title: 'All surveys' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'C'),
       'Callexa',
     ),

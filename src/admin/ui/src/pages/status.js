@@ -17,7 +17,7 @@ const STATES = [
 ];
 
 function stat(label, value, hint) {
-  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, value), hint ? h('p', { class: 'hint' }, hint) : null);
+  return h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, h('span', { class: 'stat-value' }, value), hint ? h('span', { class: 'hint' }, hint) : null));
 }
 
 export async function statusPage(main, survey) {
