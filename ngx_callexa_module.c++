@@ -67,6 +67,7 @@ struct CallexaMainConf {
   ngx_flag_t smtp_starttls;
   ngx_str_t mail_dir;
   ngx_msec_t scheduler_interval;
+  ngx_msec_t smtp_timeout;
   ngx_str_t segment_api;
   ngx_msec_t sync_interval;
 
@@ -196,6 +197,7 @@ const ngx_command_t kMainCommands[] = {
      offsetof(CallexaMainConf, smtp_starttls), nullptr},
     CALLEXA_MAIN_STR("callexa_mail_dir", mail_dir),
     CALLEXA_MAIN_MSEC("callexa_scheduler_interval", scheduler_interval),
+    CALLEXA_MAIN_MSEC("callexa_smtp_timeout", smtp_timeout),
     CALLEXA_MAIN_STR("callexa_segment_api", segment_api),
     CALLEXA_MAIN_MSEC("callexa_sync_interval", sync_interval),
 };
@@ -267,6 +269,7 @@ void *CreateMainConf(ngx_conf_t *cf) {
   if (mcf == nullptr) return nullptr;
   mcf->smtp_starttls = NGX_CONF_UNSET;
   mcf->scheduler_interval = NGX_CONF_UNSET_MSEC;
+  mcf->smtp_timeout = NGX_CONF_UNSET_MSEC;
   mcf->sync_interval = NGX_CONF_UNSET_MSEC;
   return mcf;
 }
@@ -310,9 +313,11 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   if (mcf->segment_api.len > 0) config->segment_api = ToString(mcf->segment_api);
   ngx_conf_init_value(mcf->smtp_starttls, 1);
   ngx_conf_init_msec_value(mcf->scheduler_interval, defaults.scheduler_interval_ms);
+  ngx_conf_init_msec_value(mcf->smtp_timeout, defaults.smtp_timeout_ms);
   ngx_conf_init_msec_value(mcf->sync_interval, defaults.sync_interval_ms);
   config->smtp_starttls = mcf->smtp_starttls != 0;
   config->scheduler_interval_ms = mcf->scheduler_interval;
+  config->smtp_timeout_ms = mcf->smtp_timeout;
   config->sync_interval_ms = mcf->sync_interval;
   for (size_t i = 0; i < callexa::kEndpointCount; ++i) {
     config->endpoint_paths[i] = ToString(mcf->endpoint_paths[i]);

@@ -48,6 +48,9 @@ Result<std::unique_ptr<MailTransport>> OpenMailTransport(const ServiceConfig &co
   options.require_tls = config.smtp_starttls;
   options.credentials_file = config.smtp_credentials_file;
   options.helo_domain = helo;
+  options.transfer_timeout_ms = static_cast<long>(config.smtp_timeout_ms);
+  options.connect_timeout_ms =
+      std::min(options.connect_timeout_ms, options.transfer_timeout_ms);
   auto smtp = SmtpTransport::Create(options);
   if (!smtp.ok()) return smtp.status();
   return std::unique_ptr<MailTransport>(std::move(smtp.value()));

@@ -31,6 +31,11 @@ Status CheckServiceConfig(ServiceConfig *config) {
   if (config->sync_interval_ms < 1000) {
     return Status::InvalidArgument("callexa_sync_interval must be at least 1s");
   }
+  // Within half the delivery lease (10 minutes), so that a slow session
+  // never outlives the claim on its invitation.
+  if (config->smtp_timeout_ms < 1000 || config->smtp_timeout_ms > 300 * 1000) {
+    return Status::InvalidArgument("callexa_smtp_timeout must be from 1s to 5m");
+  }
   return Status::Ok();
 }
 

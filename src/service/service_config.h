@@ -22,7 +22,10 @@ struct ServiceConfig {
   std::string mail_from;      // callexa_mail_from; empty: no emails are sent
   std::string smtp_url;       // callexa_smtp; empty ("off"): .eml files in mail_dir
   bool smtp_starttls = true;  // callexa_smtp_starttls
-  std::string smtp_credentials_file;                      // callexa_smtp_credentials
+  std::string smtp_credentials_file;  // callexa_smtp_credentials
+  // callexa_smtp_timeout: the longest an SMTP session may take (and a
+  // server may stay silent); a stalled server is then a retry.
+  int64_t smtp_timeout_ms = 60 * 1000;
   std::string mail_dir = "/var/lib/callexa/mail";         // callexa_mail_dir
   std::string segment_api = "https://api.segment.io/v1";  // without a trailing "/"
   int64_t scheduler_interval_ms = 60 * 1000;              // callexa_scheduler_interval

@@ -23,12 +23,18 @@ through the recipient it sends to):
   tempfail@...      RCPT TO  451 4.3.0 (temporary)
   datareject@...    after the message: 554 5.7.1 (permanent)
   senderreject@...  as MAIL FROM: 553 5.7.1 (the sender is refused)
+  busy@...          RCPT TO  421 4.3.2 (the server is shutting down)
+  drop@...          after RCPT TO the connection is closed without an answer
+  stall@...         DATA is answered only after STALL_SECONDS (default 30)
 """
 
+import asyncio
 import itertools
 import json
 import os
 import time
+
+STALL_SECONDS = float(os.environ.get("STALL_SECONDS", "30"))
 
 
 def _local_part(address):
@@ -87,12 +93,20 @@ class Sink:
             return "550 5.1.1 No such user here"
         if local == "tempfail":
             return "451 4.3.0 Try again later"
+        if local == "busy":
+            return "421 4.3.2 Service shutting down, closing transmission channel"
+        if local == "drop":
+            server.transport.close()
+            return "250 OK"  # never reaches the client
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if any(_local_part(r) == "datareject" for r in envelope.rcpt_tos):
             return "554 5.7.1 Message rejected as spam"
+        if any(_local_part(r) == "stall" for r in envelope.rcpt_tos):
+            await asyncio.sleep(STALL_SECONDS)
+            return "451 4.3.0 Too late"
         number = next(self.numbers)
         if self.received is not None:
             os.write(self.received, f"{number} {time.time():.6f}\n".encode())
