@@ -9,8 +9,10 @@ a screenshot under build/screenshots and checked with axe-core.
 Then, here: the test email's HTML part is the preview's HTML (apart from
 the per-message link tokens), and the rotated-out key no longer works."""
 
+import http.server
 import json
 import os
+import threading
 import re
 import subprocess
 import tempfile
@@ -47,15 +49,17 @@ class BrowserAdminTest(harness.NginxTestCase):
         super().tearDownClass()
         cls.smtp.cleanup()
 
-    def answered_survey(self):
+    def answered_survey(self, address, name):
         """A survey with one promoter's answer whose comment holds markup,
         given through the real survey page."""
-        survey = self.nginx.create_survey(name="Shop", automation=True, min_delay_days=0,
+        survey = self.nginx.create_survey(name=name, automation=True, min_delay_days=0,
                                           max_delay_days=0, content={"tags": ["Support"]})
         r = self.nginx.segment(survey["api_key"], harness.identify(
-            "xss@example.com", traits={"firstName": "Eve"}))
+            address, traits={"firstName": "Eve"}))
         self.assertEqual(r.status, 200, r)
-        msg = self.smtp.wait_for(1)[0]
+        msg = harness.wait_until(
+            lambda: next((m for m in self.smtp.messages() if address in m.envelope["rcpt_tos"]),
+                         None), what="the survey email to " + address)
         html = msg.get_body(preferencelist=("html",)).get_content()
         page = re.search(r'href="http://127\.0\.0\.1:%d(/s/[^"?]+)\?score=10"'
                          % self.nginx.port, html).group(1)
@@ -63,7 +67,7 @@ class BrowserAdminTest(harness.NginxTestCase):
         return survey
 
     def test_owner_flow_in_a_browser(self):
-        xss_survey = self.answered_survey()
+        xss_survey = self.answered_survey("xss@example.com", "Shop")
         suppressed = "gone@example.com"
         harness.db_execute(self.nginx.database,
                            "INSERT INTO suppressions (email, reason, created_at) "
@@ -99,6 +103,45 @@ class BrowserAdminTest(harness.NginxTestCase):
         self.assertEqual(new.status, 200, new)
         for width in (1280, 390):
             self.assertTrue(os.path.exists(os.path.join(SHOT_DIR, "admin-email-%d.png" % width)))
+
+
+    def test_embed_on_a_foreign_site(self):
+        """A promoter's quote holding markup, approved, on a page of another
+        origin that holds the admin's snippet."""
+        survey = self.answered_survey("fan@example.com", "Website quotes")
+        listing = self.nginx.admin("GET", "surveys/%d/testimonials" % survey["id"])
+        self.assertEqual(listing.status, 200, listing.body)
+        item = listing.body["testimonials"][0]
+        r = self.nginx.admin("POST", "surveys/%d/testimonials/%d/approve"
+                             % (survey["id"], item["answer_id"]), {})
+        self.assertEqual(r.status, 200, r.body)
+        snippet = listing.body["embed"]["snippet"]
+        page = ("<!doctype html><html lang=en><head><meta charset=utf-8><title>Shop</title>"
+                "</head><body><h1>What our customers say</h1>%s</body></html>" % snippet)
+
+        class Site(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+        threading.Thread(target=site.serve_forever, daemon=True).start()
+        self.addCleanup(site.server_close)
+        self.addCleanup(site.shutdown)
+        # "localhost" is another origin than the module's 127.0.0.1.
+        url = "http://localhost:%d/" % site.server_address[1]
+        os.makedirs(SHOT_DIR, exist_ok=True)
+        run = subprocess.run(["node", os.path.join(BROWSER_DIR, "embed_flow.mjs"), url,
+                              "<img src=x onerror=", os.path.join(SHOT_DIR, "embed-foreign.png")],
+                             cwd=BROWSER_DIR, capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
 
 
 if __name__ == "__main__":
