@@ -45,32 +45,43 @@ install_packages() {
 
 # nginx's build system, run on a copy of Debian's nginx-dev sources with the
 # flags Debian's nginx was built with, so the module is binary compatible.
+# With a flavour ("asan"), the copy is configured to build the module with
+# AddressSanitizer and UBSan into build/<flavour>/.
 build_module() {
-  local src="$BUILD/nginx-src"
-  local stamp="$BUILD/nginx-configure.stamp"
+  local flavour="${1:-}" extra=()
+  local src="$BUILD/nginx-src${flavour:+-$flavour}"
+  local stamp="$src.stamp" out="$MODULE"
+  if [ "$flavour" = asan ]; then
+    extra=(--with-cc-opt="-fsanitize=address,undefined -fno-omit-frame-pointer"
+           --with-ld-opt="-fsanitize=address,undefined")
+    out="$BUILD/asan/ngx_http_callexa_module.so"
+  fi
   local want
-  want="$(cd "$ROOT" && { cat config config.make; find src -name node_modules -prune -o \( -name '*.cc' -o -name '*.h' \) -print | LC_ALL=C sort; } \
+  want="$(cd "$ROOT" && { cat config config.make; echo "${extra[*]}";
+          find src -name node_modules -prune -o \( -name '*.cc' -o -name '*.h' \) -print | LC_ALL=C sort; } \
           | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module"
+    log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module${flavour:+ ($flavour)}"
     rm -rf "$src"
     mkdir -p "$BUILD"
     cp -a /usr/share/nginx/src "$src"
     # shellcheck disable=SC1091
     source "$src/conf_flags"
-    (cd "$src" && ./configure "${NGX_CONF_FLAGS[@]}" --add-dynamic-module="$ROOT" \
-        >"$BUILD/nginx-configure.log" 2>&1) \
-      || { tail -20 "$BUILD/nginx-configure.log"; exit 1; }
+    (cd "$src" && ./configure "${NGX_CONF_FLAGS[@]}" "${extra[@]}" --add-dynamic-module="$ROOT" \
+        >"$src.configure.log" 2>&1) \
+      || { tail -20 "$src.configure.log"; exit 1; }
     echo "$want" >"$stamp"
   fi
   make -s -C "$src" -f objs/Makefile -j"$JOBS" modules
-  cp "$src/objs/ngx_http_callexa_module.so" "$MODULE.tmp"
-  mv "$MODULE.tmp" "$MODULE"
+  mkdir -p "$(dirname "$out")"
+  cp "$src/objs/ngx_http_callexa_module.so" "$out.tmp"
+  mv "$out.tmp" "$out"
 }
 
 build_tests() {
   cmake -S "$ROOT/tests" -B "$BUILD/tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCALLEXA_MODULE="$MODULE" -DCALLEXA_SANITIZE_DIR="$BUILD/sanitize" >/dev/null
+    -DCALLEXA_MODULE="$MODULE" -DCALLEXA_SANITIZE_DIR="$BUILD/sanitize" \
+    -DCALLEXA_ASAN_MODULE="$BUILD/asan/ngx_http_callexa_module.so" >/dev/null
   cmake --build "$BUILD/tests" -j"$JOBS" -- --no-print-directory
 }
 
@@ -242,6 +253,7 @@ case "${1:-build}" in
   test)
     build_all
     build_sanitized
+    build_module asan
     cd "$BUILD/tests"
     ctest --output-on-failure -j"$JOBS"
     ;;

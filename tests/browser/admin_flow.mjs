@@ -199,8 +199,10 @@ try {
       await page.goto(BASE + hash);
       await page.locator('main h1').waitFor();
       if (heading) await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(400);
+      // Loaded: no "Loading…" left, and the preview frame (if any) drawn.
+      await page.waitForFunction(() => !document.querySelector('main .loading') &&
+        [...document.querySelectorAll('iframe')].every((f) => f.contentDocument?.body?.childElementCount > 0));
+      await page.waitForTimeout(600);
       await page.screenshot({ path: `${SHOT_DIR}/admin-${name}-${width}.png`, fullPage: true });
       await axe(`${name} at ${width}px`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth);

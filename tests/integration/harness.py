@@ -103,6 +103,20 @@ def module_path():
     return os.path.abspath(path)
 
 
+def nginx_env():
+    """The environment nginx runs in: ours, and with CALLEXA_NGINX_PRELOAD
+    (the sanitizer build's runtime) preloaded into nginx only, reports
+    aborting the process and leaks not checked (nginx frees its pools at
+    exit only partly, by design)."""
+    env = dict(os.environ)
+    preload = env.pop("CALLEXA_NGINX_PRELOAD", "")
+    if preload:
+        env["LD_PRELOAD"] = preload
+        env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1:detect_odr_violation=0"
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    return env
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -284,7 +298,7 @@ class CallexaNginx:
         with open(self.stderr_path, "ab") as out:
             self.proc = subprocess.Popen(self.nginx_args(), stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         start_new_session=True, env=nginx_env())
         _running.add(self)
         deadline = time.monotonic() + timeout
         while True:
