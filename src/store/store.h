@@ -17,6 +17,7 @@
 #include "store/delivery_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
+#include "store/report_store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
 #include "store/testimonial_store.h"
@@ -30,7 +31,8 @@ class Store : public SurveyStore,
               public SyncStore,
               public MetricsStore,
               public AssetStore,
-              public TestimonialStore {};
+              public TestimonialStore,
+              public ReportStore {};
 
 }  // namespace callexa
 
