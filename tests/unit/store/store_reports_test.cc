@@ -142,6 +142,23 @@ TEST_P(StoreReportsTest, CountsScoresCommentsAndInvitationsOfThePeriod) {
   EXPECT_EQ(c.previous.invitations_answered, 1);
 }
 
+TEST_P(StoreReportsTest, AnAnswerBeforeTheSendIsRecordedLeavesItSent) {
+  store_.Identify(survey_, "ada@example.com", kStart);
+  auto claims = store_->ClaimDueInvitations(kStart, 10, 60, "test");
+  ASSERT_TRUE(claims.ok() && claims->size() == 1u);
+  const int64_t id = claims->front().invitation_id;
+  Answer(id, 9, kStart + 1);  // the person clicked before the send was recorded
+  DeliveryRecord sent;
+  sent.invitation_id = id;
+  ASSERT_TRUE(store_->RecordDeliveries({sent}, kStart + 2, "test").ok());
+  const ReportCounts c = Count({kStart, kStart + kDay});
+  EXPECT_EQ(c.period.invitations_sent, 1);
+  EXPECT_EQ(c.period.invitations_answered, 1);
+  auto context = store_->LoadInvitation(id);
+  ASSERT_TRUE(context.ok());
+  EXPECT_EQ(context->status, InvitationStatus::kAnswered);
+}
+
 TEST_P(StoreReportsTest, EachCustomerCountsOnceByTheirLatestAnswerInTheSpan) {
   const int64_t first = Invite("ada@example.com", kStart);
   Answer(first, 9, kStart + 10);
