@@ -6,7 +6,8 @@
 # module (2 workers, callexa_reports_thread_pool of 2 threads):
 #
 #   stats 90 days    GET api/surveys/1/stats (the default period)
-#   stats 365 days   the same with from= a year ago
+#   stats 365 days   the same with from= a year ago, also with tag= and
+#                    trait.plan= (filters that read beyond the indexes)
 #   CSV 365 days     GET api/surveys/1/responses.csv?from=..., every answer
 #
 # Seconds are curl's (to /dev/null); the stats are asked 3 times (the first
@@ -91,6 +92,9 @@ stats_row() {  # label query
 log "stats: GET stats for 90 and 365 days"
 stats_row "stats, 90 days" ""
 stats_row "stats, 365 days" "?from=$YEAR_AGO"
+# Filters that read beyond the covering indexes: the tags, the customers.
+stats_row "stats, 365 days, tag=Support" "?from=$YEAR_AGO&tag=Support"
+stats_row "stats, 365 days, trait.plan=pro" "?from=$YEAR_AGO&trait.plan=pro"
 
 log "stats: GET responses.csv for 365 days"
 LINES_FILE="$WORK/csv.lines"
