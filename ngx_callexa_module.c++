@@ -927,6 +927,10 @@ struct PoolCall {
   // A streamed body: the piece the last task read, or why it failed.
   std::string piece;
   Status piece_status;
+  // The copy of the piece sent last, freed once it is out: pieces are
+  // large allocations of the request pool, which would otherwise keep
+  // the whole body until the request ends.
+  u_char *sent_piece = nullptr;
 };
 
 void StreamNext(PoolCall *call);
@@ -1028,6 +1032,7 @@ void SendPiece(PoolCall *call) {
     ngx_http_finalize_request(r, NGX_ERROR);
     return;
   }
+  call->sent_piece = b->pos;
   b->last_buf = 0;
   b->last_in_chain = 0;
   b->flush = 1;
@@ -1068,6 +1073,11 @@ void StreamPieceDone(ngx_event_t *ev) {
 
 void StreamNext(PoolCall *call) {
   ngx_http_request_t *r = call->request;
+  // Called once nothing is buffered: the last piece has been written.
+  if (call->sent_piece != nullptr) {
+    ngx_pfree(r->pool, call->sent_piece);
+    call->sent_piece = nullptr;
+  }
   ngx_http_set_ctx(r, call, ngx_http_callexa_module);
   call->task->handler = StreamPieceRun;
   call->task->event.handler = StreamPieceDone;

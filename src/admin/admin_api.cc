@@ -7,6 +7,7 @@
 
 #include "admin/admin_ui.h"
 #include "admin/recipients.h"
+#include "admin/report_routes.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
 #include "admin/testimonial_json.h"
@@ -104,6 +105,10 @@ Status CheckSameOrigin(const HttpRequest &request) {
   return CheckNotCrossSite(request, /*allow_null_origin=*/false);
 }
 
+Lane AdminApi::LaneFor(const HttpRequest &request) const {
+  return IsReportRoute(SplitPath(request.path)) ? Lane::kReports : Lane::kRequests;
+}
+
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
   if (parts.empty() || parts[0] != "api") return HandleAdminUi(request);
@@ -135,6 +140,12 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
     return HandleSyncRoute(stores_.sync, request, id);
   if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
   if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
+  if (parts.size() == 4 && parts[3] == "stats") {
+    return HandleStatsRoute(stores_.surveys, stores_.reports, request, id, now);
+  }
+  if (parts.size() == 4 && parts[3] == "responses.csv") {
+    return HandleResponsesCsvRoute(stores_.surveys, stores_.reports, request, id, now);
+  }
   if (parts.size() == 4 && parts[3] == "delivery") return Delivery(request, id);
   if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
   if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);

@@ -17,6 +17,7 @@
 #include "store/asset_store.h"
 #include "store/ingest_store.h"
 #include "store/privacy_store.h"
+#include "store/report_store.h"
 #include "store/store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
@@ -33,6 +34,7 @@ struct AdminStores {
   TokenSecretStore *secrets;  // to sign the links of previews and test emails
   TestimonialStore *testimonials;
   PrivacyStore *privacy;  // erasure on request
+  ReportStore *reports;  // statistics and exports, on the reports lane
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -64,10 +66,12 @@ class AdminApi : public Endpoint {
   explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
-      : AdminApi(AdminStores{store, store, store, store, store, store, store},
+      : AdminApi(AdminStores{store, store, store, store, store, store, store, store},
                  std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
+  // kReports for the statistics and the CSV export (admin/report_routes.h).
+  Lane LaneFor(const HttpRequest &request) const override;
   HttpResponse Handle(const HttpRequest &request, int64_t now) override;
 
  private:

@@ -130,4 +130,22 @@ std::string QueryParam(std::string_view query, std::string_view name) {
   return {};
 }
 
+std::vector<std::pair<std::string, std::string>> QueryParams(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> params;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      params.emplace_back(PercentDecode(pair.substr(0, eq)),
+                          eq == std::string_view::npos
+                              ? std::string()
+                              : PercentDecode(pair.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return params;
+}
+
 }  // namespace callexa

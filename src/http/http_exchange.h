@@ -95,6 +95,9 @@ Status CheckNotCrossSite(const HttpRequest &request, bool allow_null_origin);
 // Value of `name` in an application/x-www-form-urlencoded query string,
 // percent-decoded; empty when absent.
 std::string QueryParam(std::string_view query, std::string_view name);
+// Every name=value pair of such a query string, percent-decoded, in order
+// (a pair without "=" has an empty value; empty pairs are skipped).
+std::vector<std::pair<std::string, std::string>> QueryParams(std::string_view query);
 
 }  // namespace callexa
 

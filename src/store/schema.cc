@@ -185,6 +185,49 @@ CREATE TABLE testimonials (
 );
 CREATE INDEX testimonials_survey_status ON testimonials(survey_id, status, updated_at);
 )sql",
+    // 6: reports. Each answer knows when its customer answered next
+    // (next_answer_at; NULL: it is their latest), so that "each customer's
+    // latest answer in [from, to)" is a condition on one row,
+    // next_answer_at IS NULL OR next_answer_at >= to, read from an index
+    // instead of grouping every answer by customer. Triggers keep it, for
+    // every writer. The indexes cover the statistics (scores per survey
+    // and time, with comments, with tags), the export's pages and the
+    // invitations sent per period.
+    R"sql(
+ALTER TABLE answers ADD COLUMN next_answer_at INTEGER;
+UPDATE answers SET next_answer_at = (
+  SELECT min(b.answered_at) FROM answers b
+  WHERE b.customer_id = answers.customer_id AND b.invitation_id <> answers.invitation_id
+    AND (b.answered_at > answers.answered_at OR
+         (b.answered_at = answers.answered_at AND b.invitation_id > answers.invitation_id)));
+CREATE TRIGGER answers_next_after_insert AFTER INSERT ON answers BEGIN
+  UPDATE answers SET next_answer_at = (
+    SELECT min(b.answered_at) FROM answers b
+    WHERE b.customer_id = answers.customer_id AND b.invitation_id <> answers.invitation_id
+      AND (b.answered_at > answers.answered_at OR
+           (b.answered_at = answers.answered_at AND b.invitation_id > answers.invitation_id)))
+  WHERE customer_id = NEW.customer_id;
+END;
+CREATE TRIGGER answers_next_after_update AFTER UPDATE OF answered_at ON answers BEGIN
+  UPDATE answers SET next_answer_at = (
+    SELECT min(b.answered_at) FROM answers b
+    WHERE b.customer_id = answers.customer_id AND b.invitation_id <> answers.invitation_id
+      AND (b.answered_at > answers.answered_at OR
+           (b.answered_at = answers.answered_at AND b.invitation_id > answers.invitation_id)))
+  WHERE customer_id = NEW.customer_id;
+END;
+CREATE INDEX answers_report ON answers(survey_id, score, answered_at, next_answer_at,
+                                       customer_id);
+CREATE INDEX answers_report_commented ON answers(survey_id, score, answered_at,
+                                                 next_answer_at, customer_id)
+  WHERE comment <> '';
+CREATE INDEX answers_report_tags ON answers(survey_id, answered_at, next_answer_at, score,
+                                            customer_id, tag_ratings)
+  WHERE tag_ratings <> '{}';
+CREATE INDEX answers_export ON answers(survey_id, answered_at);
+CREATE INDEX invitations_sent ON invitations(survey_id, sent_at, answered_at, customer_id)
+  WHERE sent_at IS NOT NULL;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

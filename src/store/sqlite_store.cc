@@ -141,8 +141,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string &path) 
     if (s.ok()) s = MigrateSchema(db);
   }
   if (s.ok()) s = store->PrepareStatements();
+  if (s.ok()) s = store->OpenReportsConnection(path);
   if (!s.ok()) return s.WithDetail("database \"" + path + "\": " + s.ToLogString());
   return store;
+}
+
+Status SqliteStore::OpenReportsConnection(const std::string &path) {
+  sqlite3 *db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  reports_db_.reset(db);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "open for reports");
+  // Readers wait only while a checkpoint or recovery holds the WAL index.
+  sqlite3_busy_handler(db, BusyHandler, nullptr);
+  return Status::Ok();
 }
 
 Status SqliteStore::PrepareStatements() {

@@ -1,6 +1,9 @@
 // Store on one SQLite file in WAL mode, shared by every nginx worker. Each
 // worker opens its own connection after fork; a mutex serialises the
-// connection among that worker's pool threads.
+// connection among that worker's pool threads. Reports read on a second,
+// read-only connection with a mutex of its own, so that a long report
+// never keeps the worker's commits waiting (WAL: readers and the writer
+// do not block each other).
 #ifndef CALLEXA_STORE_SQLITE_STORE_H_
 #define CALLEXA_STORE_SQLITE_STORE_H_
 
@@ -85,6 +88,14 @@ class SqliteStore : public Store {
   Status RequestSyncRun(int64_t survey_id) override;
   Result<MetricsSnapshot> ReadMetrics(int64_t now) override;
 
+  // ReportStore (sqlite_store_reports.cc), on the reports connection.
+  Result<ReportCounts> CountReport(const ReportFilter &filter,
+                                   const ReportSpans &spans) override;
+  Result<std::vector<ExportRow>> ExportAnswers(const ReportFilter &filter,
+                                               const TimeSpan &span,
+                                               const ExportCursor &after,
+                                               int limit) override;
+
  private:
   struct Closer {
     void operator()(sqlite3 *db) const { sqlite3_close_v2(db); }
@@ -92,6 +103,9 @@ class SqliteStore : public Store {
 
   explicit SqliteStore(sqlite3 *db) : db_(db) {}
   sqlite3 *db() const { return db_.get(); }
+  // Opens the reports' read-only connection to the migrated `path`.
+  Status OpenReportsConnection(const std::string &path);
+  sqlite3 *reports_db() const { return reports_db_.get(); }
   Status PrepareStatements();
 
   // mu_ held by the caller of each.
@@ -119,6 +133,8 @@ class SqliteStore : public Store {
   std::mutex mu_;
   // Declared before the statements so that it is closed after them.
   std::unique_ptr<sqlite3, Closer> db_;
+  std::mutex reports_mu_;  // serialises reports_db_, never held with mu_
+  std::unique_ptr<sqlite3, Closer> reports_db_;
   int64_t last_prune_at_ = 0;
   std::string token_secret_;  // cached after the first read
   int writer_lock_fd_ = -1;   // flock()ed around each group commit

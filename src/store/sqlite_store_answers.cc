@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "policy/testimonial_rules.h"
+#include "store/answer_json.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {
@@ -20,24 +21,13 @@ std::string Dump(const json &j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Reads kAnswerColumns starting at `first`. The JSON columns are only ever
-// written by SaveAnswer; anything else in them is skipped, not trusted.
+// Reads kAnswerColumns starting at `first`.
 StoredAnswer ReadAnswer(const SqliteStatement &q, int first) {
   StoredAnswer a;
   a.answer.score = static_cast<int>(q.Int(first));
   a.answer.comment = q.Text(first + 1);
-  const json tags = json::parse(q.Text(first + 2), nullptr, false);
-  if (tags.is_object()) {
-    for (auto it = tags.begin(); it != tags.end(); ++it) {
-      if (it->is_number_integer()) a.answer.tag_ratings[it.key()] = it->get<int>();
-    }
-  }
-  const json extras = json::parse(q.Text(first + 3), nullptr, false);
-  if (extras.is_object()) {
-    for (auto it = extras.begin(); it != extras.end(); ++it) {
-      if (it->is_string()) a.answer.extra_answers[it.key()] = it->get<std::string>();
-    }
-  }
+  a.answer.tag_ratings = ReadTagRatings(q.Text(first + 2));
+  a.answer.extra_answers = ReadExtraAnswers(q.Text(first + 3));
   a.answer.consent = q.Int(first + 4) != 0;
   a.created_at = q.Int(first + 5);
   a.answered_at = q.Int(first + 6);

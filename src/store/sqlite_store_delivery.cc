@@ -125,7 +125,7 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
   if (records.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(mu_);
   return InTransaction([&]() -> Status {
-    SqliteStatement update, suppress;
+    SqliteStatement update, suppress, stamp;
     Status s = PrepareAll(
         db(), {{&update,
                 "UPDATE invitations SET status = ?2, "
@@ -136,7 +136,13 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
                {&suppress,
                 "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
                 "SELECT c.email, ?3, ?2 FROM invitations i "
-                "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"}});
+                "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"},
+               // A recipient may answer before the send is recorded (the
+               // server accepted it, the person clicked at once): the
+               // answer keeps its status, the email its time.
+               {&stamp,
+                "UPDATE invitations SET sent_at = ?2 "
+                "WHERE id = ?1 AND status = 'answered' AND sent_at IS NULL"}});
     if (!s.ok()) return s;
     for (const DeliveryRecord &r : records) {
       s = update.Bind(1, r.invitation_id)
@@ -153,6 +159,10 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
                 .Bind(2, now)
                 .Bind(3, SuppressionReasonName(*suppression))
                 .Run();
+        if (!s.ok()) return s;
+      }
+      if (StatusAfter(r.outcome) == InvitationStatus::kSent) {
+        s = stamp.Bind(1, r.invitation_id).Bind(2, now).Run();
         if (!s.ok()) return s;
       }
     }

@@ -18,6 +18,7 @@
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
+#include "store/report_store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
 #include "store/testimonial_store.h"
@@ -32,7 +33,8 @@ class Store : public SurveyStore,
               public MetricsStore,
               public AssetStore,
               public TestimonialStore,
-              public PrivacyStore {};
+              public PrivacyStore,
+              public ReportStore {};
 
 }  // namespace callexa
 

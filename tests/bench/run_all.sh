@@ -13,6 +13,7 @@
 #   BENCH_CONNECTIONS  wrk connections (default 50)
 #   BENCH_THREADS      wrk threads (default 2)
 #   MAIL_BENCH_MESSAGES  survey emails per peer in mail_bench.sh (default 10000)
+#   STATS_BENCH_ANSWERS  answers seeded by stats_bench.sh (default 1000000)
 #   BENCH_KEEP=1       keep the temporary directory (configs, logs, databases)
 set -euo pipefail
 
@@ -70,7 +71,7 @@ install_node_peer() {
 }
 
 [ -d "$PEERS" ] || die "peers not found at $PEERS (expected ../shared/bench beside the repo)"
-for f in ngx_http_callexa_module.so tests/smtp_send_loop; do
+for f in ngx_http_callexa_module.so tests/smtp_send_loop tests/stats_bench_driver; do
   [ -f "$ROOT/build/$f" ] || die "build/$f is missing: run ./build.sh first"
 done
 
@@ -99,3 +100,4 @@ run_bench() {
 run_bench "$BENCH_DIR/identify_bench.sh"
 run_bench "$BENCH_DIR/mail_bench.sh"
 run_bench "$BENCH_DIR/sync_bench.sh"
+run_bench "$BENCH_DIR/stats_bench.sh"

@@ -56,6 +56,17 @@ TEST(HttpExchangeTest, QueryParamDecodesValues) {
   }
 }
 
+TEST(HttpExchangeTest, QueryParamsListsEveryPairInOrder) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(QueryParams(""), Pairs{});
+  EXPECT_EQ(QueryParams("a=1&&trait.plan=pro%20plus&flag&b=x%3Dy+z&a=2"),
+            (Pairs{{"a", "1"},
+                   {"trait.plan", "pro plus"},
+                   {"flag", ""},
+                   {"b", "x=y z"},
+                   {"a", "2"}}));
+}
+
 TEST(HttpExchangeTest, JsonErrorCarriesMessageAndCode) {
   const struct {
     Status status;

@@ -23,14 +23,15 @@ function signed(n, digits = 1) {
 }
 
 function srTable(caption, headers, rows) {
-  return h('table', { class: 'sr-only' }, h('caption', null, caption), h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows.map((r) => h('tr', null, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', null, c)))))));
+  // In a hidden box: a table cannot be narrower than its content.
+  return h('div', { class: 'sr-only' }, h('table', null, h('caption', null, caption), h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows.map((r) => h('tr', null, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', null, c))))))));
 }
 
 function headline(stats) {
   const c = stats.counts || {};
   const prev = stats.previous || {};
   let change = null;
-  if (stats.change != null && prev.answers) {
+  if (stats.change != null && prev.counts && prev.counts.answers) {
     change = h(
       'p',
       { class: `change ${stats.change_is_significant ? (stats.change > 0 ? 'change-up' : 'change-down') : 'change-flat'}` },
@@ -67,17 +68,21 @@ function splitBar(c) {
 }
 
 function trendChart(stats, width) {
-  const points = (stats.trend || []).filter((p) => p.answers > 0);
+  const all = stats.trend || [];
+  const points = all.filter((p) => p.answers > 0);
   const box = h('div', { class: 'chart', 'aria-hidden': 'true' });
   const table = srTable('NPS by ' + (stats.interval || 'period'), ['Period', 'Answers', 'NPS', 'Margin of error'], points.map((p) => [formatDate(p.start), String(p.answers), p.nps.toFixed(1), `± ${p.margin_of_error.toFixed(1)}`]));
   if (points.length === 0) return h('div', null, h('p', { class: 'empty-line' }, 'No answers in this period yet.'), table);
-  const xs = points.map((p) => Date.parse(p.start) / 1000);
-  const data = [xs, points.map((p) => p.nps), points.map((p) => Math.min(100, p.nps + p.margin_of_error)), points.map((p) => Math.max(-100, p.nps - p.margin_of_error))];
+  // Every bucket of the period, empty ones as gaps, so the axis is the period.
+  const value = (p, f) => (p.answers > 0 ? f(p) : null);
+  const xs = all.map((p) => Date.parse(p.start) / 1000);
+  const data = [xs, all.map((p) => value(p, (q) => q.nps)), all.map((p) => value(p, (q) => Math.min(100, q.nps + q.margin_of_error))), all.map((p) => value(p, (q) => Math.max(-100, q.nps - q.margin_of_error)))];
+  const range = [Date.parse(stats.from) / 1000, Date.parse(stats.to) / 1000];
   const plot = new uPlot(
     {
       width,
       height: 260,
-      scales: { y: { range: (u, min, max) => [Math.max(-100, Math.floor(min / 10) * 10 - 10), Math.min(100, Math.ceil(max / 10) * 10 + 10)] } },
+      scales: { x: { time: true, range: () => range }, y: { range: (u, min, max) => [Math.max(-100, Math.floor(min / 10) * 10 - 10), Math.min(100, Math.ceil(max / 10) * 10 + 10)] } },
       series: [
         {},
         { label: 'NPS', stroke: '#4f46e5', width: 2, points: { show: true, size: 6, fill: '#4f46e5' } },
@@ -164,7 +169,8 @@ export async function dashboardPage(main, survey) {
     }
     if (plot) plot.destroy();
     const trendCard = h('section', { class: 'card', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, 'Trend'));
-    clear(body).append(headline(stats), trendCard, h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tagBars(stats) || h('div')));
+    const tags = tagBars(stats);
+    clear(body).append(headline(stats), trendCard, tags ? h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tags) : distribution(stats));
     const chart = trendChart(stats, Math.max(280, trendCard.clientWidth - 48));
     trendCard.append(chart);
     plot = chart.querySelector('.chart')?.plot || null;

@@ -1,0 +1,262 @@
+// SqliteStore: the reports (see store/report_store.h), on the read-only
+// reports connection. Every count is an aggregate over an index range
+// (schema migration 6): scores by (survey, score, time), so each score is
+// one seek and no row is sorted; a customer's latest answer in [from, to)
+// is the row whose next_answer_at is NULL or >= to.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "store/answer_json.h"
+#include "store/sqlite_store.h"
+
+namespace callexa {
+namespace {
+
+// Each statement's own parameters are ?1..?9; a filter's start here.
+constexpr int kFirstFilterParam = 10;
+
+// The condition that keeps one answer per customer in [?2, ?3).
+const char kLatestInSpan[] = " AND (a.next_answer_at IS NULL OR a.next_answer_at >= ?3)";
+
+// "a.score IN (...)" for the band, or every score: with the score in the
+// condition the (survey, score, time) index answers by seeks.
+std::string ScoreList(const std::optional<ScoreBand> &band) {
+  std::string list;
+  for (int score = 0; score <= 10; ++score) {
+    if (band && BandOfScore(score) != *band) continue;
+    list += (list.empty() ? "" : ",") + std::to_string(score);
+  }
+  return " AND a.score IN (" + list + ")";
+}
+
+// The SQL of a ReportFilter beyond survey, time and band: every value is
+// a parameter from kFirstFilterParam on, bound by Bind.
+class FilterSql {
+ public:
+  explicit FilterSql(const ReportFilter &filter) : filter_(filter) {
+    int next = kFirstFilterParam;
+    if (filter.tag) {
+      answer_ +=
+          " AND a.tag_ratings <> '{}' AND json_valid(a.tag_ratings) AND EXISTS "
+          "(SELECT 1 FROM json_each(a.tag_ratings) r WHERE r.key = ?" +
+          std::to_string(next) + " AND r.type = 'integer')";
+      values_.push_back(*filter.tag);
+      ++next;
+    }
+    if (filter.has_comment) {
+      answer_ += *filter.has_comment ? " AND a.comment <> ''" : " AND a.comment = ''";
+    }
+    for (const TraitFilter &t : filter.traits) {
+      const std::string value = "?" + std::to_string(next++);
+      const std::string column = CustomerColumn(t.name);
+      if (!column.empty()) {
+        traits_ += " AND c." + column + " = " + value;
+        values_.push_back(t.value);
+        continue;
+      }
+      // The trait's text: strings as they are, anything else in its JSON form.
+      const std::string path = "?" + std::to_string(next++);
+      traits_ += " AND iif(json_type(c.traits, " + path + ") = 'text', c.traits ->> " +
+                 path + ", c.traits -> " + path + ") = " + value;
+      values_.push_back(t.value);
+      values_.push_back("$." + t.name);
+    }
+  }
+
+  // The join to the answer's or invitation's customer, when traits need it.
+  std::string Join(const char *table) const {
+    if (filter_.traits.empty()) return "";
+    return std::string(" JOIN customers c ON c.id = ") + table + ".customer_id";
+  }
+  // " AND ..." on the answer `a`: tag and comment.
+  const std::string &AnswerConditions() const { return answer_; }
+  // " AND ..." on the customer `c`.
+  const std::string &TraitConditions() const { return traits_; }
+
+  void Bind(SqliteStatement *st) const {
+    for (size_t i = 0; i < values_.size(); ++i) {
+      st->Bind(kFirstFilterParam + static_cast<int>(i), values_[i]);
+    }
+  }
+
+ private:
+  // The customers column of a trait kept as a field of its own, or "".
+  static std::string CustomerColumn(const std::string &name) {
+    for (const char *column : {"first_name", "last_name", "gender"}) {
+      if (name == column) return column;
+    }
+    return "";
+  }
+
+  const ReportFilter &filter_;
+  std::string answer_, traits_;
+  std::vector<std::string> values_;
+};
+
+// The answers of survey ?1 in [?2, ?3) that `filter` selects, one per
+// customer: the FROM and WHERE of every count.
+std::string CountedAnswers(const ReportFilter &filter, const FilterSql &sql) {
+  return " FROM answers a" + sql.Join("a") + " WHERE a.survey_id = ?1" +
+         ScoreList(filter.band) + " AND a.answered_at >= ?2 AND a.answered_at < ?3" +
+         kLatestInSpan + sql.AnswerConditions() + sql.TraitConditions();
+}
+
+void BindSpan(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
+              const TimeSpan &span) {
+  st->Bind(1, filter.survey_id).Bind(2, span.from).Bind(3, span.to);
+  sql.Bind(st);
+}
+
+// The prepared counts of one report.
+struct CountStatements {
+  SqliteStatement scores, comments, invitations, tags;
+
+  Status Prepare(sqlite3 *db, const ReportFilter &filter, const FilterSql &sql) {
+    const std::string answers = CountedAnswers(filter, sql);
+    return PrepareAll(
+        db,
+        {{&scores, "SELECT a.score, count(*)" + answers + " GROUP BY a.score"},
+         // Spelled as the partial index's condition, so that it is used.
+         {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
+         {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
+                            sql.Join("i") +
+                            " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
+                            "i.sent_at < ?3" +
+                            sql.TraitConditions()},
+         // Answers grouped by their ratings' text first: a survey's answers
+         // hold few distinct combinations, so each is parsed once.
+         {&tags,
+          "SELECT t.key, t.value, sum(g.detractors), sum(g.passives), sum(g.promoters) "
+          "FROM (SELECT a.tag_ratings AS ratings, sum(a.score <= 6) AS detractors, "
+          "      sum(a.score BETWEEN 7 AND 8) AS passives, sum(a.score >= 9) AS "
+          "promoters" +
+              answers +
+              " AND a.tag_ratings <> '{}' GROUP BY a.tag_ratings) g, "
+              "json_each(g.ratings) t "
+              "WHERE json_valid(g.ratings) AND json_type(g.ratings) = 'object' "
+              "AND t.type = 'integer' AND t.value BETWEEN 1 AND 5 "
+              "GROUP BY t.key, t.value ORDER BY t.key, t.value"}});
+  }
+};
+
+Status ReadScores(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
+                  const TimeSpan &span, ScoreCounts *out) {
+  BindSpan(st, filter, sql, span);
+  while (st->Step()) {
+    const int64_t score = st->Int(0);
+    if (score >= 0 && score <= 10) (*out)[score] = st->Int(1);
+  }
+  Status s = st->status();
+  st->Reset();
+  return s;
+}
+
+Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const FilterSql &sql,
+                  const TimeSpan &span, PeriodCounts *out) {
+  Status s = ReadScores(&st->scores, filter, sql, span, &out->scores);
+  if (!s.ok()) return s;
+  BindSpan(&st->comments, filter, sql, span);
+  if (st->comments.Step()) out->with_comment = st->comments.Int(0);
+  s = st->comments.status();
+  st->comments.Reset();
+  if (!s.ok()) return s;
+  BindSpan(&st->invitations, filter, sql, span);
+  if (st->invitations.Step()) {
+    out->invitations_sent = st->invitations.Int(0);
+    out->invitations_answered = st->invitations.Int(1);
+  }
+  s = st->invitations.status();
+  st->invitations.Reset();
+  return s;
+}
+
+Status ReadTags(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
+                const TimeSpan &span, std::vector<TagRatingCounts> *out) {
+  BindSpan(st, filter, sql, span);
+  while (st->Step()) {
+    TagRatingCounts c;
+    c.tag = st->Text(0);
+    c.rating = static_cast<int>(st->Int(1));
+    c.detractors = st->Int(2);
+    c.passives = st->Int(3);
+    c.promoters = st->Int(4);
+    out->push_back(std::move(c));
+  }
+  Status s = st->status();
+  st->Reset();
+  return s;
+}
+
+}  // namespace
+
+Result<ReportCounts> SqliteStore::CountReport(const ReportFilter &filter,
+                                              const ReportSpans &spans) {
+  const FilterSql sql(filter);
+  std::lock_guard<std::mutex> lock(reports_mu_);
+  CountStatements st;
+  Status s = st.Prepare(reports_db(), filter, sql);
+  // One read transaction: every span sees the same snapshot.
+  if (s.ok()) s = SqliteExec(reports_db(), "BEGIN");
+  if (!s.ok()) return s;
+  ReportCounts counts;
+  s = ReadPeriod(&st, filter, sql, spans.period, &counts.period);
+  if (s.ok()) s = ReadPeriod(&st, filter, sql, spans.previous, &counts.previous);
+  if (s.ok()) s = ReadTags(&st.tags, filter, sql, spans.period, &counts.tags);
+  counts.trend.resize(spans.trend.size());
+  for (size_t i = 0; s.ok() && i < spans.trend.size(); ++i) {
+    s = ReadScores(&st.scores, filter, sql, spans.trend[i], &counts.trend[i]);
+  }
+  const Status end = SqliteExec(reports_db(), "COMMIT");
+  if (!s.ok()) return s;
+  if (!end.ok()) return end;
+  return counts;
+}
+
+Result<std::vector<ExportRow>> SqliteStore::ExportAnswers(const ReportFilter &filter,
+                                                          const TimeSpan &span,
+                                                          const ExportCursor &after,
+                                                          int limit) {
+  const FilterSql sql(filter);
+  std::lock_guard<std::mutex> lock(reports_mu_);
+  SqliteStatement q;
+  // The export index walks (answered_at, invitation_id) in order, so a
+  // page is one seek past the cursor; the band's score list must not lure
+  // the planner onto the scores index (which would sort every page).
+  Status s = q.Prepare(
+      reports_db(),
+      "SELECT a.invitation_id, a.answered_at, c.email, c.first_name, c.last_name, "
+      "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent "
+      "FROM answers a INDEXED BY answers_export JOIN customers c ON c.id = a.customer_id "
+      "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND a.answered_at < ?3 "
+      "AND (a.answered_at > ?4 OR a.invitation_id > ?5)" +
+          ScoreList(filter.band) + sql.AnswerConditions() + sql.TraitConditions() +
+          " ORDER BY a.answered_at, a.invitation_id LIMIT ?6");
+  if (!s.ok()) return s;
+  q.Bind(1, filter.survey_id)
+      .Bind(2, std::max(span.from, after.answered_at))
+      .Bind(3, span.to)
+      .Bind(4, after.answered_at)
+      .Bind(5, after.invitation_id)
+      .Bind(6, int64_t{limit});
+  sql.Bind(&q);
+  std::vector<ExportRow> rows;
+  while (q.Step()) {
+    ExportRow r;
+    r.invitation_id = q.Int(0);
+    r.answered_at = q.Int(1);
+    r.email = q.Text(2);
+    r.first_name = q.Text(3);
+    r.last_name = q.Text(4);
+    r.score = static_cast<int>(q.Int(5));
+    r.comment = q.Text(6);
+    r.tag_ratings = ReadTagRatings(q.Text(7));
+    r.extra_answers = ReadExtraAnswers(q.Text(8));
+    r.consent = q.Int(9) != 0;
+    rows.push_back(std::move(r));
+  }
+  if (!q.status().ok()) return q.status();
+  return rows;
+}
+
+}  // namespace callexa
