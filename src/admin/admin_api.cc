@@ -12,6 +12,7 @@
 #include "admin/sync_admin.h"
 #include "admin/testimonial_json.h"
 #include "assets/image_upload.h"
+#include "common/json_depth.h"
 #include "common/secrets.h"
 #include "common/time_format.h"
 #include "ingest/identify_message.h"
@@ -55,6 +56,10 @@ HttpResponse Json(int status, const json &body) {
 
 Result<json> ParseJsonBody(const HttpRequest &request) {
   if (request.body.empty()) return json::object();
+  if (JsonNestingDepth(request.body) > kMaxJsonDepth) {
+    return Status::InvalidArgument("request body nests JSON more than " +
+                                   std::to_string(kMaxJsonDepth) + " levels deep");
+  }
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded())
     return Status::InvalidArgument("request body is not valid JSON");

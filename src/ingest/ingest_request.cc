@@ -1,9 +1,9 @@
 #include "ingest/ingest_request.h"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
+#include "common/json_depth.h"
 
 namespace callexa {
 namespace {
@@ -42,39 +42,12 @@ Result<std::string> BasicAuthKey(std::string_view header) {
   return key;
 }
 
-// Deeper JSON is refused: serialising it recurses once per level (a 500 KB
-// batch could nest 250,000 levels and overflow the worker's stack), and
+// Deeper JSON is refused (see common/json_depth.h); besides the stack,
 // SQLite's json_patch() fails on deep traits, which would make every later
 // identify of that customer fail.
-constexpr int kMaxJsonDepth = 64;
-
-// Deepest nesting of arrays and objects, counted outside strings. A plain
-// scan costs far less than a parser callback on every token.
-int NestingDepth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 Result<json> ParseBody(std::string_view body) {
   if (body.empty()) return Status::InvalidArgument("request body is empty");
-  if (NestingDepth(body) > kMaxJsonDepth) {
+  if (JsonNestingDepth(body) > kMaxJsonDepth) {
     return Status::InvalidArgument("request body nests JSON more than " +
                                    std::to_string(kMaxJsonDepth) + " levels deep");
   }
@@ -133,15 +106,13 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
 }  // namespace
 
 size_t MaxIngestBodyBytes(IngestApi endpoint, std::string_view path) {
-  if (endpoint == IngestApi::kTrackingApi &&
-      ClassifyApiPath(path) == ApiCall::kBatch) {
+  if (endpoint == IngestApi::kTrackingApi && ClassifyApiPath(path) == ApiCall::kBatch) {
     return kMaxBatchBytes;
   }
   return kMaxMessageBytes;
 }
 
-Result<IngestJob> ParseIngestRequest(const HttpRequest &request,
-                                     IngestApi endpoint) {
+Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint) {
   const ApiCall call = endpoint == IngestApi::kDestination
                            ? ApiCall::kSingle
                            : ClassifyApiPath(request.path);

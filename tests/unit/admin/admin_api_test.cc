@@ -424,6 +424,21 @@ TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
   EXPECT_EQ(content->email.low_label, "Unwahrscheinlich");
 }
 
+TEST_F(AdminApiTest, DeeplyNestedBodiesAreRefused) {
+  const json s = CreateSurvey(R"({"name":"NPS"})");
+  const std::string arrays = std::string(100000, '[') + std::string(100000, ']');
+  const json bad = Call(
+      Request("PATCH", SurveyPath(s), R"({"content":{"intro":)" + arrays + "}}"), 400);
+  EXPECT_EQ(bad["message"], "request body nests JSON more than 64 levels deep");
+  std::string doc = R"({"type":"doc","content":[)";
+  for (int i = 0; i < 10000; ++i) doc += R"({"type":"paragraph","content":[)";
+  for (int i = 0; i < 10000; ++i) doc += "]}";
+  doc += "]}";
+  Call(Request("POST", SurveyPath(s) + "/preview",
+               R"({"content":{"footer":)" + doc + "}}"),
+       400);
+}
+
 TEST_F(AdminApiTest, RecipientsGoThroughEligibility) {
   const json s = CreateSurvey(
       R"({"name":"NPS","automation":true,"min_delay_days":3,"max_delay_days":14})");
