@@ -34,7 +34,7 @@ struct AdminStores {
   TokenSecretStore *secrets;  // to sign the links of previews and test emails
   TestimonialStore *testimonials;
   PrivacyStore *privacy;  // erasure on request
-  ReportStore *reports;  // statistics and exports, on the reports lane
+  ReportStore *reports;   // statistics and exports, on the reports lane
 };
 
 // The installation's side of the admin: what emails look like, where

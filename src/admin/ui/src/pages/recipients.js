@@ -38,7 +38,7 @@ function customersSection(survey) {
       body.append(h('p', { class: 'empty-line' }, search.value ? 'No customer matches this email.' : 'No customers yet: they arrive with Segment’s identifies, or add them below.'));
     } else {
       body.append(
-        h('div', { class: 'table-scroll' }, h(
+        h('div', { class: 'table-scroll', tabindex: '0' }, h(
           'table',
           { class: 'table' },
           h('caption', { class: 'sr-only' }, 'Customers'),
@@ -127,7 +127,7 @@ function importSection(survey) {
         h('p', null, 'Columns used: ', p.columns.join(', ') || '—', p.ignored_columns.length ? `; ignored: ${p.ignored_columns.join(', ')}` : ''),
       ];
       if (p.sample.length) {
-        parts.push(h('div', { class: 'table-scroll' }, h('table', { class: 'table table-compact' },
+        parts.push(h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'table table-compact' },
           h('caption', null, 'First rows'),
           h('thead', null, h('tr', null, ['Email', 'First name', 'Last name'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', null, p.sample.map((s) => h('tr', null, h('td', null, s.email), h('td', null, s.first_name), h('td', null, s.last_name)))))));
@@ -166,7 +166,7 @@ function suppressionsSection() {
       body.append(h('p', { class: 'empty-line' }, 'No address is suppressed.'));
       return;
     }
-    body.append(h('div', { class: 'table-scroll' }, h('table', { class: 'table' },
+    body.append(h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, 'Suppressed addresses'),
       h('thead', null, h('tr', null, ['Email', 'Reason', 'Since', ''].map((c) => h('th', { scope: 'col' }, c || h('span', { class: 'sr-only' }, 'Actions'))))),
       h('tbody', null, data.suppressions.map((s) => h('tr', null,

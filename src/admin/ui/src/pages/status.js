@@ -61,7 +61,7 @@ export async function statusPage(main, survey) {
       h('dl', { class: 'stats' }, STATES.map(([key, label, hint]) => stat(label, (delivery[key] || 0).toLocaleString(), hint))),
       h('h3', null, 'Latest problems'),
       errors.length
-        ? h('div', { class: 'table-scroll' }, h('table', { class: 'table' },
+        ? h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'table' },
             h('caption', { class: 'sr-only' }, 'Latest delivery problems'),
             h('thead', null, h('tr', null, ['When', 'Email', 'State', 'Error'].map((c) => h('th', { scope: 'col' }, c)))),
             h('tbody', null, errors.map((e) => h('tr', null, h('td', null, formatTime(e.at)), h('th', { scope: 'row' }, e.email), h('td', null, e.status), h('td', { class: 'error-text' }, e.error))))))

@@ -58,7 +58,7 @@ export async function surveysPage() {
   const list = data.surveys.length
     ? h(
         'div',
-        { class: 'card table-card' },
+        { class: 'card table-card', tabindex: '0' },
         h(
           'table',
           { class: 'table' },
