@@ -66,6 +66,19 @@ Result<json> ParseJsonBody(const HttpRequest &request) {
   return body;
 }
 
+// The normalised address of a {"email": ...} body.
+Result<std::string> EmailOfBody(const HttpRequest &request) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return body.status();
+  const auto email = body->is_object() ? body->find("email") : body->end();
+  if (email == body->end() || !email->is_string()) {
+    return Status::InvalidArgument("email is required");
+  }
+  std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
+  if (!address) return Status::InvalidArgument("email is not a valid address");
+  return *address;
+}
+
 bool IsSafeMethod(const std::string &m) { return m == "GET" || m == "HEAD"; }
 
 // The limit (1..1000) and offset query parameters of list routes.
@@ -192,14 +205,8 @@ HttpResponse AdminApi::Erasure(const HttpRequest &request, int64_t now) {
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use POST on api/erasure"));
   }
-  auto body = ParseJsonBody(request);
-  if (!body.ok()) return JsonError(body.status());
-  const auto email = body->is_object() ? body->find("email") : body->end();
-  if (email == body->end() || !email->is_string()) {
-    return JsonError(Status::InvalidArgument("email is required"));
-  }
-  const std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
-  if (!address) return JsonError(Status::InvalidArgument("email is not a valid address"));
+  auto address = EmailOfBody(request);
+  if (!address.ok()) return JsonError(address.status());
   auto erased = stores_.privacy->ErasePerson(*address, now);
   if (!erased.ok()) return JsonError(erased.status());
   return Json(200, {{"email", *address},
@@ -539,14 +546,8 @@ HttpResponse AdminApi::Suppressions(const HttpRequest &request,
   if (request.method != "POST") {
     return JsonError(Status::MethodNotAllowed("use POST on api/suppressions/lift"));
   }
-  auto body = ParseJsonBody(request);
-  if (!body.ok()) return JsonError(body.status());
-  const auto email = body->is_object() ? body->find("email") : body->end();
-  if (email == body->end() || !email->is_string()) {
-    return JsonError(Status::InvalidArgument("email is required"));
-  }
-  const std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
-  if (!address) return JsonError(Status::InvalidArgument("email is not a valid address"));
+  auto address = EmailOfBody(request);
+  if (!address.ok()) return JsonError(address.status());
   Status s = stores_.surveys->LiftSuppression(*address);
   if (!s.ok()) return JsonError(s);
   return Json(200, {{"lifted", true}, {"email", *address}});
