@@ -118,6 +118,12 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     } else if ((st = IntField(key, v, 0, 100000000, &n)).ok()) {
       s->policy.monthly_budget = n;
     }
+  } else if (key == "retention_months") {
+    if (v.is_null()) {
+      s->retention_months.reset();
+    } else if ((st = IntField(key, v, 1, 120, &n)).ok()) {
+      s->retention_months = n;
+    }
   } else if (key == "content") {
     return ApplyContent(v, s);
   } else if (key == "embed_origins") {
@@ -147,6 +153,8 @@ json SurveyToJson(const Survey &s) {
       {"monthly_budget",
        s.policy.monthly_budget ? json(*s.policy.monthly_budget) : json(nullptr)},
       {"embed_origins", s.embed_origins},
+      {"retention_months",
+       s.retention_months ? json(*s.retention_months) : json(nullptr)},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
       {"content", ContentJson(s.content_json)},

@@ -33,6 +33,8 @@ namespace {
 // this often lets "run now" (POST api/surveys/{id}/sync) start within
 // seconds, and the poll is one read-only query.
 constexpr int64_t kSyncPollMs = 5000;
+// Answers past their survey's retention go within the hour.
+constexpr int64_t kRetentionIntervalMs = 60 * 60 * 1000;
 
 int64_t UnixNow() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -229,6 +231,7 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     startup_log->push_back({LogLevel::kNotice, DescribeInstallation(config)});
     service->StartDelivery(config, startup_log);
     service->StartSync(config, startup_log);
+    service->StartRetention();
   }
   return service;
 }
@@ -320,6 +323,25 @@ void Service::StartSync(const ServiceConfig &config, std::vector<LogLine> *log) 
                      }
                      return out;
                    }});
+}
+
+void Service::StartRetention() {
+  // Idempotent and cheap when nothing is due, so no lease: an overlapping
+  // worker 0 during a reload may run it too.
+  jobs_.push_back(
+      {"retention", kRetentionIntervalMs, [this] {
+         JobStepResult out;
+         auto deleted = parts_->store->DeleteExpiredAnswers(UnixNow());
+         if (!deleted.ok()) {
+           out.log.push_back({LogLevel::kError,
+                              "callexa: retention: " + deleted.status().ToLogString()});
+         } else if (*deleted > 0) {
+           out.log.push_back({LogLevel::kNotice,
+                              "callexa: retention: deleted " + std::to_string(*deleted) +
+                                  " answers past their survey's retention"});
+         }
+         return out;
+       }});
 }
 
 }  // namespace callexa

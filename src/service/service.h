@@ -79,6 +79,7 @@ class Service {
   Service() = default;
   void StartDelivery(const ServiceConfig &config, std::vector<LogLine> *log);
   void StartSync(const ServiceConfig &config, std::vector<LogLine> *log);
+  void StartRetention();
 
   struct Parts;  // the store, endpoints, transports and job options
   std::unique_ptr<Parts> parts_;

@@ -29,6 +29,11 @@ class PrivacyStore {
   // ErasedEmailKey(email), so nothing is ever sent to it again. Erasing an
   // unknown address only adds that suppression. Counts what went.
   virtual Result<ErasureCounts> ErasePerson(const std::string &email, int64_t now) = 0;
+
+  // Deletes, for every survey with retention_months, the answers answered
+  // more than that many calendar months before `now` (UTC), with their
+  // testimonials; the invitations stay, as answered. The number deleted.
+  virtual Result<int64_t> DeleteExpiredAnswers(int64_t now) = 0;
 };
 
 }  // namespace callexa

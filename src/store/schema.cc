@@ -228,6 +228,10 @@ CREATE INDEX answers_export ON answers(survey_id, answered_at);
 CREATE INDEX invitations_sent ON invitations(survey_id, sent_at, answered_at, customer_id)
   WHERE sent_at IS NOT NULL;
 )sql",
+    // 7: per-survey retention of answers, in months (NULL: kept).
+    R"sql(
+ALTER TABLE surveys ADD COLUMN retention_months INTEGER;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

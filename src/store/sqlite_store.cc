@@ -25,7 +25,7 @@ constexpr int64_t kSeenMessageDays = 7;
 const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
-    "created_at, updated_at, content, embed_origins";
+    "created_at, updated_at, content, embed_origins, retention_months";
 
 Survey ReadSurvey(const SqliteStatement &q) {
   Survey s;
@@ -48,12 +48,14 @@ Survey ReadSurvey(const SqliteStatement &q) {
       if (o.is_string()) s.embed_origins.push_back(o.get<std::string>());
     }
   }
+  const std::optional<int64_t> retention = q.OptionalInt(14);
+  if (retention) s.retention_months = static_cast<int>(*retention);
   return s;
 }
 
-// Binds the owner's settings to nine parameters from `first` on, in the
+// Binds the owner's settings to ten parameters from `first` on, in the
 // order name, min, max, interval, automation, write key, budget, content,
-// embed origins.
+// embed origins, retention.
 SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
   return st.Bind(first, s.name)
       .Bind(first + 1, int64_t{s.policy.min_delay_days})
@@ -63,7 +65,9 @@ SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
       .Bind(first + 5, s.segment_write_key)
       .Bind(first + 6, s.policy.monthly_budget)
       .Bind(first + 7, s.content_json)
-      .Bind(first + 8, nlohmann::json(s.embed_origins).dump());
+      .Bind(first + 8, nlohmann::json(s.embed_origins).dump())
+      .Bind(first + 9, s.retention_months ? std::optional<int64_t>(*s.retention_months)
+                                          : std::nullopt);
 }
 
 // A failure of the database itself, as opposed to a job's own rejection
@@ -375,13 +379,13 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
       db(),
       "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
       "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
-      "monthly_budget, content, embed_origins, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+      "monthly_budget, content, embed_origins, retention_months, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
   if (s.ok()) {
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
         .Bind(3, ApiKeyPrefix(draft.api_key))
-        .Bind(13, now);
+        .Bind(14, now);
     s = BindSettings(insert, 4, draft).Run();
   }
   if (!s.ok()) return s;
@@ -413,10 +417,10 @@ Result<Survey> SqliteStore::UpdateSurvey(const Survey &survey, int64_t now) {
       db(),
       "UPDATE surveys SET name = ?2, min_delay_days = ?3, max_delay_days = ?4, "
       "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
-      "monthly_budget = ?8, content = ?9, embed_origins = ?10, updated_at = ?11 "
-      "WHERE id = ?1");
+      "monthly_budget = ?8, content = ?9, embed_origins = ?10, retention_months = ?11, "
+      "updated_at = ?12 WHERE id = ?1");
   if (s.ok()) {
-    update.Bind(1, survey.id).Bind(11, now);
+    update.Bind(1, survey.id).Bind(12, now);
     s = BindSettings(update, 2, survey).Run();
   }
   if (!s.ok()) return s;

@@ -64,6 +64,7 @@ class SqliteStore : public Store {
 
   // PrivacyStore (sqlite_store_privacy.cc).
   Result<ErasureCounts> ErasePerson(const std::string &email, int64_t now) override;
+  Result<int64_t> DeleteExpiredAnswers(int64_t now) override;
 
   // TokenSecretStore and DeliveryStore (sqlite_store_delivery.cc).
   Result<std::string> TokenSecret() override;

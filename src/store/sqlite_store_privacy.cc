@@ -47,4 +47,32 @@ Result<ErasureCounts> SqliteStore::ErasePerson(const std::string &email, int64_t
   return counts;
 }
 
+Result<int64_t> SqliteStore::DeleteExpiredAnswers(int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // The cut-off per survey: `now` less its months, by SQLite's calendar.
+  constexpr char kExpired[] =
+      "SELECT a.invitation_id FROM answers a JOIN surveys s ON s.id = a.survey_id "
+      "WHERE s.retention_months IS NOT NULL AND a.answered_at < "
+      "CAST(strftime('%s', ?1, 'unixepoch', '-' || s.retention_months || ' months') "
+      "AS INTEGER)";
+  int64_t deleted = 0;
+  Status s = InTransaction([&]() -> Status {
+    SqliteStatement quotes, answers;
+    Status ps = quotes.Prepare(
+        db(), std::string("DELETE FROM testimonials WHERE invitation_id IN (") +
+                  kExpired + ")");
+    if (ps.ok()) ps = quotes.Bind(1, now).Run();
+    if (ps.ok()) {
+      ps = answers.Prepare(
+          db(),
+          std::string("DELETE FROM answers WHERE invitation_id IN (") + kExpired + ")");
+    }
+    if (ps.ok()) ps = answers.Bind(1, now).Run();
+    deleted = sqlite3_changes(db());
+    return ps;
+  });
+  if (!s.ok()) return s;
+  return deleted;
+}
+
 }  // namespace callexa

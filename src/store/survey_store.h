@@ -32,6 +32,9 @@ struct Survey {
   // Sites allowed to embed the approved testimonials ("https://acme.example");
   // empty: any site.
   std::vector<std::string> embed_origins;
+  // Answers older than this many months are deleted by worker 0 (with their
+  // testimonials); unset: kept until erased.
+  std::optional<int> retention_months;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

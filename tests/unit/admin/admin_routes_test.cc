@@ -383,6 +383,18 @@ TEST(AdminInstallationTest, ShowsTheUrlsToPasteIntoSegment) {
 namespace callexa {
 namespace {
 
+TEST_F(AdminRoutesTest, RetentionIsASetting) {
+  EXPECT_TRUE(Call(Request("GET", Path("")), 200)["retention_months"].is_null());
+  EXPECT_EQ(Call(Request("PATCH", Path(""), {{"retention_months", 24}}),
+                 200)["retention_months"],
+            24);
+  const json e = Call(Request("PATCH", Path(""), {{"retention_months", 0}}), 400);
+  EXPECT_NE(e["message"].get<std::string>().find("retention_months"), std::string::npos);
+  EXPECT_TRUE(Call(Request("PATCH", Path(""), {{"retention_months", nullptr}}),
+                   200)["retention_months"]
+                  .is_null());
+}
+
 TEST_F(AdminRoutesTest, ErasureOnRequest) {
   store_.SentInvitation(survey_, "ada@example.com", kNow, "Ada");
   const json e =

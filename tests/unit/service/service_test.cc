@@ -69,8 +69,11 @@ TEST_F(ServiceTest, BodyLimitsComeFromTheEndpoints) {
 TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   auto quiet = Service::Create(
       config_, true, [] { return false; }, nullptr, &log_);
-  ASSERT_EQ(quiet->jobs().size(), 1u);  // no public URL: the sync-back only
+  ASSERT_EQ(quiet->jobs().size(), 2u);  // no public URL: no scheduler
   EXPECT_EQ(quiet->jobs()[0].name, "sync");
+  EXPECT_EQ(quiet->jobs()[1].name, "retention");
+  EXPECT_EQ(quiet->jobs()[1].interval_ms, 60 * 60 * 1000);
+  EXPECT_TRUE(quiet->jobs()[1].step().log.empty());  // nothing past retention
   EXPECT_TRUE(HasLine(LogLevel::kNotice, "survey emails are off"));
 
   log_.clear();
@@ -78,7 +81,7 @@ TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   config_.mail_from = "Acme <nps@example.com>";
   auto both = Service::Create(
       config_, true, [] { return false; }, nullptr, &log_);
-  ASSERT_EQ(both->jobs().size(), 2u);
+  ASSERT_EQ(both->jobs().size(), 3u);
   EXPECT_EQ(both->jobs()[0].name, "scheduler");
   EXPECT_EQ(both->jobs()[0].interval_ms, config_.scheduler_interval_ms);
   EXPECT_EQ(both->jobs()[1].interval_ms, 5000);

@@ -78,6 +78,35 @@ TEST_P(StorePrivacyTest, ErasingAnUnknownAddressSuppressesItAndLiftingUsesTheAdd
   EXPECT_EQ(store_->CountSuppressions(SuppressionQuery{}).value(), 0);
 }
 
+TEST_P(StorePrivacyTest, AnswersPastTheRetentionAreDeleted) {
+  Survey kept = store_.NewSurvey();
+  Survey limited = store_.NewSurvey();
+  limited.retention_months = 6;
+  ASSERT_TRUE(store_->UpdateSurvey(limited, kNow).ok());
+  EXPECT_EQ(store_->GetSurvey(limited.id)->retention_months, 6);
+  EXPECT_FALSE(store_->GetSurvey(kept.id)->retention_months.has_value());
+  constexpr int64_t kDay = 86400;
+  Answer(store_.SentInvitation(kept, "old@example.com", kNow, "Old"), 10, "Kept");
+  Answer(store_.SentInvitation(limited, "old@example.com", kNow, "Old"), 10, "Old");
+  Answer(store_.SentInvitation(limited, "new@example.com", kNow, "New"), 9, "New");
+  // Answered at kNow + 10 (2026-11-28): six calendar months later is
+  // 2027-05-28; a day before, nothing is due, a day after, both answers are.
+  auto none = store_->DeleteExpiredAnswers(kNow + 10 + 180 * kDay);
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(*none, 0);
+  auto gone = store_->DeleteExpiredAnswers(kNow + 10 + 183 * kDay);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, 2);
+  ResponseQuery r;
+  r.survey_id = limited.id;
+  EXPECT_TRUE(store_->ListResponses(r)->empty());
+  TestimonialQuery t;
+  t.survey_id = limited.id;
+  EXPECT_TRUE(store_->ListTestimonials(t)->empty());
+  r.survey_id = kept.id;
+  EXPECT_EQ(store_->ListResponses(r)->size(), 1u);  // no retention: kept
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, StorePrivacyTest, StoreBackendValues(),
                          StoreBackendName);
 

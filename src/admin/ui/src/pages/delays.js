@@ -39,6 +39,7 @@ export async function delaysPage(main, survey) {
   const max = numberInput(survey.max_delay_days, { max: '3650', required: true });
   const interval = numberInput(survey.resurvey_interval_days, { max: '3650', required: true });
   const budget = numberInput(survey.monthly_budget, { placeholder: 'No limit' });
+  const retention = numberInput(survey.retention_months, { min: '1', max: '120', placeholder: 'Until erased' });
   const sentence = h('p', { class: 'live-sentence', 'aria-live': 'polite' });
   const error = h('p', { class: 'field-error', role: 'alert' });
   const values = () => ({
@@ -46,6 +47,7 @@ export async function delaysPage(main, survey) {
     max_delay_days: Number(max.value),
     resurvey_interval_days: Number(interval.value),
     monthly_budget: budget.value === '' ? null : Number(budget.value),
+    retention_months: retention.value === '' ? null : Number(retention.value),
   });
   const update = () => {
     const v = values();
@@ -54,10 +56,11 @@ export async function delaysPage(main, survey) {
       v.min_delay_days !== survey.min_delay_days ||
         v.max_delay_days !== survey.max_delay_days ||
         v.resurvey_interval_days !== survey.resurvey_interval_days ||
-        v.monthly_budget !== survey.monthly_budget,
+        v.monthly_budget !== survey.monthly_budget ||
+        v.retention_months !== survey.retention_months,
     );
   };
-  [min, max, interval, budget].forEach((i) => i.addEventListener('input', update));
+  [min, max, interval, budget, retention].forEach((i) => i.addEventListener('input', update));
   update();
 
   const form = h(
@@ -71,6 +74,7 @@ export async function delaysPage(main, survey) {
       field('Max delay (days)', max, 'Customers older than this are ignored. 0: survey repeatedly instead.'),
       field('Re-survey interval (days)', interval, 'Never survey anyone twice within this time. Default 182 (26 weeks).'),
       field('Monthly budget', budget, 'Most invitations per calendar month; over it, new ones wait for next month. Empty: no limit.'),
+      field('Keep answers (months)', retention, 'Answers older than this are deleted, within the hour. Empty: kept until a person is erased.'),
     ),
     sentence,
     error,
