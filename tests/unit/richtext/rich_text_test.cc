@@ -219,10 +219,14 @@ TEST(RichTextTest, SizeAndNestingAreBounded) {
                        {"content", {{{"type", "paragraph"}, {"content", runs}}}}}),
             "content.intro may have at most 2000 text runs");
   // Deep nesting is not part of the grammar: refused at the first level.
-  json deep = {{"type", "text"}, {"text", "x"}};
-  for (int i = 0; i < 10000; ++i) deep = {{"type", "paragraph"}, {"content", {deep}}};
+  // Built as text: a nested json value would be copied recursively here.
+  std::string deep = R"({"type":"doc","content":[)";
+  for (int i = 0; i < 10000; ++i) deep += R"({"type":"paragraph","content":[)";
+  deep += R"({"type":"text","text":"x"})";
+  for (int i = 0; i < 10000; ++i) deep += "]}";
+  deep += "]}";
   EXPECT_EQ(
-      Error(json{{"type", "doc"}, {"content", {deep}}}),
+      Error(json::parse(deep)),
       "content.intro.content[0].content[0].type \"paragraph\" is not allowed: text or "
       "hardBreak");
   // A 10 MB document is refused, quickly.
