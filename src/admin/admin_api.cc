@@ -165,6 +165,7 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
     return HandleResponsesCsvRoute(stores_.surveys, stores_.reports, request, id, now);
   }
   if (parts.size() == 4 && parts[3] == "delivery") return Delivery(request, id);
+  if (parts.size() == 4 && parts[3] == "report-runs") return ReportRuns(request, id);
   if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
   if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);
   if (parts.size() == 4 && parts[3] == "logo") return Logo(request, id, now);
@@ -410,6 +411,19 @@ HttpResponse AdminApi::Delivery(const HttpRequest &request, int64_t id) {
   auto overview = stores_.surveys->GetDeliveryOverview(id, 20);
   if (!overview.ok()) return JsonError(overview.status());
   return Json(200, DeliveryOverviewToJson(*overview));
+}
+
+HttpResponse AdminApi::ReportRuns(const HttpRequest &request, int64_t id) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/report-runs"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto runs = stores_.report_runs->ListReportRuns(id, 12);
+  if (!runs.ok()) return JsonError(runs.status());
+  json out = json::array();
+  for (const ReportRun &run : *runs) out.push_back(ReportRunToJson(run));
+  return Json(200, {{"runs", std::move(out)}});
 }
 
 Result<json> AdminApi::DraftContent(const Survey &survey, const json &body) {

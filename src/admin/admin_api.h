@@ -17,6 +17,7 @@
 #include "store/asset_store.h"
 #include "store/ingest_store.h"
 #include "store/privacy_store.h"
+#include "store/report_run_store.h"
 #include "store/report_store.h"
 #include "store/store.h"
 #include "store/survey_store.h"
@@ -33,8 +34,9 @@ struct AdminStores {
   AssetStore *assets;         // uploaded logos
   TokenSecretStore *secrets;  // to sign the links of previews and test emails
   TestimonialStore *testimonials;
-  PrivacyStore *privacy;  // erasure on request
-  ReportStore *reports;   // statistics and exports, on the reports lane
+  PrivacyStore *privacy;        // erasure on request
+  ReportStore *reports;         // statistics and exports, on the reports lane
+  ReportRunStore *report_runs;  // what the report emails did
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -66,8 +68,9 @@ class AdminApi : public Endpoint {
   explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
-      : AdminApi(AdminStores{store, store, store, store, store, store, store, store},
-                 std::move(options)) {}
+      : AdminApi(
+            AdminStores{store, store, store, store, store, store, store, store, store},
+            std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
   // kReports for the statistics and the CSV export (admin/report_routes.h).
@@ -84,6 +87,7 @@ class AdminApi : public Endpoint {
   HttpResponse Recipients(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Responses(const HttpRequest &request, int64_t id);
   HttpResponse Delivery(const HttpRequest &request, int64_t id);
+  HttpResponse ReportRuns(const HttpRequest &request, int64_t id);
   HttpResponse Preview(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse TestEmail(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Logo(const HttpRequest &request, int64_t id, int64_t now);

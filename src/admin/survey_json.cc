@@ -1,7 +1,11 @@
 #include "admin/survey_json.h"
 
+#include <algorithm>
+
 #include "common/time_format.h"
 #include "common/web_url.h"
+#include "ingest/identify_message.h"
+#include "mail/mime_encoding.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -81,6 +85,30 @@ Status ApplyEmbedOrigins(const json &v, Survey *s) {
   return Status::Ok();
 }
 
+constexpr size_t kMaxReportRecipients = 20;
+
+// The report email's addresses: trimmed, lowercased, without repeats.
+Status ApplyReportRecipients(const json &v, Survey *s) {
+  if (!v.is_array() || v.size() > kMaxReportRecipients) {
+    return Status::InvalidArgument(
+        "report_recipients must be a list of at most 20 email addresses");
+  }
+  std::vector<std::string> recipients;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string name = "report_recipients[" + std::to_string(i) + "]";
+    if (!v[i].is_string()) return Status::InvalidArgument(name + " must be a string");
+    const auto email = NormalizeEmail(v[i].get<std::string>());
+    if (!email || !IsValidMailAddress(*email)) {
+      return Status::InvalidArgument(name + " is not an email address");
+    }
+    if (std::find(recipients.begin(), recipients.end(), *email) == recipients.end()) {
+      recipients.push_back(*email);
+    }
+  }
+  s->report_recipients = std::move(recipients);
+  return Status::Ok();
+}
+
 Status ApplyField(const std::string &key, const json &v, Survey *s) {
   int64_t n = 0;
   Status st;
@@ -124,6 +152,16 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     } else if ((st = IntField(key, v, 1, 120, &n)).ok()) {
       s->retention_months = n;
     }
+  } else if (key == "report_frequency") {
+    const auto frequency =
+        v.is_string() ? ParseReportFrequency(v.get<std::string>()) : std::nullopt;
+    if (!frequency) {
+      return Status::InvalidArgument(
+          "report_frequency must be \"off\", \"weekly\" or \"monthly\"");
+    }
+    s->report_frequency = *frequency;
+  } else if (key == "report_recipients") {
+    return ApplyReportRecipients(v, s);
   } else if (key == "content") {
     return ApplyContent(v, s);
   } else if (key == "embed_origins") {
@@ -155,10 +193,22 @@ json SurveyToJson(const Survey &s) {
       {"embed_origins", s.embed_origins},
       {"retention_months",
        s.retention_months ? json(*s.retention_months) : json(nullptr)},
+      {"report_frequency", ReportFrequencyName(s.report_frequency)},
+      {"report_recipients", s.report_recipients},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
       {"content", ContentJson(s.content_json)},
   };
+}
+
+json ReportRunToJson(const ReportRun &run) {
+  return {{"period_from", FormatIso8601(run.period.from)},
+          {"period_to", FormatIso8601(run.period.to)},
+          {"status", ReportRunStatusName(run.status)},
+          {"attempts", run.attempts},
+          {"recipients_handled", run.handled.size()},
+          {"last_error", run.last_error},
+          {"finished_at", OptionalTime(run.finished_at)}};
 }
 
 json CustomerToJson(const CustomerView &c) {

@@ -16,6 +16,9 @@ nlohmann::json ResponseToJson(const ResponseView &response);
 // {"scheduled": n, "queued": n, ... every status, "last_errors": [...]}.
 nlohmann::json DeliveryOverviewToJson(const DeliveryOverview &overview);
 nlohmann::json SuppressionToJson(const SuppressionView &suppression);
+// {"period_from", "period_to", "status", "attempts", "recipients_handled",
+//  "last_error", "finished_at"}: one report email run.
+nlohmann::json ReportRunToJson(const ReportRun &run);
 
 // Applies the fields of `patch` to `survey`; "content" is merged into the
 // stored content as a JSON merge patch (RFC 7396: null resets a field to

@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "mail/email_content.h"
+#include "mail/mime_message.h"
 
 namespace callexa {
 
@@ -47,11 +48,6 @@ struct SurveyEmailInput {
 // copied into a header as line breaks.
 Result<std::string> RenderSurveyEmail(const SurveyEmailContent &content,
                                       const SurveyEmailInput &input);
-
-// The multipart boundary of a message: "=_callexa_" and 32 hex digits from
-// `message_id`. Quoted-printable output never contains "=_", so the
-// boundary cannot occur in either part.
-std::string MimeBoundaryFor(std::string_view message_id);
 
 }  // namespace callexa
 

@@ -17,6 +17,7 @@
 #include "mail/smtp_transport.h"
 #include "metrics/metrics.h"
 #include "metrics/shared_counters.h"
+#include "reports/report_mailer.h"
 #include "store/schema.h"
 #include "store/sqlite_store.h"
 #include "survey/survey_pages.h"
@@ -56,6 +57,34 @@ Result<std::unique_ptr<MailTransport>> OpenMailTransport(const ServiceConfig &co
   auto smtp = SmtpTransport::Create(options);
   if (!smtp.ok()) return smtp.status();
   return std::unique_ptr<MailTransport>(std::move(smtp.value()));
+}
+
+// A report step's lines: what was sent at [notice], skipped at [info],
+// what is retried or bounced at [warn], what failed at [error].
+JobStepResult DescribeReportStep(const ReportMailStepResult &r) {
+  JobStepResult out;
+  if (!r.status.ok()) {
+    out.log.push_back({LogLevel::kError, "callexa: reports: " + r.status.ToLogString()});
+  }
+  for (const ReportMailEvent &e : r.events) {
+    LogLevel level = LogLevel::kWarn;
+    switch (e.kind) {
+      case ReportMailEvent::Kind::kSent:
+        level = LogLevel::kNotice;
+        break;
+      case ReportMailEvent::Kind::kSkipped:
+        level = LogLevel::kInfo;
+        break;
+      case ReportMailEvent::Kind::kFailed:
+        level = LogLevel::kError;
+        break;
+      case ReportMailEvent::Kind::kRetry:
+      case ReportMailEvent::Kind::kBounced:
+        break;
+    }
+    out.log.push_back({level, "callexa: reports: " + e.text});
+  }
+  return out;
 }
 
 LogLevel LevelOf(SyncStepResult::Level level) {
@@ -186,7 +215,9 @@ struct Service::Parts {
 
   std::unique_ptr<MailTransport> mail;
   std::unique_ptr<MailTransport> test_mail;  // the admin's, on every worker
+  std::unique_ptr<MailTransport> report_mail;
   DeliveryOptions delivery;
+  ReportMailOptions reports;
   std::unique_ptr<SegmentClient> segment;
   SyncOptions sync;
 };
@@ -232,6 +263,7 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     service->StartDelivery(config, startup_log);
     service->StartSync(config, startup_log);
     service->StartRetention();
+    service->StartReports(config, startup_log);
   }
   return service;
 }
@@ -342,6 +374,39 @@ void Service::StartRetention() {
          }
          return out;
        }});
+}
+
+void Service::StartReports(const ServiceConfig &config, std::vector<LogLine> *log) {
+  if (!DeliveryConfigured(config)) return;  // StartDelivery said why
+  const std::string host = HostOfUrl(config.public_url);
+  auto mail = OpenMailTransport(config, host);
+  const auto from = ParseMailFrom(config.mail_from);
+  if (!mail.ok() || !from.ok()) {
+    log->push_back(
+        {LogLevel::kCrit, "callexa: report emails are off: " +
+                              (mail.ok() ? from.status() : mail.status()).ToLogString()});
+    return;
+  }
+  Parts &p = *parts_;
+  p.report_mail = std::move(mail.value());
+  p.reports.sender = from.value();
+  p.reports.message_id_domain = host;
+  p.reports.lease_owner = NewLeaseOwner();
+  const std::string &admin_path =
+      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
+  if (!admin_path.empty() && admin_path.back() == '/') {
+    p.reports.admin_url = config.public_url + admin_path;
+  }
+  // A period's report goes within one scheduler interval of its end; the
+  // poll is one read of the surveys and, per reporting survey, one of its
+  // run.
+  jobs_.push_back({"reports", config.scheduler_interval_ms, [this] {
+                     Parts &p = *parts_;
+                     const ReportMailStepResult r = RunReportMailStep(
+                         p.store.get(), p.store.get(), p.store.get(), p.report_mail.get(),
+                         p.reports, UnixNow(), quitting_);
+                     return DescribeReportStep(r);
+                   }});
 }
 
 }  // namespace callexa

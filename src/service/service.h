@@ -1,7 +1,8 @@
 // Everything one nginx worker runs, built once per worker (after fork, in
 // init_process) from a ServiceConfig: the store, the endpoints behind the
 // location handlers, and, on the worker that runs them, the periodic jobs
-// (the scheduler, the sync-back) with their lease owner and public URLs.
+// (the scheduler, the sync-back, retention, report emails) with their
+// lease owners and public URLs.
 // The glue only moves requests and timer ticks in and answers and log
 // lines out; every business value lives here and below.
 //
@@ -80,6 +81,7 @@ class Service {
   void StartDelivery(const ServiceConfig &config, std::vector<LogLine> *log);
   void StartSync(const ServiceConfig &config, std::vector<LogLine> *log);
   void StartRetention();
+  void StartReports(const ServiceConfig &config, std::vector<LogLine> *log);
 
   struct Parts;  // the store, endpoints, transports and job options
   std::unique_ptr<Parts> parts_;

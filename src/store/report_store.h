@@ -134,6 +134,11 @@ class ReportStore {
                                                        const TimeSpan &span,
                                                        const ExportCursor &after,
                                                        int limit) = 0;
+  // The latest `limit` answers with a comment that `filter` selects in
+  // `span`, newest first (by answered_at, then invitation_id).
+  virtual Result<std::vector<ExportRow>> LatestComments(const ReportFilter &filter,
+                                                        const TimeSpan &span,
+                                                        int limit) = 0;
 };
 
 }  // namespace callexa

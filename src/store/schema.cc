@@ -232,6 +232,27 @@ CREATE INDEX invitations_sent ON invitations(survey_id, sent_at, answered_at, cu
     R"sql(
 ALTER TABLE surveys ADD COLUMN retention_months INTEGER;
 )sql",
+    // 8: the report email: its cadence and recipients per survey, and one
+    // run per survey and period, leased while it is sent.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN report_frequency TEXT NOT NULL DEFAULT 'off';
+ALTER TABLE surveys ADD COLUMN report_recipients TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE report_runs (
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  period_from INTEGER NOT NULL,
+  period_to INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'due',
+  lease_owner TEXT,
+  lease_until INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  retry_at INTEGER NOT NULL DEFAULT 0,
+  handled TEXT NOT NULL DEFAULT '[]',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  PRIMARY KEY (survey_id, period_from)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];

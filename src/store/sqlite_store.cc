@@ -25,7 +25,19 @@ constexpr int64_t kSeenMessageDays = 7;
 const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
-    "created_at, updated_at, content, embed_origins, retention_months";
+    "created_at, updated_at, content, embed_origins, retention_months, report_frequency, "
+    "report_recipients";
+
+// A JSON array of strings as stored; anything else reads as empty.
+std::vector<std::string> ReadStringList(const std::string &stored) {
+  std::vector<std::string> out;
+  const nlohmann::json list = nlohmann::json::parse(stored, nullptr, false);
+  if (!list.is_array()) return out;
+  for (const auto &item : list) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
 
 Survey ReadSurvey(const SqliteStatement &q) {
   Survey s;
@@ -42,20 +54,17 @@ Survey ReadSurvey(const SqliteStatement &q) {
   s.created_at = q.Int(10);
   s.updated_at = q.Int(11);
   s.content_json = q.Text(12);
-  const nlohmann::json origins = nlohmann::json::parse(q.Text(13), nullptr, false);
-  if (origins.is_array()) {
-    for (const auto &o : origins) {
-      if (o.is_string()) s.embed_origins.push_back(o.get<std::string>());
-    }
-  }
+  s.embed_origins = ReadStringList(q.Text(13));
   const std::optional<int64_t> retention = q.OptionalInt(14);
   if (retention) s.retention_months = static_cast<int>(*retention);
+  s.report_frequency = ParseReportFrequency(q.Text(15)).value_or(ReportFrequency::kOff);
+  s.report_recipients = ReadStringList(q.Text(16));
   return s;
 }
 
-// Binds the owner's settings to ten parameters from `first` on, in the
+// Binds the owner's settings to twelve parameters from `first` on, in the
 // order name, min, max, interval, automation, write key, budget, content,
-// embed origins, retention.
+// embed origins, retention, report frequency, report recipients.
 SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
   return st.Bind(first, s.name)
       .Bind(first + 1, int64_t{s.policy.min_delay_days})
@@ -67,7 +76,9 @@ SqliteStatement &BindSettings(SqliteStatement &st, int first, const Survey &s) {
       .Bind(first + 7, s.content_json)
       .Bind(first + 8, nlohmann::json(s.embed_origins).dump())
       .Bind(first + 9, s.retention_months ? std::optional<int64_t>(*s.retention_months)
-                                          : std::nullopt);
+                                          : std::nullopt)
+      .Bind(first + 10, std::string_view(ReportFrequencyName(s.report_frequency)))
+      .Bind(first + 11, nlohmann::json(s.report_recipients).dump());
 }
 
 // A failure of the database itself, as opposed to a job's own rejection
@@ -379,13 +390,15 @@ Result<Survey> SqliteStore::CreateSurvey(Survey draft, int64_t now) {
       db(),
       "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
       "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
-      "monthly_budget, content, embed_origins, retention_months, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+      "monthly_budget, content, embed_origins, retention_months, report_frequency, "
+      "report_recipients, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+      "?16)");
   if (s.ok()) {
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
         .Bind(3, ApiKeyPrefix(draft.api_key))
-        .Bind(14, now);
+        .Bind(16, now);
     s = BindSettings(insert, 4, draft).Run();
   }
   if (!s.ok()) return s;
@@ -418,9 +431,9 @@ Result<Survey> SqliteStore::UpdateSurvey(const Survey &survey, int64_t now) {
       "UPDATE surveys SET name = ?2, min_delay_days = ?3, max_delay_days = ?4, "
       "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
       "monthly_budget = ?8, content = ?9, embed_origins = ?10, retention_months = ?11, "
-      "updated_at = ?12 WHERE id = ?1");
+      "report_frequency = ?12, report_recipients = ?13, updated_at = ?14 WHERE id = ?1");
   if (s.ok()) {
-    update.Bind(1, survey.id).Bind(12, now);
+    update.Bind(1, survey.id).Bind(14, now);
     s = BindSettings(update, 2, survey).Run();
   }
   if (!s.ok()) return s;

@@ -96,6 +96,21 @@ class SqliteStore : public Store {
                                                const TimeSpan &span,
                                                const ExportCursor &after,
                                                int limit) override;
+  Result<std::vector<ExportRow>> LatestComments(const ReportFilter &filter,
+                                                const TimeSpan &span, int limit) override;
+
+  // ReportRunStore (sqlite_store_report_runs.cc).
+  Result<std::optional<ReportRun>> ClaimReportRun(int64_t survey_id,
+                                                  const TimeSpan &period,
+                                                  const std::string &owner, int64_t now,
+                                                  int64_t lease_seconds) override;
+  Status RecordReportRecipient(int64_t survey_id, int64_t period_from,
+                               const std::string &owner,
+                               const std::string &recipient) override;
+  Status FinishReportRun(int64_t survey_id, int64_t period_from, const std::string &owner,
+                         ReportRunStatus status, const std::string &error,
+                         int64_t retry_at, int64_t now) override;
+  Result<std::vector<ReportRun>> ListReportRuns(int64_t survey_id, int limit) override;
 
  private:
   struct Closer {

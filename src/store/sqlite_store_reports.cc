@@ -94,6 +94,31 @@ class FilterSql {
   std::vector<std::string> values_;
 };
 
+// An export row's columns, then the customer join and conditions.
+const char kExportColumns[] =
+    "SELECT a.invitation_id, a.answered_at, c.email, c.first_name, c.last_name, "
+    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent FROM answers a ";
+
+Result<std::vector<ExportRow>> ReadExportRows(SqliteStatement *q) {
+  std::vector<ExportRow> rows;
+  while (q->Step()) {
+    ExportRow r;
+    r.invitation_id = q->Int(0);
+    r.answered_at = q->Int(1);
+    r.email = q->Text(2);
+    r.first_name = q->Text(3);
+    r.last_name = q->Text(4);
+    r.score = static_cast<int>(q->Int(5));
+    r.comment = q->Text(6);
+    r.tag_ratings = ReadTagRatings(q->Text(7));
+    r.extra_answers = ReadExtraAnswers(q->Text(8));
+    r.consent = q->Int(9) != 0;
+    rows.push_back(std::move(r));
+  }
+  if (!q->status().ok()) return q->status();
+  return rows;
+}
+
 // The answers of survey ?1 in [?2, ?3) that `filter` selects, one per
 // customer: the FROM and WHERE of every count.
 std::string CountedAnswers(const ReportFilter &filter, const FilterSql &sql) {
@@ -225,11 +250,10 @@ Result<std::vector<ExportRow>> SqliteStore::ExportAnswers(const ReportFilter &fi
   // the planner onto the scores index (which would sort every page).
   Status s = q.Prepare(
       reports_db(),
-      "SELECT a.invitation_id, a.answered_at, c.email, c.first_name, c.last_name, "
-      "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent "
-      "FROM answers a INDEXED BY answers_export JOIN customers c ON c.id = a.customer_id "
-      "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND a.answered_at < ?3 "
-      "AND (a.answered_at > ?4 OR a.invitation_id > ?5)" +
+      std::string(kExportColumns) +
+          "INDEXED BY answers_export JOIN customers c ON c.id = a.customer_id "
+          "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND a.answered_at < ?3 "
+          "AND (a.answered_at > ?4 OR a.invitation_id > ?5)" +
           ScoreList(filter.band) + sql.AnswerConditions() + sql.TraitConditions() +
           " ORDER BY a.answered_at, a.invitation_id LIMIT ?6");
   if (!s.ok()) return s;
@@ -240,23 +264,27 @@ Result<std::vector<ExportRow>> SqliteStore::ExportAnswers(const ReportFilter &fi
       .Bind(5, after.invitation_id)
       .Bind(6, int64_t{limit});
   sql.Bind(&q);
-  std::vector<ExportRow> rows;
-  while (q.Step()) {
-    ExportRow r;
-    r.invitation_id = q.Int(0);
-    r.answered_at = q.Int(1);
-    r.email = q.Text(2);
-    r.first_name = q.Text(3);
-    r.last_name = q.Text(4);
-    r.score = static_cast<int>(q.Int(5));
-    r.comment = q.Text(6);
-    r.tag_ratings = ReadTagRatings(q.Text(7));
-    r.extra_answers = ReadExtraAnswers(q.Text(8));
-    r.consent = q.Int(9) != 0;
-    rows.push_back(std::move(r));
-  }
-  if (!q.status().ok()) return q.status();
-  return rows;
+  return ReadExportRows(&q);
+}
+
+Result<std::vector<ExportRow>> SqliteStore::LatestComments(const ReportFilter &filter,
+                                                           const TimeSpan &span,
+                                                           int limit) {
+  const FilterSql sql(filter);
+  std::lock_guard<std::mutex> lock(reports_mu_);
+  SqliteStatement q;
+  Status s = q.Prepare(reports_db(),
+                       std::string(kExportColumns) +
+                           "JOIN customers c ON c.id = a.customer_id WHERE a.survey_id = "
+                           "?1 AND a.answered_at >= ?2 AND "
+                           "a.answered_at < ?3 AND a.comment <> ''" +
+                           ScoreList(filter.band) + sql.AnswerConditions() +
+                           sql.TraitConditions() +
+                           " ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?6");
+  if (!s.ok()) return s;
+  q.Bind(1, filter.survey_id).Bind(2, span.from).Bind(3, span.to).Bind(6, int64_t{limit});
+  sql.Bind(&q);
+  return ReadExportRows(&q);
 }
 
 }  // namespace callexa

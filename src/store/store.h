@@ -18,6 +18,7 @@
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
+#include "store/report_run_store.h"
 #include "store/report_store.h"
 #include "store/survey_store.h"
 #include "store/sync_store.h"
@@ -34,7 +35,8 @@ class Store : public SurveyStore,
               public AssetStore,
               public TestimonialStore,
               public PrivacyStore,
-              public ReportStore {};
+              public ReportStore,
+              public ReportRunStore {};
 
 }  // namespace callexa
 

@@ -16,6 +16,7 @@
 #include "policy/eligibility.h"
 #include "store/answer.h"
 #include "store/invitation_status.h"
+#include "store/report_run_store.h"
 
 namespace callexa {
 
@@ -35,6 +36,10 @@ struct Survey {
   // Answers older than this many months are deleted by worker 0 (with their
   // testimonials); unset: kept until erased.
   std::optional<int> retention_months;
+  // The report email (reports/report_mailer.h): how often, and to whom
+  // (normalised addresses); off or no recipients: none is sent.
+  ReportFrequency report_frequency = ReportFrequency::kOff;
+  std::vector<std::string> report_recipients;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

@@ -395,6 +395,58 @@ TEST_F(AdminRoutesTest, RetentionIsASetting) {
                   .is_null());
 }
 
+TEST_F(AdminRoutesTest, ReportEmailIsASetting) {
+  json got = Call(Request("GET", Path("")), 200);
+  EXPECT_EQ(got["report_frequency"], "off");
+  EXPECT_EQ(got["report_recipients"], json::array());
+  got = Call(
+      Request("PATCH", Path(""),
+              {{"report_frequency", "weekly"},
+               {"report_recipients",
+                {" Owner@Acme.example ", "cto@acme.example", "owner@acme.example"}}}),
+      200);
+  EXPECT_EQ(got["report_frequency"], "weekly");
+  EXPECT_EQ(got["report_recipients"], json({"owner@acme.example", "cto@acme.example"}));
+  const struct {
+    json patch;
+    const char *names;
+  } bad[] = {
+      {{{"report_frequency", "daily"}}, "report_frequency"},
+      {{{"report_frequency", 7}}, "report_frequency"},
+      {{{"report_recipients", "owner@acme.example"}}, "report_recipients"},
+      {{{"report_recipients", {"not an address"}}}, "report_recipients[0]"},
+      {{{"report_recipients", {"a@acme.example", 3}}}, "report_recipients[1]"},
+      {{{"report_recipients", json(std::vector<std::string>(21, "a@acme.example"))}},
+       "at most 20"},
+  };
+  for (const auto &b : bad) {
+    const json e = Call(Request("PATCH", Path(""), b.patch), 400);
+    EXPECT_NE(e["message"].get<std::string>().find(b.names), std::string::npos)
+        << e.dump();
+  }
+  EXPECT_EQ(Call(Request("GET", Path("")), 200)["report_frequency"], "weekly");
+}
+
+TEST_F(AdminRoutesTest, ReportRunsSayWhatTheReportEmailsDid) {
+  EXPECT_EQ(Call(Request("GET", Path("/report-runs")), 200)["runs"], json::array());
+  const TimeSpan week = {1795392000, 1795996800};
+  ASSERT_TRUE(store_->ClaimReportRun(survey_.id, week, "w", kNow, 600)->has_value());
+  ASSERT_TRUE(
+      store_->RecordReportRecipient(survey_.id, week.from, "w", "a@acme.example").ok());
+  ASSERT_TRUE(store_
+                  ->FinishReportRun(survey_.id, week.from, "w", ReportRunStatus::kSent,
+                                    "", 0, kNow)
+                  .ok());
+  const json runs = Call(Request("GET", Path("/report-runs")), 200)["runs"];
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["period_from"], "2026-11-23T00:00:00Z");
+  EXPECT_EQ(runs[0]["period_to"], "2026-11-30T00:00:00Z");
+  EXPECT_EQ(runs[0]["status"], "sent");
+  EXPECT_EQ(runs[0]["recipients_handled"], 1);
+  EXPECT_FALSE(runs[0]["finished_at"].is_null());
+  Call(Request("POST", Path("/report-runs")), 405);
+}
+
 TEST_F(AdminRoutesTest, ErasureOnRequest) {
   store_.SentInvitation(survey_, "ada@example.com", kNow, "Ada");
   const json e =

@@ -44,6 +44,10 @@ class PagedStore : public ReportStore {
     }
     return page;
   }
+  Result<std::vector<ExportRow>> LatestComments(const ReportFilter &, const TimeSpan &,
+                                                int) override {
+    return std::vector<ExportRow>{};
+  }
 
   std::vector<ExportRow> rows;
   int calls = 0;

@@ -28,6 +28,10 @@ class FakeReportStore : public ReportStore {
                                                const ExportCursor &, int) override {
     return std::vector<ExportRow>{};
   }
+  Result<std::vector<ExportRow>> LatestComments(const ReportFilter &, const TimeSpan &,
+                                                int) override {
+    return std::vector<ExportRow>{};
+  }
 
   ReportCounts counts;
   Status fail;

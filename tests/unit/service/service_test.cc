@@ -81,13 +81,16 @@ TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   config_.mail_from = "Acme <nps@example.com>";
   auto both = Service::Create(
       config_, true, [] { return false; }, nullptr, &log_);
-  ASSERT_EQ(both->jobs().size(), 3u);
+  ASSERT_EQ(both->jobs().size(), 4u);
   EXPECT_EQ(both->jobs()[0].name, "scheduler");
   EXPECT_EQ(both->jobs()[0].interval_ms, config_.scheduler_interval_ms);
   EXPECT_EQ(both->jobs()[1].interval_ms, 5000);
   const JobStepResult idle = both->jobs()[0].step();  // nothing due
   EXPECT_FALSE(idle.more);
   EXPECT_TRUE(idle.log.empty());
+  EXPECT_EQ(both->jobs()[3].name, "reports");
+  EXPECT_EQ(both->jobs()[3].interval_ms, config_.scheduler_interval_ms);
+  EXPECT_TRUE(both->jobs()[3].step().log.empty());  // no survey reports
 }
 
 TEST_F(ServiceTest, AStoreThatCannotOpenLeavesItUnhealthyAndSaysWhy) {

@@ -115,6 +115,8 @@ TEST_F(SqliteStoreTest, MigrationSixLinksTheAnswersItFinds) {
       "DROP INDEX answers_report_tags; DROP INDEX answers_export;"
       "DROP INDEX invitations_sent; ALTER TABLE answers DROP COLUMN next_answer_at;"
       "ALTER TABLE surveys DROP COLUMN retention_months;"
+      "DROP TABLE report_runs; ALTER TABLE surveys DROP COLUMN report_frequency;"
+      "ALTER TABLE surveys DROP COLUMN report_recipients;"
       "PRAGMA user_version = 5;"
       "INSERT INTO surveys (id, public_id, api_key, key_prefix, name, min_delay_days,"
       "  max_delay_days, resurvey_interval_days, automation, created_at, updated_at)"

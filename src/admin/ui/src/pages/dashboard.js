@@ -9,6 +9,7 @@ import { api, query } from '../api.js';
 import { clear, field, h } from '../dom.js';
 import { onLeave } from '../state.js';
 import { BAND_LABELS, band, formatDate, formatTime, isoDay, percent } from '../format.js';
+import { reportEmailCard } from './report_email.js';
 
 const PERIODS = [
   ['30', 'Last 30 days'],
@@ -195,5 +196,6 @@ export async function dashboardPage(main, survey) {
     h('form', { class: 'card filters', role: 'search', 'aria-label': 'Filter the dashboard', onsubmit: (e) => e.preventDefault() },
       field('Period', period), field('Trend', interval), field('Score', bandSelect), field('Tag', tag), field('Comment', comment), csv),
     body,
+    reportEmailCard(survey),
   );
 }
