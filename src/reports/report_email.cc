@@ -124,11 +124,17 @@ std::string RenderText(const ReportEmailInput &in, const std::string &label) {
          Printf("%.0f%%", n.detractors_pct) + ")\n";
   out += "Response rate " + Percent(r.current.response_rate) + ", comment rate " +
          Percent(r.current.comment_rate) + "\n\nScores\n";
+  const int64_t most =
+      *std::max_element(r.current.distribution.begin(), r.current.distribution.end());
   for (int score = 10; score >= 0; --score) {
+    const int64_t count = r.current.distribution[score];
     char line[48];
-    snprintf(line, sizeof line, "%3d  %lld\n", score,
-             static_cast<long long>(r.current.distribution[score]));
+    snprintf(line, sizeof line, "%3d  %6lld", score, static_cast<long long>(count));
     out += line;
+    // A bar of up to 30 "#", so that the shape reads in plain text too.
+    const int64_t bar = most > 0 ? (count * 30 + most - 1) / most : 0;
+    if (bar > 0) out += "  " + std::string(static_cast<size_t>(bar), '#');
+    out += "\n";
   }
   const size_t shown = std::min(in.comments.size(), kReportComments);
   if (shown > 0) out += "\nRecent comments\n";
@@ -140,7 +146,7 @@ std::string RenderText(const ReportEmailInput &in, const std::string &label) {
   if (!in.dashboard_url.empty()) out += "\nDashboard: " + in.dashboard_url + "\n";
   out +=
       "\nYou receive this report because your address is on the report list of "
-      "this survey. Change the list or the cadence in the survey's Setup page.\n";
+      "this survey. Change the list or the cadence on the survey's dashboard.\n";
   return out;
 }
 
@@ -331,8 +337,7 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
   out += "<tr><td style=\"padding:24px;" + std::string(kFont) +
          "font-size:12px;line-height:18px;color:" + kMutedColor +
          ";\">You receive this report because your address is on the report list of " +
-         name +
-         ". Change the list or the cadence in the survey's Setup page.</td></tr>\n";
+         name + ". Change the list or the cadence on the survey's dashboard.</td></tr>\n";
   out +=
       "</table>\n"
       "<!--[if mso]></td></tr></table><![endif]-->\n"

@@ -73,7 +73,11 @@ TEST(ReportEmailTest, SaysThePeriodsFigures) {
             std::string::npos)
       << b.text;
   EXPECT_NE(b.text.find("Response rate 25%, comment rate 25%"), std::string::npos);
-  EXPECT_NE(b.text.find(" 10  120\n"), std::string::npos);
+  EXPECT_NE(b.text.find(" 10     120  " + std::string(30, '#') + "\n"),
+            std::string::npos);
+  EXPECT_NE(b.text.find("  9      80  " + std::string(20, '#') + "\n"),
+            std::string::npos);
+  EXPECT_NE(b.text.find("  0       0\n"), std::string::npos);
   EXPECT_NE(b.text.find("[10] Love it\n    Ada L., 29 Nov"), std::string::npos) << b.text;
   EXPECT_NE(b.text.find("[3] Too slow\n    Bob, 28 Nov"), std::string::npos);
   EXPECT_NE(
