@@ -469,6 +469,16 @@ struct CallexaWorker {
   ngx_uint_t requests_on_pool = 0;
   ngx_event_t pool_wait_timer{};
   ngx_connection_t pool_wait_conn{};  // dummy event data, for debug logging
+
+  // While the database cannot be opened (a missing or read-only folder),
+  // the worker answers 503 and tries again on this timer, off the loop, so
+  // that fixing the folder needs no restart.
+  const callexa::ServiceConfig *config = nullptr;
+  ngx_event_t reopen_timer{};
+  ngx_connection_t reopen_conn{};
+  ngx_thread_task_t *reopen_task = nullptr;
+  std::unique_ptr<callexa::Service> reopened;  // the task's result
+  ngx_uint_t reopen_attempts = 0;
 };
 
 CallexaWorker *g_worker = nullptr;
@@ -575,6 +585,83 @@ ngx_int_t AddGroupCommits(ngx_cycle_t *cycle, CallexaWorker *w) {
   return NGX_OK;
 }
 
+// ---------------------------------------------------------------------------
+// Opening the database again
+
+constexpr ngx_msec_t kReopenIntervalMs = 5000;
+// A failed attempt is logged once a minute, not every five seconds.
+constexpr ngx_uint_t kReopenLogEvery = 12;
+
+ngx_int_t StartService(ngx_cycle_t *cycle, CallexaWorker *w);
+
+void ReopenRun(void *data, ngx_log_t *log) {
+  CallexaWorker *w = *static_cast<CallexaWorker **>(data);
+  GuardedVoid(log, "database reopen", [&] {
+    std::vector<callexa::LogLine> lines;
+    w->reopened =
+        callexa::Service::Create(*w->config, ngx_worker == 0, Quitting, w->counters, &lines);
+    if (w->reopened->health().ok() || w->reopen_attempts % kReopenLogEvery == 0) {
+      WriteLog(log, lines);
+    }
+  });
+}
+
+void ReopenDone(ngx_event_t *ev) {
+  CallexaWorker *w = *static_cast<CallexaWorker **>(
+      static_cast<ngx_thread_task_t *>(ev->data)->ctx);
+  GuardedVoid(w->log, "database reopen", [&] {
+    if (w->reopened != nullptr && w->reopened->health().ok() && !Quitting()) {
+      // Nothing refers to the unhealthy service: it had no endpoints, so no
+      // request or commit is on a pool with it.
+      w->service = std::move(w->reopened);
+      ngx_log_error(NGX_LOG_NOTICE, w->log, 0,
+                    "callexa: the database opened after %ui attempts; serving",
+                    w->reopen_attempts);
+      if (StartService(const_cast<ngx_cycle_t *>(ngx_cycle), w) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, w->log, 0,
+                      "callexa: could not start the jobs after reopening the database");
+      }
+      return;
+    }
+    w->reopened.reset();
+    if (!Quitting()) ngx_add_timer(&w->reopen_timer, kReopenIntervalMs);
+  });
+}
+
+void ReopenTimerFired(ngx_event_t *ev) {
+  if (g_worker == nullptr || Quitting()) return;
+  ++g_worker->reopen_attempts;
+  if (ngx_thread_task_post(g_worker->jobs_pool, g_worker->reopen_task) != NGX_OK) {
+    ngx_add_timer(ev, kReopenIntervalMs);
+  }
+}
+
+ngx_int_t ArmReopen(ngx_cycle_t *cycle, CallexaWorker *w) {
+  w->reopen_task = ngx_thread_task_alloc(cycle->pool, sizeof(CallexaWorker *));
+  if (w->reopen_task == nullptr) return NGX_ERROR;
+  *static_cast<CallexaWorker **>(w->reopen_task->ctx) = w;
+  w->reopen_task->handler = ReopenRun;
+  w->reopen_task->event.handler = ReopenDone;
+  w->reopen_task->event.data = w->reopen_task;
+  w->reopen_task->event.log = cycle->log;
+  w->reopen_conn.fd = static_cast<ngx_socket_t>(-1);
+  w->reopen_timer.data = &w->reopen_conn;
+  w->reopen_timer.handler = ReopenTimerFired;
+  w->reopen_timer.log = cycle->log;
+  w->reopen_timer.cancelable = 1;  // a quitting worker need not wait for it
+  ngx_add_timer(&w->reopen_timer, kReopenIntervalMs);
+  return NGX_OK;
+}
+
+// The group commits and periodic jobs of w->service, once it is healthy.
+ngx_int_t StartService(ngx_cycle_t *cycle, CallexaWorker *w) {
+  if (AddGroupCommits(cycle, w) != NGX_OK) return NGX_ERROR;
+  for (const callexa::PeriodicJob &job : w->service->jobs()) {
+    if (StartJob(cycle, job) != NGX_OK) return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
 ngx_int_t StartWorker(ngx_cycle_t *cycle, const CallexaMainConf *mcf) {
   const Status curl = callexa::EnsureCurlGlobalInit();
   if (!curl.ok()) {
@@ -593,16 +680,14 @@ ngx_int_t StartWorker(ngx_cycle_t *cycle, const CallexaMainConf *mcf) {
   if (mcf->counters_zone != nullptr) {
     w->counters = static_cast<callexa::SharedCounters *>(mcf->counters_zone->data);
   }
+  w->config = mcf->service_config;
   std::vector<callexa::LogLine> startup;
   w->service = callexa::Service::Create(*mcf->service_config, ngx_worker == 0, Quitting,
                                         w->counters, &startup);
   WriteLog(cycle->log, startup);
-  if (AddGroupCommits(cycle, w.get()) != NGX_OK) return NGX_ERROR;
   g_worker = w.release();
-  for (const callexa::PeriodicJob &job : g_worker->service->jobs()) {
-    if (StartJob(cycle, job) != NGX_OK) return NGX_ERROR;
-  }
-  return NGX_OK;
+  if (!g_worker->service->health().ok()) return ArmReopen(cycle, g_worker);
+  return StartService(cycle, g_worker);
 }
 
 ngx_int_t InitProcess(ngx_cycle_t *cycle) {
@@ -626,6 +711,7 @@ void ExitProcess(ngx_cycle_t *cycle) {
   if (g_worker == nullptr) return;
   GuardedVoid(cycle->log, "worker exit", [] {
     if (g_worker->pool_wait_timer.timer_set) ngx_del_timer(&g_worker->pool_wait_timer);
+    if (g_worker->reopen_timer.timer_set) ngx_del_timer(&g_worker->reopen_timer);
     for (auto &t : g_worker->jobs) {
       if (t->timer.timer_set) ngx_del_timer(&t->timer);
     }
