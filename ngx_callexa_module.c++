@@ -598,8 +598,8 @@ void ReopenRun(void *data, ngx_log_t *log) {
   CallexaWorker *w = *static_cast<CallexaWorker **>(data);
   GuardedVoid(log, "database reopen", [&] {
     std::vector<callexa::LogLine> lines;
-    w->reopened =
-        callexa::Service::Create(*w->config, ngx_worker == 0, Quitting, w->counters, &lines);
+    w->reopened = callexa::Service::Create(*w->config, ngx_worker == 0, Quitting,
+                                           w->counters, &lines);
     if (w->reopened->health().ok() || w->reopen_attempts % kReopenLogEvery == 0) {
       WriteLog(log, lines);
     }
@@ -607,8 +607,8 @@ void ReopenRun(void *data, ngx_log_t *log) {
 }
 
 void ReopenDone(ngx_event_t *ev) {
-  CallexaWorker *w = *static_cast<CallexaWorker **>(
-      static_cast<ngx_thread_task_t *>(ev->data)->ctx);
+  CallexaWorker *w =
+      *static_cast<CallexaWorker **>(static_cast<ngx_thread_task_t *>(ev->data)->ctx);
   GuardedVoid(w->log, "database reopen", [&] {
     if (w->reopened != nullptr && w->reopened->health().ok() && !Quitting()) {
       // Nothing refers to the unhealthy service: it had no endpoints, so no

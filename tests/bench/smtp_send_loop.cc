@@ -29,9 +29,9 @@
 
 #include "common/curl_global.h"
 #include "common/secrets.h"
+#include "mail/email_content.h"
 #include "mail/mail_dir_transport.h"
 #include "mail/smtp_transport.h"
-#include "mail/email_content.h"
 #include "mail/survey_email.h"
 #include "survey/survey_links.h"
 

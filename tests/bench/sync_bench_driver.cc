@@ -7,9 +7,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "store/sqlite_store.h"

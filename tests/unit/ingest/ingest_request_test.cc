@@ -259,8 +259,7 @@ TEST(IngestRequestTest, TrackingApiCalls) {
 TEST(IngestRequestTest, TrackingApiBatchOfTheMaximumSize) {
   std::vector<std::string> messages(kMaxBatchMessages, R"({"type":"track"})");
   messages[7] = kIdentify;
-  auto job =
-      ParseIngestRequest(Post("batch", Batch(messages)), IngestApi::kTrackingApi);
+  auto job = ParseIngestRequest(Post("batch", Batch(messages)), IngestApi::kTrackingApi);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->identifies.size(), 1u);
   EXPECT_EQ(job->ignored_calls, static_cast<int>(kMaxBatchMessages) - 1);
