@@ -4,7 +4,12 @@
 // one seek and no row is sorted; a customer's latest answer in [from, to)
 // is the row whose next_answer_at is NULL or >= to.
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/answer_json.h"
@@ -177,6 +182,18 @@ Status ReadScores(SqliteStatement *st, const ReportFilter &filter, const FilterS
   return s;
 }
 
+Status ReadInvitations(CountStatements *st, const ReportFilter &filter,
+                       const FilterSql &sql, const TimeSpan &span, PeriodCounts *out) {
+  BindSpan(&st->invitations, filter, sql, span);
+  if (st->invitations.Step()) {
+    out->invitations_sent = st->invitations.Int(0);
+    out->invitations_answered = st->invitations.Int(1);
+  }
+  const Status s = st->invitations.status();
+  st->invitations.Reset();
+  return s;
+}
+
 Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const FilterSql &sql,
                   const TimeSpan &span, PeriodCounts *out) {
   Status s = ReadScores(&st->scores, filter, sql, span, &out->scores);
@@ -186,14 +203,102 @@ Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const FilterS
   s = st->comments.status();
   st->comments.Reset();
   if (!s.ok()) return s;
-  BindSpan(&st->invitations, filter, sql, span);
-  if (st->invitations.Step()) {
-    out->invitations_sent = st->invitations.Int(0);
-    out->invitations_answered = st->invitations.Int(1);
+  return ReadInvitations(st, filter, sql, span, out);
+}
+
+// Band counts of the answers sharing one tag_ratings text.
+struct BandCounts {
+  int64_t detractors = 0, passives = 0, promoters = 0;
+};
+
+// The tag rows of the period from its answers grouped by ratings text, as
+// the tags statement makes them: integer ratings 1..5 of a JSON object.
+std::vector<TagRatingCounts> TagsOfGroups(
+    const std::unordered_map<std::string, BandCounts> &groups) {
+  std::map<std::pair<std::string, int>, BandCounts> by_tag;
+  for (const auto &[text, bands] : groups) {
+    const nlohmann::json ratings = nlohmann::json::parse(text, nullptr, false);
+    if (!ratings.is_object()) continue;
+    for (auto it = ratings.begin(); it != ratings.end(); ++it) {
+      if (!it->is_number_integer()) continue;
+      const int64_t rating = it->get<int64_t>();
+      if (rating < 1 || rating > 5) continue;
+      BandCounts &c = by_tag[{it.key(), static_cast<int>(rating)}];
+      c.detractors += bands.detractors;
+      c.passives += bands.passives;
+      c.promoters += bands.promoters;
+    }
   }
-  s = st->invitations.status();
-  st->invitations.Reset();
-  return s;
+  std::vector<TagRatingCounts> out;
+  for (const auto &[key, c] : by_tag) {
+    out.push_back({key.first, key.second, c.detractors, c.passives, c.promoters});
+  }
+  return out;
+}
+
+// A filter on a tag or a trait reads each answer's row (its ratings, its
+// customer), which the per-count index reads would do once per count: the
+// period, its comments, its tags, the previous period and every trend
+// bucket. Here each answer of the report's time is read once instead, and
+// counted in every span where it is its customer's latest.
+Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &sql,
+                      const ReportSpans &spans, ReportCounts *counts) {
+  TimeSpan all = spans.period;
+  all.from = std::min(all.from, spans.previous.from);
+  all.to = std::max(all.to, spans.previous.to);
+  for (const TimeSpan &t : spans.trend) {
+    all.from = std::min(all.from, t.from);
+    all.to = std::max(all.to, t.to);
+  }
+  SqliteStatement q;
+  Status s = q.Prepare(db,
+                       "SELECT a.score, a.answered_at, a.next_answer_at, "
+                       "a.comment <> '', a.tag_ratings FROM answers a" +
+                           sql.Join("a") +
+                           " WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND "
+                           "a.answered_at < ?3" +
+                           ScoreList(filter.band) + sql.AnswerConditions() +
+                           sql.TraitConditions());
+  if (!s.ok()) return s;
+  BindSpan(&q, filter, sql, all);
+  std::unordered_map<std::string, BandCounts> tag_groups;
+  while (q.Step()) {
+    const int64_t score = q.Int(0);
+    if (score < 0 || score > 10) continue;
+    const int64_t at = q.Int(1);
+    const int64_t next = q.OptionalInt(2).value_or(INT64_MAX);
+    const bool commented = q.Int(3) != 0;
+    // Counted in `span` when it is the customer's latest answer there.
+    const auto latest_in = [&](const TimeSpan &span) {
+      return at >= span.from && at < span.to && next >= span.to;
+    };
+    if (latest_in(spans.period)) {
+      ++counts->period.scores[score];
+      counts->period.with_comment += commented;
+      const std::string ratings = q.Text(4);
+      if (ratings != "{}") {
+        BandCounts &g = tag_groups[ratings];
+        const ScoreBand band = BandOfScore(static_cast<int>(score));
+        ++(band == ScoreBand::kDetractor ? g.detractors
+           : band == ScoreBand::kPassive ? g.passives
+                                         : g.promoters);
+      }
+    }
+    if (latest_in(spans.previous)) {
+      ++counts->previous.scores[score];
+      counts->previous.with_comment += commented;
+    }
+    // The trend's buckets are in order: the last one starting at or before `at`.
+    const auto bucket =
+        std::upper_bound(spans.trend.begin(), spans.trend.end(), at,
+                         [](int64_t t, const TimeSpan &span) { return t < span.from; });
+    if (bucket != spans.trend.begin() && latest_in(*(bucket - 1))) {
+      ++counts->trend[static_cast<size_t>(bucket - 1 - spans.trend.begin())][score];
+    }
+  }
+  if (!q.status().ok()) return q.status();
+  counts->tags = TagsOfGroups(tag_groups);
+  return Status::Ok();
 }
 
 Status ReadTags(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
@@ -225,12 +330,18 @@ Result<ReportCounts> SqliteStore::CountReport(const ReportFilter &filter,
   if (s.ok()) s = SqliteExec(reports_db(), "BEGIN");
   if (!s.ok()) return s;
   ReportCounts counts;
-  s = ReadPeriod(&st, filter, sql, spans.period, &counts.period);
-  if (s.ok()) s = ReadPeriod(&st, filter, sql, spans.previous, &counts.previous);
-  if (s.ok()) s = ReadTags(&st.tags, filter, sql, spans.period, &counts.tags);
   counts.trend.resize(spans.trend.size());
-  for (size_t i = 0; s.ok() && i < spans.trend.size(); ++i) {
-    s = ReadScores(&st.scores, filter, sql, spans.trend[i], &counts.trend[i]);
+  if (filter.tag || !filter.traits.empty()) {
+    s = CountInOnePass(reports_db(), filter, sql, spans, &counts);
+    if (s.ok()) s = ReadInvitations(&st, filter, sql, spans.period, &counts.period);
+    if (s.ok()) s = ReadInvitations(&st, filter, sql, spans.previous, &counts.previous);
+  } else {
+    s = ReadPeriod(&st, filter, sql, spans.period, &counts.period);
+    if (s.ok()) s = ReadPeriod(&st, filter, sql, spans.previous, &counts.previous);
+    if (s.ok()) s = ReadTags(&st.tags, filter, sql, spans.period, &counts.tags);
+    for (size_t i = 0; s.ok() && i < spans.trend.size(); ++i) {
+      s = ReadScores(&st.scores, filter, sql, spans.trend[i], &counts.trend[i]);
+    }
   }
   const Status end = SqliteExec(reports_db(), "COMMIT");
   if (!s.ok()) return s;

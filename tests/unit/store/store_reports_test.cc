@@ -335,6 +335,53 @@ TEST_P(StoreReportsTest, ExportPagesThroughEveryAnswerInOrder) {
   EXPECT_EQ(c4[0].score, 4);
 }
 
+// A tag or trait filter that every answer passes counts what no filter
+// counts: the row-reading path and the index path agree on the latest
+// answer per customer in every span, comments, tags and trend.
+TEST_P(StoreReportsTest, FiltersThatEveryAnswerPassesCountAsNoFilter) {
+  const TimeSpan week = {kStart, kStart + 7 * kDay};
+  std::vector<TimeSpan> days;
+  for (int d = 0; d < 7; ++d) days.push_back({kStart + d * kDay, kStart + (d + 1) * kDay});
+  for (int i = 0; i < 12; ++i) {
+    const std::string email = "c" + std::to_string(i) + "@example.com";
+    // Some in the previous week, some twice in this one (the later counts
+    // in the week, both in their days), one just after the week.
+    const int64_t first = kStart + (i % 3 == 0 ? -3 * kDay : (i % 7) * kDay) + 3600;
+    Answer(Invite(email, first, {{"plan", "pro"}}), i % 11, first + 60,
+           i % 2 ? "words" : "", {{"Support", 1 + i % 5}, {"Price", 5}});
+    if (i % 4 == 1) {
+      const int64_t again = i == 5 ? week.to + 60 : first + kDay;
+      Answer(Invite(email, again, {{"plan", "pro"}}), (i * 7) % 11, again + 60, "again",
+             {{"Support", 2}});
+    }
+  }
+  const ReportCounts plain = Count(week, days);
+  ReportFilter by_tag = Filter();
+  by_tag.tag = "Support";
+  ReportFilter by_trait = Filter();
+  by_trait.traits = {{"plan", "pro"}};
+  for (const ReportFilter &f : {by_tag, by_trait}) {
+    const ReportCounts c = Count(f, week, days);
+    EXPECT_EQ(c.period.scores, plain.period.scores);
+    EXPECT_EQ(c.period.with_comment, plain.period.with_comment);
+    EXPECT_EQ(c.previous.scores, plain.previous.scores);
+    EXPECT_EQ(c.previous.with_comment, plain.previous.with_comment);
+    EXPECT_EQ(c.period.invitations_sent, plain.period.invitations_sent);
+    EXPECT_EQ(c.trend, plain.trend);
+    ASSERT_EQ(c.tags.size(), plain.tags.size());
+    for (size_t i = 0; i < c.tags.size(); ++i) {
+      EXPECT_EQ(c.tags[i].tag, plain.tags[i].tag);
+      EXPECT_EQ(c.tags[i].rating, plain.tags[i].rating);
+      EXPECT_EQ(c.tags[i].detractors, plain.tags[i].detractors);
+      EXPECT_EQ(c.tags[i].passives, plain.tags[i].passives);
+      EXPECT_EQ(c.tags[i].promoters, plain.tags[i].promoters);
+    }
+  }
+  EXPECT_GT(Answers(plain.period.scores), 5);
+  EXPECT_GT(Answers(plain.previous.scores), 0);
+  EXPECT_FALSE(plain.tags.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, StoreReportsTest, StoreBackendValues(),
                          StoreBackendName);
 
