@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,15 @@ std::string ScoreList(const std::optional<ScoreBand> &band) {
   return " AND a.score IN (" + list + ")";
 }
 
+// `value` as a JSON number, boolean or null when it reads as one ("42",
+// "true"); otherwise as a JSON string, like the string form.
+std::string ScalarForm(const std::string &value) {
+  const nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
+  if (parsed.is_number() || parsed.is_boolean() || parsed.is_null()) return value;
+  return nlohmann::json(value).dump(-1, ' ', false,
+                                    nlohmann::json::error_handler_t::replace);
+}
+
 // The SQL of a ReportFilter beyond survey, time and band: every value is
 // a parameter from kFirstFilterParam on, bound by Bind.
 class FilterSql {
@@ -50,7 +60,8 @@ class FilterSql {
       ++next;
     }
     if (filter.has_comment) {
-      answer_ += *filter.has_comment ? " AND a.comment <> ''" : " AND a.comment = ''";
+      comment_ = *filter.has_comment ? " AND a.comment <> ''" : " AND a.comment = ''";
+      answer_ += comment_;
     }
     for (const TraitFilter &t : filter.traits) {
       const std::string value = "?" + std::to_string(next++);
@@ -60,12 +71,16 @@ class FilterSql {
         values_.push_back(t.value);
         continue;
       }
-      // The trait's text: strings as they are, anything else in its JSON form.
+      // The trait in its JSON form, as stored: a string quoted, a number,
+      // boolean or null as written. One extraction per customer, compared
+      // with both forms the filter's value can take.
       const std::string path = "?" + std::to_string(next++);
-      traits_ += " AND iif(json_type(c.traits, " + path + ") = 'text', c.traits ->> " +
-                 path + ", c.traits -> " + path + ") = " + value;
-      values_.push_back(t.value);
+      traits_ += " AND c.traits -> " + path + " IN (" + value + ", ?" +
+                 std::to_string(next++) + ")";
+      values_.push_back(nlohmann::json(t.value).dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace));
       values_.push_back("$." + t.name);
+      values_.push_back(ScalarForm(t.value));
     }
   }
 
@@ -76,6 +91,8 @@ class FilterSql {
   }
   // " AND ..." on the answer `a`: tag and comment.
   const std::string &AnswerConditions() const { return answer_; }
+  // The comment's condition alone, for a caller that matches the tag itself.
+  const std::string &CommentCondition() const { return comment_; }
   // " AND ..." on the customer `c`.
   const std::string &TraitConditions() const { return traits_; }
 
@@ -95,7 +112,7 @@ class FilterSql {
   }
 
   const ReportFilter &filter_;
-  std::string answer_, traits_;
+  std::string answer_, comment_, traits_;
   std::vector<std::string> values_;
 };
 
@@ -236,6 +253,16 @@ std::vector<TagRatingCounts> TagsOfGroups(
   return out;
 }
 
+// Whether `ratings` (an answer's tag_ratings) gives `tag` an integer
+// rating: the tag filter's condition (see FilterSql).
+bool RatesTag(const std::string &ratings, const std::string &tag) {
+  if (ratings == "{}") return false;
+  const nlohmann::json parsed = nlohmann::json::parse(ratings, nullptr, false);
+  if (!parsed.is_object()) return false;
+  const auto it = parsed.find(tag);
+  return it != parsed.end() && it->is_number_integer();
+}
+
 // A filter on a tag or a trait reads each answer's row (its ratings, its
 // customer), which the per-count index reads would do once per count: the
 // period, its comments, its tags, the previous period and every trend
@@ -250,19 +277,42 @@ Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &
     all.from = std::min(all.from, t.from);
     all.to = std::max(all.to, t.to);
   }
+  // The customers a trait filter selects, each matched once, rather than
+  // once per answer through a join.
+  std::unordered_set<int64_t> customers;
+  const bool by_customer = !filter.traits.empty();
+  if (by_customer) {
+    SqliteStatement c;
+    Status cs = c.Prepare(db, "SELECT c.id FROM customers c WHERE c.survey_id = ?1" +
+                                  sql.TraitConditions());
+    if (!cs.ok()) return cs;
+    BindSpan(&c, filter, sql, all);
+    while (c.Step()) customers.insert(c.Int(0));
+    if (!c.status().ok()) return c.status();
+  }
   SqliteStatement q;
   Status s = q.Prepare(db,
                        "SELECT a.score, a.answered_at, a.next_answer_at, "
-                       "a.comment <> '', a.tag_ratings FROM answers a" +
-                           sql.Join("a") +
-                           " WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND "
-                           "a.answered_at < ?3" +
-                           ScoreList(filter.band) + sql.AnswerConditions() +
-                           sql.TraitConditions());
+                       "a.comment <> '', a.tag_ratings, a.customer_id FROM answers a "
+                       "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND "
+                       "a.answered_at < ?3" +
+                           ScoreList(filter.band) + sql.CommentCondition());
   if (!s.ok()) return s;
   BindSpan(&q, filter, sql, all);
   std::unordered_map<std::string, BandCounts> tag_groups;
+  // Whether a ratings text rated the filter's tag, per distinct text: a
+  // survey's answers hold few combinations, so each is parsed once.
+  std::unordered_map<std::string, bool> rated;
   while (q.Step()) {
+    if (by_customer && customers.count(q.Int(5)) == 0) continue;
+    if (filter.tag) {
+      const std::string text = q.Text(4);
+      auto known = rated.find(text);
+      if (known == rated.end()) {
+        known = rated.emplace(text, RatesTag(text, *filter.tag)).first;
+      }
+      if (!known->second) continue;
+    }
     const int64_t score = q.Int(0);
     if (score < 0 || score > 10) continue;
     const int64_t at = q.Int(1);

@@ -251,6 +251,9 @@ TEST_P(StoreReportsTest, TraitFiltersMatchFieldsAndIdentifyTraits) {
                 {{"firstName", "Bob"}, {"plan", "free"}, {"seats", 3}, {"trial", false}}),
          0, kStart + 2);
   Invite("cy@example.com", kStart, {{"plan", "pro"}});  // not answered
+  Answer(Invite("dee@example.com", kStart,
+                {{"code", "42"}, {"city", "Zürich"}, {"quote", "say \"hi\"\n"}}),
+         7, kStart + 3);
   const TimeSpan week{kStart, kStart + 7 * kDay};
   auto count = [&](std::vector<TraitFilter> traits) {
     ReportFilter f = Filter();
@@ -267,6 +270,12 @@ TEST_P(StoreReportsTest, TraitFiltersMatchFieldsAndIdentifyTraits) {
   EXPECT_EQ(count({{"trial", "false"}}).period.scores[0], 1);
   EXPECT_EQ(Answers(count({{"plan", "pro"}, {"trial", "false"}}).period.scores), 0);
   EXPECT_EQ(Answers(count({{"missing", "x"}}).period.scores), 0);
+  // Strings match as they are, whatever they look like or hold.
+  EXPECT_EQ(count({{"code", "42"}}).period.scores[7], 1);
+  EXPECT_EQ(Answers(count({{"seats", "42"}}).period.scores), 1);
+  EXPECT_EQ(count({{"city", "Zürich"}}).period.scores[7], 1);
+  EXPECT_EQ(count({{"quote", "say \"hi\"\n"}}).period.scores[7], 1);
+  EXPECT_EQ(Answers(count({{"code", "\"42\""}}).period.scores), 0);
   // A value that looks like SQL is only ever a value.
   EXPECT_EQ(Answers(count({{"plan", "pro' OR '1'='1"}}).period.scores), 0);
 }
