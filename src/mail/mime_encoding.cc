@@ -182,9 +182,19 @@ std::string SanitizeMultilineText(std::string_view text) {
   out.reserve(valid.size());
   for (size_t i = 0; i < valid.size(); ++i) {
     const char c = valid[i];
+    const auto next = [&](size_t k) {
+      return i + k < valid.size() ? static_cast<unsigned char>(valid[i + k]) : 0;
+    };
     if (c == '\r') {
       out.push_back('\n');
       if (i + 1 < valid.size() && valid[i + 1] == '\n') ++i;
+    } else if (static_cast<unsigned char>(c) == 0xc2 && next(1) >= 0x80 &&
+               next(1) <= 0x9f) {
+      ++i;  // a C1 control (valid UTF-8 here, so two bytes)
+    } else if (static_cast<unsigned char>(c) == 0xe2 && next(1) == 0x80 &&
+               (next(2) == 0xa8 || next(2) == 0xa9)) {
+      out.push_back('\n');  // U+2028 LINE / U+2029 PARAGRAPH SEPARATOR
+      i += 2;
     } else if (c == '\n' || c == '\t' ||
                (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F)) {
       out.push_back(c);

@@ -50,8 +50,9 @@ std::string ToValidUtf8(std::string_view text);
 // boundary to at most `max_bytes` bytes.
 std::string SanitizeHeaderText(std::string_view text, size_t max_bytes = 256);
 
-// Multi-line text from customers or owners: valid UTF-8, CRLF and CR turned
-// into "\n", every other control character but tab dropped.
+// Multi-line text from customers or owners: valid UTF-8, CRLF, CR and the
+// Unicode line and paragraph separators turned into "\n", every other
+// control character (C0, DEL, C1) but tab dropped.
 std::string SanitizeMultilineText(std::string_view text);
 
 // Unstructured header text (Subject) or a display name. Printable ASCII

@@ -111,6 +111,16 @@ TEST(RichTextTest, PlainStringsBecomeParagraphsAndBreaks) {
   EXPECT_TRUE(RichText("\n\n \n").paragraphs.size() == 1);  // a space is text
 }
 
+// Found by fuzz_rich_text: a plain string with a C1 control (U+0080) was
+// kept, and its canonical form then failed validation.
+TEST(RichTextTest, PlainStringsLoseUnicodeControls) {
+  const RichText t = *ReadRichText("a\u0080b\u009fc\u2028d\u2029e", "x", 2000);
+  EXPECT_EQ(RichTextToPlainText(t), "abc\nd\ne");
+  const auto again = ReadRichText(RichTextToJson(t), "x", 2000);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, t);
+}
+
 TEST(RichTextTest, MarkupInTextIsText) {
   const RichText t = Ok(R"({"type":"doc","content":[{"type":"paragraph","content":[
     {"type":"text","text":"<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"}]}]})");
