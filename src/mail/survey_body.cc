@@ -1,5 +1,6 @@
 #include "mail/survey_body.h"
 
+#include "mail/html_email_frame.h"
 #include "mail/html_escape.h"
 
 namespace callexa {
@@ -144,28 +145,13 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view g
       std::string(kFont) + "font-size:16px;line-height:24px;color:#1f2937;";
   std::string out;
   out.reserve(12000);
-  out += "<!DOCTYPE html>\n<html lang=\"" + HtmlEscape(c.language) + "\" dir=\"ltr\">\n";
-  out +=
-      "<head>\n"
-      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"x-apple-disable-message-reformatting\">\n";
-  out += "<title>" + HtmlText(c.subject) + "</title>\n</head>\n";
-  out += "<body style=\"margin:0;padding:0;background-color:#f3f4f6;\">\n";
+  out += HtmlEmailHead(HtmlEscape(c.language), c.subject);
   // The preheader: shown by inboxes as the preview, hidden in the message.
   out +=
       "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;"
       "max-width:0;opacity:0;overflow:hidden;mso-hide:all;\">" +
       HtmlText(c.question) + "</div>\n";
-  out +=
-      "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-      "border=\"0\" bgcolor=\"#f3f4f6\" style=\"background-color:#f3f4f6;\">\n"
-      "<tr><td align=\"center\" style=\"padding:24px 8px;\">\n"
-      "<!--[if mso]><table role=\"presentation\" width=\"600\" cellpadding=\"0\" "
-      "cellspacing=\"0\" border=\"0\"><tr><td><![endif]-->\n"
-      "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-      "border=\"0\" bgcolor=\"#ffffff\" style=\"max-width:600px;"
-      "background-color:#ffffff;\">\n";
+  out += HtmlEmailCardStart();
   if (!c.logo_url.empty()) {
     out += "<tr><td align=\"center\" style=\"padding:24px 24px 0 24px;\"><img src=\"" +
            HtmlEscape(c.logo_url) + "\" alt=\"" + HtmlEscape(c.sender_name) +
@@ -195,10 +181,7 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view g
          "\" target=\"_blank\" style=\"color:" + kMutedColor +
          ";text-decoration:underline;\"" + FieldMark(mark, "unsubscribe_text") + ">" +
          HtmlText(c.unsubscribe_text) + "</a>\n</td></tr>\n";
-  out +=
-      "</table>\n"
-      "<!--[if mso]></td></tr></table><![endif]-->\n"
-      "</td></tr>\n</table>\n</body>\n</html>\n";
+  out += HtmlEmailCardEnd();
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "mail/html_email_frame.h"
 #include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 #include "mail/mime_message.h"
@@ -282,22 +283,8 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
   const std::string name = HtmlText(SanitizeHeaderText(in.survey_name));
   std::string out;
   out.reserve(24000);
-  out +=
-      "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n"
-      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"x-apple-disable-message-reformatting\">\n<title>" +
-      HtmlText(subject) + "</title>\n</head>\n";
-  out += "<body style=\"margin:0;padding:0;background-color:#f3f4f6;\">\n";
-  out +=
-      "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-      "border=\"0\" bgcolor=\"#f3f4f6\" style=\"background-color:#f3f4f6;\">\n"
-      "<tr><td align=\"center\" style=\"padding:24px 8px;\">\n"
-      "<!--[if mso]><table role=\"presentation\" width=\"600\" cellpadding=\"0\" "
-      "cellspacing=\"0\" border=\"0\"><tr><td><![endif]-->\n"
-      "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-      "border=\"0\" bgcolor=\"#ffffff\" style=\"max-width:600px;"
-      "background-color:#ffffff;\">\n";
+  out += HtmlEmailHead("en", subject);
+  out += HtmlEmailCardStart();
   out += "<tr><td style=\"padding:24px 24px 0 24px;" + std::string(kFont) +
          "color:" + kTextColor +
          ";\"><div style=\"font-size:13px;line-height:18px;color:" + kMutedColor +
@@ -338,10 +325,7 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
          "font-size:12px;line-height:18px;color:" + kMutedColor +
          ";\">You receive this report because your address is on the report list of " +
          name + ". Change the list or the cadence on the survey's dashboard.</td></tr>\n";
-  out +=
-      "</table>\n"
-      "<!--[if mso]></td></tr></table><![endif]-->\n"
-      "</td></tr>\n</table>\n</body>\n</html>\n";
+  out += HtmlEmailCardEnd();
   return out;
 }
 
