@@ -7,7 +7,7 @@ import { installation } from '../state.js';
 
 const STATUS_LABELS = {
   due: 'Sending',
-  retry: 'Will retry',
+  retry: 'Retrying',
   sent: 'Sent',
   skipped: 'Skipped: no answers',
   failed: 'Failed',
@@ -33,7 +33,7 @@ function runsTable(runs) {
     h(
       'table',
       { class: 'table table-compact' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Period'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Recipients'), h('th', { scope: 'col' }, 'Finished'), h('th', { scope: 'col' }, 'Last error'))),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Period'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Sent to'), h('th', { scope: 'col' }, 'Finished'), h('th', { scope: 'col' }, 'Last error'))),
       h(
         'tbody',
         null,
