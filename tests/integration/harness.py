@@ -382,6 +382,13 @@ class CallexaNginx:
             return
         shutil.rmtree(self.prefix, ignore_errors=True)
 
+    def jobs_worker(self):
+        """The pid of the worker that runs the periodic jobs now: the one
+        whose startup notice is the latest."""
+        pids = [int(m.group(1)) for m in re.finditer(
+            r"\[notice\] (\d+)#\d+: callexa \S+: database ", self.read_error_log())]
+        return pids[-1]
+
     def worker_pids(self):
         """Pids of the workers started so far, from the error log."""
         return [int(p) for p in re.findall(r"start worker process (\d+)", self.read_error_log())]

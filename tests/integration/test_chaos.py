@@ -8,7 +8,6 @@ kill went twice, identical (Segment drops such copies by messageId, which
 is stable per answer)."""
 
 import os
-import re
 import signal
 import sys
 import threading
@@ -45,13 +44,6 @@ class ChaosTest(SyncTestCase):
   callexa_scheduler_interval 300ms;
 """ % SMTP.port
 
-    def jobs_worker(self):
-        """The pid of the worker that runs the periodic jobs now: the one
-        whose startup notice is the latest."""
-        pids = [int(m.group(1)) for m in re.finditer(
-            r"\[notice\] (\d+)#\d+: callexa \S+: database ", self.nginx.read_error_log())]
-        return pids[-1]
-
     def test_reloads_and_a_killed_worker_lose_and_repeat_nothing(self):
         mailing = self.nginx.create_survey(name="chaos mail", automation=True,
                                            min_delay_days=0, max_delay_days=0)
@@ -86,7 +78,7 @@ class ChaosTest(SyncTestCase):
             self.run_now(syncing)
             harness.wait_until(lambda: len(self.fake.snapshot()[0]) >= 2, timeout=30,
                                what="a batch from the new worker 0")
-            victim = self.jobs_worker()
+            victim = self.nginx.jobs_worker()
             os.kill(victim, signal.SIGKILL)
             time.sleep(1.0)
             self.nginx.reload()

@@ -69,12 +69,6 @@ class ReportEmailTest(harness.NginxTestCase):
                               "report_recipients": recipients})
         self.assertEqual(r.status, 200, r.body)
 
-    def jobs_worker(self):
-        """The pid of the worker that runs the periodic jobs now."""
-        pids = [int(m.group(1)) for m in re.finditer(
-            r"\[notice\] (\d+)#\d+: callexa \S+: database ", self.nginx.read_error_log())]
-        return pids[-1]
-
     def render_in_browser(self, html):
         """Chromium, scripts off as in a mail client, shows the HTML part
         without a request and within a phone's width."""
@@ -132,9 +126,9 @@ class ReportEmailTest(harness.NginxTestCase):
         # A reload starts a new worker 0, a SIGKILL another: neither sends it again.
         self.nginx.reload()
         time.sleep(2.0)
-        victim = self.jobs_worker()
+        victim = self.nginx.jobs_worker()
         os.kill(victim, signal.SIGKILL)
-        harness.wait_until(lambda: self.jobs_worker() != victim, timeout=20,
+        harness.wait_until(lambda: self.nginx.jobs_worker() != victim, timeout=20,
                            what="a new worker 0 after the kill")
         time.sleep(2.0)
         for address in owners:
