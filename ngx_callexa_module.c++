@@ -41,8 +41,13 @@ extern "C" {
 #error ngx_http_callexa_module requires nginx built --with-threads
 #endif
 
+#if (nginx_version < 1021000)
+#error ngx_http_callexa_module needs nginx 1.21 or later (the auth_basic layout)
+#endif
+
 extern "C" ngx_module_t ngx_http_callexa_module;
-// Present when nginx has auth_request; weak so the module loads without it.
+// Present when nginx has these modules; weak so the module loads without.
+extern "C" ngx_module_t ngx_http_auth_basic_module __attribute__((weak));
 extern "C" ngx_module_t ngx_http_auth_request_module __attribute__((weak));
 
 namespace {
@@ -72,6 +77,9 @@ struct CallexaMainConf {
   ngx_msec_t sync_interval;
 
   ngx_flag_t used;  // some location has a callexa handler
+  // The locations of handlers only nginx-authenticated requests may reach
+  // (GuardedLocation), checked once every location is merged.
+  ngx_array_t guarded_locations;
   // The first prefix location of each kEndpointTable row.
   ngx_str_t endpoint_paths[callexa::kEndpointCount];
   // Commits and short requests; long reads (reports, exports); periodic
@@ -90,6 +98,16 @@ struct CallexaMainConf {
 struct CallexaLocConf {
   // The kEndpointTable row of this location; NGX_CONF_UNSET_PTR until set.
   const void *endpoint;
+};
+
+// A location whose handler needs nginx's access control, and where the
+// configuration names it, for `nginx -t` to point at.
+struct GuardedLocation {
+  ngx_http_conf_ctx_t *ctx;  // the location's configurations, merged in place
+  ngx_str_t name;
+  ngx_str_t file;
+  ngx_uint_t line;
+  const char *directive;
 };
 
 // ---------------------------------------------------------------------------
@@ -162,6 +180,7 @@ T *PoolNew(ngx_pool_t *pool) {
 // ---------------------------------------------------------------------------
 // Directives and module
 
+ngx_int_t PostConfiguration(ngx_conf_t *cf);
 void *CreateMainConf(ngx_conf_t *cf);
 char *InitMainConf(ngx_conf_t *cf, void *conf);
 void *CreateLocConf(ngx_conf_t *cf);
@@ -231,14 +250,14 @@ struct EndpointDirectives {
 } g_endpoint_directives;
 
 ngx_http_module_t kModuleCtx = {
-    nullptr,         // preconfiguration
-    nullptr,         // postconfiguration
-    CreateMainConf,  // create main configuration
-    InitMainConf,    // init main configuration
-    nullptr,         // create server configuration
-    nullptr,         // merge server configuration
-    CreateLocConf,   // create location configuration
-    MergeLocConf,    // merge location configuration
+    nullptr,            // preconfiguration
+    PostConfiguration,  // postconfiguration
+    CreateMainConf,     // create main configuration
+    InitMainConf,       // init main configuration
+    nullptr,            // create server configuration
+    nullptr,            // merge server configuration
+    CreateLocConf,      // create location configuration
+    MergeLocConf,       // merge location configuration
 };
 
 }  // namespace
@@ -267,6 +286,10 @@ void *CreateMainConf(ngx_conf_t *cf) {
   auto *mcf =
       static_cast<CallexaMainConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaMainConf)));
   if (mcf == nullptr) return nullptr;
+  if (ngx_array_init(&mcf->guarded_locations, cf->pool, 4, sizeof(GuardedLocation)) !=
+      NGX_OK) {
+    return nullptr;
+  }
   mcf->smtp_starttls = NGX_CONF_UNSET;
   mcf->scheduler_interval = NGX_CONF_UNSET_MSEC;
   mcf->smtp_timeout = NGX_CONF_UNSET_MSEC;
@@ -410,7 +433,141 @@ char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
   const bool prefix = true;
 #endif
   if (prefix && mcf->endpoint_paths[row].len == 0) mcf->endpoint_paths[row] = clcf->name;
+  if (static_cast<const EndpointSpec *>(cmd->post)->access ==
+      callexa::Access::kAuthenticated) {
+    auto *g = static_cast<GuardedLocation *>(ngx_array_push(&mcf->guarded_locations));
+    if (g == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    g->ctx = static_cast<ngx_http_conf_ctx_t *>(cf->ctx);
+    g->name = clcf->name;
+    g->file = cf->conf_file->file.name;
+    g->line = cf->conf_file->line;
+    g->directive = static_cast<const EndpointSpec *>(cmd->post)->directive;
+  }
   return NGX_CONF_OK;
+}
+
+// ---------------------------------------------------------------------------
+// Access control: what nginx itself enforces in a location before its
+// content handler runs, read from the auth modules' configuration (never
+// from request headers: nginx parses an Authorization header into
+// $remote_user whenever anything reads the variable, password or not).
+
+// The location configurations of auth_basic and auth_request, which those
+// modules keep private; laid out so since nginx 1.21.
+struct AuthBasicLocConf {
+  ngx_http_complex_value_t *realm;  // "off" (also from a variable) disables it
+  ngx_http_complex_value_t *user_file;
+};
+struct AuthRequestLocConf {
+  ngx_str_t uri;  // empty: off
+  ngx_array_t *vars;
+};
+
+// What guards a location, from its server's and its own configuration.
+struct LocationGuard {
+  // auth_basic with a user file; its realm, which may still say "off".
+  ngx_http_complex_value_t *basic_realm = nullptr;
+  bool auth_request = false;
+  bool client_certificate = false;  // ssl_verify_client on or optional
+};
+
+bool IsOff(const ngx_str_t &value) {
+  return value.len == 3 && ngx_strncmp(value.data, "off", 3) == 0;
+}
+
+LocationGuard GuardOf(void **srv_conf, void **loc_conf) {
+  LocationGuard g;
+  if (&ngx_http_auth_basic_module != nullptr) {
+    const auto *basic = static_cast<const AuthBasicLocConf *>(
+        loc_conf[ngx_http_auth_basic_module.ctx_index]);
+    if (basic->realm != nullptr && basic->user_file != nullptr)
+      g.basic_realm = basic->realm;
+  }
+  if (&ngx_http_auth_request_module != nullptr) {
+    const auto *request = static_cast<const AuthRequestLocConf *>(
+        loc_conf[ngx_http_auth_request_module.ctx_index]);
+    g.auth_request = request->uri.len > 0;
+  }
+#if (NGX_HTTP_SSL)
+  const auto *ssl = static_cast<const ngx_http_ssl_srv_conf_t *>(
+      srv_conf[ngx_http_ssl_module.ctx_index]);
+  g.client_certificate = ssl->verify == 1 || ssl->verify == 2;
+#else
+  (void)srv_conf;
+#endif
+  return g;
+}
+
+// At configuration time: could any request reach the handler without one
+// of them? A realm from a variable is decided per request.
+bool MayAuthenticate(const LocationGuard &g) {
+  const bool basic = g.basic_realm != nullptr &&
+                     !(g.basic_realm->lengths == nullptr && IsOff(g.basic_realm->value));
+  return basic || g.auth_request || g.client_certificate;
+}
+
+bool VerifiedClientCertificate(ngx_http_request_t *r) {
+#if (NGX_HTTP_SSL)
+  if (r->connection->ssl == nullptr) return false;  // e.g. a plain-HTTP listen
+  SSL *ssl = r->connection->ssl->connection;
+  X509 *cert = SSL_get_peer_certificate(ssl);
+  if (cert == nullptr) return false;
+  X509_free(cert);
+  return SSL_get_verify_result(ssl) == X509_V_OK;
+#else
+  (void)r;
+  return false;
+#endif
+}
+
+// True when nginx's access phase vouched for this request: auth_basic or
+// auth_request checked it (alone, or with allow/deny under `satisfy any`,
+// as the operator chose), or it came with a verified client certificate.
+// Subrequests skip the access phase, so they never qualify.
+bool NginxAuthenticated(ngx_http_request_t *r) {
+  if (r != r->main) return false;
+  const LocationGuard g = GuardOf(r->srv_conf, r->loc_conf);
+  if (g.basic_realm != nullptr) {
+    ngx_str_t realm;
+    if (ngx_http_complex_value(r, g.basic_realm, &realm) == NGX_OK && !IsOff(realm)) {
+      return true;
+    }
+  }
+  return g.auth_request || (g.client_certificate && VerifiedClientCertificate(r));
+}
+
+// `nginx -t` refuses a guarded handler in a location nothing guards.
+ngx_int_t CheckGuardedLocations(ngx_conf_t *cf, const CallexaMainConf *mcf) {
+  const auto *locations =
+      static_cast<const GuardedLocation *>(mcf->guarded_locations.elts);
+  for (ngx_uint_t i = 0; i < mcf->guarded_locations.nelts; ++i) {
+    const GuardedLocation &l = locations[i];
+    if (MayAuthenticate(GuardOf(l.ctx->srv_conf, l.ctx->loc_conf))) continue;
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                  "%s in location \"%V\" has no access control: add auth_basic with "
+                  "auth_basic_user_file, auth_request, or ssl_verify_client in %V:%ui",
+                  l.directive, &l.name, &l.file, l.line);
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
+ngx_http_output_header_filter_pt g_next_header_filter;
+ngx_http_output_body_filter_pt g_next_body_filter;
+ngx_int_t JsonErrorHeaderFilter(ngx_http_request_t *r);
+ngx_int_t JsonErrorBodyFilter(ngx_http_request_t *r, ngx_chain_t *in);
+
+ngx_int_t PostConfiguration(ngx_conf_t *cf) {
+  return Guarded(cf->log, "configuration", static_cast<ngx_int_t>(NGX_ERROR), [&] {
+    auto *mcf = static_cast<CallexaMainConf *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_callexa_module));
+    if (CheckGuardedLocations(cf, mcf) != NGX_OK) return NGX_ERROR;
+    g_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = JsonErrorHeaderFilter;
+    g_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = JsonErrorBodyFilter;
+    return NGX_OK;
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -841,6 +998,10 @@ ngx_buf_t *BodyBuffer(ngx_http_request_t *r, const HttpResponse &resp) {
   return b;
 }
 
+// Set while the core's answer goes through the header filters, which leave
+// it as it is (JsonErrorHeaderFilter).
+bool g_core_answer = false;
+
 // The status line and headers; a streamed body has no length (chunked).
 ngx_int_t SendHeaders(ngx_http_request_t *r, const HttpResponse &resp) {
   r->headers_out.status = static_cast<ngx_uint_t>(resp.status);
@@ -855,7 +1016,10 @@ ngx_int_t SendHeaders(ngx_http_request_t *r, const HttpResponse &resp) {
     if (AddHeader(r, name, value) != NGX_OK) return NGX_ERROR;
   }
   if (!resp.stream && resp.payload().empty()) r->header_only = 1;
-  return ngx_http_send_header(r);
+  g_core_answer = true;
+  const ngx_int_t rc = ngx_http_send_header(r);
+  g_core_answer = false;
+  return rc;
 }
 
 ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
@@ -868,19 +1032,22 @@ ngx_int_t SendResponse(ngx_http_request_t *r, const HttpResponse &resp) {
 }
 
 // Every 5xx goes to the error log with its cause, at most once a minute
-// per cause: the client is told only that it failed.
+// per cause: the client is told only that it failed. A 501 is no fault:
+// the destination's answer to the call types it does not use (most of what
+// Segment forwards is `track`), noted at [info] and counted in /metrics.
 void LogFailure(ngx_http_request_t *r, const HttpResponse &resp) {
   if (resp.status < 500 || g_worker == nullptr) return;
+  const ngx_uint_t level = resp.status == 501 ? NGX_LOG_INFO : NGX_LOG_ERR;
   const std::string &cause = resp.diagnostic.empty() ? resp.body : resp.diagnostic;
   int64_t held_back = 0;
   if (!g_worker->failures.Admit(cause, ngx_time(), &held_back)) return;
   if (held_back > 0) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+    ngx_log_error(level, r->connection->log, 0,
                   "callexa: answered %d: %s (and %L more like it in the last minute)",
                   resp.status, cause.c_str(), static_cast<int64_t>(held_back));
   } else {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "callexa: answered %d: %s",
-                  resp.status, cause.c_str());
+    ngx_log_error(level, r->connection->log, 0, "callexa: answered %d: %s", resp.status,
+                  cause.c_str());
   }
 }
 
@@ -1021,6 +1188,22 @@ struct PoolCall {
 
 void StreamNext(PoolCall *call);
 
+// The module's context of a request: the streamed answer in progress, or
+// the JSON body that replaces nginx's own error page (JsonErrorHeaderFilter).
+struct RequestContext {
+  PoolCall *stream = nullptr;
+  ngx_buf_t *error_page = nullptr;
+};
+
+RequestContext *ContextOf(ngx_http_request_t *r) {
+  auto *ctx =
+      static_cast<RequestContext *>(ngx_http_get_module_ctx(r, ngx_http_callexa_module));
+  if (ctx != nullptr) return ctx;
+  ctx = PoolNew<RequestContext>(r->pool);
+  if (ctx != nullptr) ngx_http_set_ctx(r, ctx, ngx_http_callexa_module);
+  return ctx;
+}
+
 void PoolCallRun(void *data, ngx_log_t *log) {
   PoolCall *call = *static_cast<PoolCall **>(data);
   const bool ok = Guarded(log, "request", false, [&] {
@@ -1091,9 +1274,9 @@ void StreamWritable(ngx_http_request_t *r) {
   if (c->buffered) return;  // still more to send: called again
   if (c->write->timer_set) ngx_del_timer(c->write);
   r->write_event_handler = ngx_http_request_empty_handler;
-  auto *call =
-      static_cast<PoolCall *>(ngx_http_get_module_ctx(r, ngx_http_callexa_module));
-  StreamNext(call);
+  StreamNext(
+      static_cast<RequestContext *>(ngx_http_get_module_ctx(r, ngx_http_callexa_module))
+          ->stream);
 }
 
 // Sends the piece the task read; the last piece (empty) ends the body.
@@ -1164,7 +1347,12 @@ void StreamNext(PoolCall *call) {
     ngx_pfree(r->pool, call->sent_piece);
     call->sent_piece = nullptr;
   }
-  ngx_http_set_ctx(r, call, ngx_http_callexa_module);
+  RequestContext *ctx = ContextOf(r);
+  if (ctx == nullptr) {
+    ngx_http_finalize_request(r, NGX_ERROR);
+    return;
+  }
+  ctx->stream = call;
   call->task->handler = StreamPieceRun;
   call->task->event.handler = StreamPieceDone;
   if (ngx_thread_task_post(call->pool, call->task) != NGX_OK) {
@@ -1216,29 +1404,8 @@ const EndpointSpec &EndpointOf(ngx_http_request_t *r) {
           ->endpoint);
 }
 
-// True when nginx itself authenticated this request: auth_basic accepted a
-// user, auth_request approved it, or a verified client certificate came.
 size_t EndpointIndex(ngx_http_request_t *r) {
   return static_cast<size_t>(&EndpointOf(r) - callexa::kEndpointTable);
-}
-
-bool AccessControlled(ngx_http_request_t *r) {
-  if (r->headers_in.user.len > 0 && r->headers_in.authorization != nullptr) return true;
-  if (&ngx_http_auth_request_module != nullptr &&
-      ngx_http_get_module_ctx(r, ngx_http_auth_request_module) != nullptr) {
-    return true;
-  }
-#if (NGX_HTTP_SSL)
-  if (r->connection->ssl != nullptr) {
-    SSL *ssl = r->connection->ssl->connection;
-    X509 *cert = SSL_get_peer_certificate(ssl);
-    if (cert != nullptr) {
-      X509_free(cert);
-      if (SSL_get_verify_result(ssl) == X509_V_OK) return true;
-    }
-  }
-#endif
-  return false;
 }
 
 size_t MaxBodyBytes(const EndpointSpec &spec, std::string_view path) {
@@ -1253,6 +1420,14 @@ void Dispatch(ngx_http_request_t *r) {
   std::string body;
   if (ReadBody(r, &body) != NGX_OK) {
     Finish(r, callexa::JsonError(Status::IOError("cannot read request body")));
+    return;
+  }
+  // A chunked body has no Content-Length for Admit to check.
+  const size_t limit = MaxBodyBytes(spec, LocationPath(r));
+  if (body.size() > limit) {
+    Finish(r,
+           callexa::JsonError(Status::TooLarge("request body too large: at most " +
+                                               callexa::ByteSizeText(limit) + " here")));
     return;
   }
   HttpRequest in = ToCoreRequest(r, std::move(body));
@@ -1277,7 +1452,7 @@ ngx_int_t Admit(ngx_http_request_t *r) {
   const EndpointSpec &spec = EndpointOf(r);
   // The details (paths, errno) are in the error log, not for clients.
   if (!g_worker->service->health().ok()) return Refuse(r, g_worker->service->health());
-  if (spec.access == callexa::Access::kAuthenticated && !AccessControlled(r)) {
+  if (spec.access == callexa::Access::kAuthenticated && !NginxAuthenticated(r)) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "callexa: %s location has no access control; configure "
                   "auth_basic, auth_request or ssl_verify_client",
@@ -1287,8 +1462,8 @@ ngx_int_t Admit(ngx_http_request_t *r) {
   }
   const size_t limit = MaxBodyBytes(spec, LocationPath(r));
   if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
-    return Refuse(r, Status::TooLarge("request body exceeds " +
-                                      std::to_string(limit / 1024) + " KB"));
+    return Refuse(r, Status::TooLarge("request body too large: at most " +
+                                      callexa::ByteSizeText(limit) + " here"));
   }
   r->request_body_in_single_buf = 1;
   const ngx_int_t rc = ngx_http_read_client_request_body(r, BodyReady);
@@ -1300,6 +1475,74 @@ ngx_int_t ContentHandler(ngx_http_request_t *r) {
   return Guarded(r->connection->log, "request",
                  static_cast<ngx_int_t>(NGX_HTTP_INTERNAL_SERVER_ERROR),
                  [&] { return Admit(r); });
+}
+
+// ---------------------------------------------------------------------------
+// nginx's own error pages in the module's locations become JSON: a client
+// of the module (Segment, a tracking library, the admin UI, a survey form)
+// reads {"message"} whatever refused its request, be it the module or
+// nginx before it (client_max_body_size, limit_req, auth_basic, timeouts).
+
+// The most this request's location takes: the module's limit for the
+// path, or nginx's client_max_body_size when that is lower.
+size_t BodyLimitOf(ngx_http_request_t *r) {
+  auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+      ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+  size_t limit = static_cast<size_t>(clcf->client_max_body_size);
+  if (g_worker != nullptr && g_worker->service->health().ok()) {
+    const size_t own = MaxBodyBytes(EndpointOf(r), LocationPath(r));
+    if (limit == 0 || own < limit) limit = own;
+  }
+  return limit;
+}
+
+ngx_int_t ReplaceErrorPage(ngx_http_request_t *r) {
+  const int status = static_cast<int>(r->headers_out.status);
+  const HttpResponse resp = callexa::NginxErrorResponse(status, BodyLimitOf(r));
+  RequestContext *ctx = ContextOf(r);
+  if (ctx == nullptr) return NGX_ERROR;
+  ctx->error_page = BodyBuffer(r, resp);
+  if (ctx->error_page == nullptr ||
+      !PoolString(r, resp.content_type, &r->headers_out.content_type)) {
+    return NGX_ERROR;
+  }
+  r->headers_out.content_type_len = resp.content_type.size();
+  r->headers_out.content_type_lowcase = nullptr;
+  r->headers_out.content_length_n = static_cast<off_t>(resp.body.size());
+  if (r->headers_out.content_length != nullptr) {
+    r->headers_out.content_length->hash = 0;
+    r->headers_out.content_length = nullptr;
+  }
+  CountAnswer(r, status);
+  return g_next_header_filter(r);
+}
+
+ngx_int_t JsonErrorHeaderFilter(ngx_http_request_t *r) {
+  if (g_core_answer || r->headers_out.status < NGX_HTTP_BAD_REQUEST ||
+      r->content_handler != ContentHandler || r != r->main) {
+    return g_next_header_filter(r);
+  }
+  return Guarded(r->connection->log, "error page", static_cast<ngx_int_t>(NGX_ERROR),
+                 [&] { return ReplaceErrorPage(r); });
+}
+
+// Swallows nginx's HTML and sends the JSON instead, with the last buffer.
+ngx_int_t JsonErrorBodyFilter(ngx_http_request_t *r, ngx_chain_t *in) {
+  auto *ctx =
+      static_cast<RequestContext *>(ngx_http_get_module_ctx(r, ngx_http_callexa_module));
+  if (in == nullptr || ctx == nullptr || ctx->error_page == nullptr) {
+    return g_next_body_filter(r, in);
+  }
+  bool last = false;
+  for (ngx_chain_t *cl = in; cl != nullptr; cl = cl->next) {
+    last = last || cl->buf->last_buf || cl->buf->last_in_chain;
+    cl->buf->pos = cl->buf->last;
+    cl->buf->file_pos = cl->buf->file_last;
+  }
+  if (!last) return NGX_OK;
+  ngx_chain_t out = {ctx->error_page, nullptr};
+  ctx->error_page = nullptr;
+  return g_next_body_filter(r, &out);
 }
 
 }  // namespace

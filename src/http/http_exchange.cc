@@ -91,6 +91,60 @@ HttpResponse JsonResponse(int status, std::string body) {
   return r;
 }
 
+std::string ByteSizeText(size_t bytes) {
+  constexpr size_t kKiB = 1024, kMiB = 1024 * 1024;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MB";
+  if (bytes >= kKiB) return std::to_string(bytes / kKiB) + " KB";
+  return std::to_string(bytes) + " bytes";
+}
+
+HttpResponse NginxErrorResponse(int status, size_t body_limit) {
+  std::string message;
+  switch (status) {
+    case 400:
+      message = "bad request: nginx could not read it";
+      break;
+    case 401:
+      message = "authentication required";
+      break;
+    case 403:
+      message = "forbidden";
+      break;
+    case 404:
+      message = "not found";
+      break;
+    case 405:
+      message = "method not allowed";
+      break;
+    case 408:
+      message = "request timed out: the body did not arrive in time";
+      break;
+    case 411:
+      message = "a request body needs Content-Length or chunked transfer encoding";
+      break;
+    case 413:
+      message = "request body too large: at most " + ByteSizeText(body_limit) + " here";
+      break;
+    case 414:
+      message = "request URI too long";
+      break;
+    case 429:
+      message = "too many requests: slow down and try again later";
+      break;
+    case 502:
+    case 503:
+    case 504:
+      message = "service unavailable: try again later";
+      break;
+    default:
+      message = status >= 500
+                    ? "internal error"
+                    : "request refused with HTTP status " + std::to_string(status);
+  }
+  nlohmann::json body = {{"message", message}};
+  return JsonResponse(status, body.dump());
+}
+
 std::string MediaType(std::string_view content_type) {
   const size_t semi = content_type.find(';');
   std::string_view t = content_type.substr(0, semi);

@@ -81,6 +81,16 @@ HttpResponse JsonError(const Status &status);
 // Serialised JSON body with the given code.
 HttpResponse JsonResponse(int status, std::string body);
 
+// What a client of the module gets instead of nginx's HTML page when nginx
+// itself refused a request in one of the module's locations (a body over
+// client_max_body_size, limit_req, auth_basic, a timeout): the same status
+// and {"message": ...} saying what to do. `body_limit` is the most this
+// location takes, named by a 413.
+HttpResponse NginxErrorResponse(int status, size_t body_limit);
+
+// "500 KB", "1 MB", "100 bytes": a body limit as people read it.
+std::string ByteSizeText(size_t bytes);
+
 // Lowercased media type without parameters: "application/json; charset=utf-8"
 // gives "application/json".
 std::string MediaType(std::string_view content_type);

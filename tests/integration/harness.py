@@ -86,8 +86,6 @@ http {{
       callexa_admin;
     }}
 
-    location /open-admin/ {{ callexa_admin; }}
-
     location = /noop {{ return 204; }}
   }}
 }}
@@ -252,7 +250,8 @@ class CallexaNginx:
                                       .replace("{prefix}", self.prefix),
             port=self.port,
             listen_params=(" " + self.listen_params) if self.listen_params else "",
-            server_extra=self.server_extra,
+            server_extra=self.server_extra.replace("{port}", str(self.port))
+                                          .replace("{prefix}", self.prefix),
         )
         values.update(overrides)
         return CONF_TEMPLATE.format(**values)

@@ -138,26 +138,6 @@ class AdminAuthTest(harness.NginxTestCase):
         r = self.nginx.admin("GET", "nosuch")
         self.assertJsonError(r, 404, "no such admin route")
 
-    def test_open_admin_location_is_refused(self):
-        before = self.nginx.read_error_log()
-        r = self.http("GET", "/open-admin/api/surveys")
-        self.assertJsonError(r, 403, "no access control")
-        r = self.http("POST", "/open-admin/api/surveys", {"name": "sneaky"})
-        self.assertJsonError(r, 403, "no access control")
-        after = self.nginx.read_error_log()[len(before):]
-        self.assertRegex(after, r"\[error\].*admin location has no access control")
-
-    def test_open_admin_ignores_unverified_authorization_header(self):
-        # A client cannot make the open location look protected by sending
-        # credentials that nothing checks.
-        r = self.http("GET", "/open-admin/api/surveys", auth=(ADMIN_USER, ADMIN_PASSWORD))
-        self.assertJsonError(r, 403, "no access control")
-        r = self.http("POST", "/open-admin/api/surveys", {"name": "sneaky"},
-                      auth=(ADMIN_USER, "anything"))
-        self.assertJsonError(r, 403, "no access control")
-        surveys = self.nginx.admin("GET", "surveys").body["surveys"]
-        self.assertNotIn("sneaky", [s["name"] for s in surveys])
-
     def test_csrf_text_plain_is_415(self):
         r = self.nginx.admin("POST", "surveys", b'{"name": "csrf"}',
                              headers={"Content-Type": "text/plain"})

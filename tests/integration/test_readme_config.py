@@ -67,10 +67,15 @@ class ReadmeConfigTest(unittest.TestCase):
         self.assertEqual(check.returncode, 0, check.stderr)
         self.nginx.conf_path = self.conf_path
         self.nginx.start()
-        statuses = [self.nginx.http("GET", "/s/not-a-token").status for _ in range(60)]
+        answers = [self.nginx.http("GET", "/s/not-a-token") for _ in range(60)]
+        statuses = [r.status for r in answers]
         self.assertIn(404, statuses)   # the first ones reach the module
         self.assertIn(429, statuses)   # then the limit answers
         self.assertNotIn(500, statuses)
+        # in JSON, as the module's own refusals
+        limited = answers[statuses.index(429)]
+        self.assertEqual(limited.headers["content-type"], "application/json")
+        self.assertIn("too many requests", limited.body["message"])
         # Segment's destination is not limited: every delivery is answered
         # by the module (401 for a wrong key), none by limit_req.
         statuses = [self.nginx.segment("wrong-key", harness.identify("a@example.com")).status
