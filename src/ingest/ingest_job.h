@@ -16,7 +16,6 @@ struct IngestJob {
   // Input.
   std::string api_key;
   std::vector<IdentifyMessage> identifies;
-  int ignored_calls = 0;  // other call types, accepted and not stored
 
   // Output, set by Store::ApplyIngest.
   Status status;

@@ -12,9 +12,15 @@ using nlohmann::json;
 
 enum class ApiCall { kSingle, kBatch, kIgnored, kUnknown };
 
-ApiCall ClassifyApiPath(std::string_view path) {
+// "track" for "/track/".
+std::string_view CallName(std::string_view path) {
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+ApiCall ClassifyApiPath(std::string_view raw_path) {
+  const std::string_view path = CallName(raw_path);
   if (path == "identify") return ApiCall::kSingle;
   if (path == "batch" || path == "import") return ApiCall::kBatch;
   if (path == "track" || path == "page" || path == "screen" || path == "group" ||
@@ -64,21 +70,23 @@ Result<json> ParseBody(std::string_view body) {
 }
 
 Status AddMessage(const json &m, std::string_view where, IngestApi endpoint,
-                  IngestJob *job) {
+                  IngestJob *job, std::vector<std::string> *unused_calls) {
   auto parsed = ParseSpecMessage(m, where);
   if (!parsed.ok()) return parsed.status();
   if (parsed->identify) {
     job->identifies.push_back(std::move(*parsed->identify));
-  } else if (endpoint == IngestApi::kDestination) {
+    return Status::Ok();
+  }
+  if (unused_calls != nullptr) unused_calls->push_back(parsed->type);
+  if (endpoint == IngestApi::kDestination) {
     return Status::NotImplemented("call type \"" + parsed->type +
                                   "\" is not supported; Callexa uses identify calls");
-  } else {
-    ++job->ignored_calls;
   }
   return Status::Ok();
 }
 
-Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
+Status AddBatch(const json &body, size_t body_size, IngestJob *job,
+                std::vector<std::string> *unused_calls) {
   auto it = body.find("batch");
   if (it == body.end()) return Status::InvalidArgument("batch is required");
   if (!it->is_array()) return Status::InvalidArgument("batch must be an array");
@@ -97,7 +105,7 @@ Status AddBatch(const json &body, size_t body_size, IngestJob *job) {
       return Status::TooLarge("batch[" + std::to_string(i) + "] is larger than " +
                               std::to_string(kMaxMessageBytes / 1024) + " KB");
     }
-    Status s = AddMessage(m, where, IngestApi::kTrackingApi, job);
+    Status s = AddMessage(m, where, IngestApi::kTrackingApi, job, unused_calls);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -112,7 +120,8 @@ size_t MaxIngestBodyBytes(IngestApi endpoint, std::string_view path) {
   return kMaxMessageBytes;
 }
 
-Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint) {
+Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint,
+                                     std::vector<std::string> *unused_calls) {
   const ApiCall call = endpoint == IngestApi::kDestination
                            ? ApiCall::kSingle
                            : ClassifyApiPath(request.path);
@@ -175,12 +184,12 @@ Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpo
   Status s;
   if (call == ApiCall::kBatch) {
     if (!root.is_object()) return Status::InvalidArgument("body must be a JSON object");
-    s = AddBatch(root, body.size(), &job);
+    s = AddBatch(root, body.size(), &job, unused_calls);
   } else if (call == ApiCall::kIgnored) {
     if (!root.is_object()) return Status::InvalidArgument("body must be a JSON object");
-    ++job.ignored_calls;
+    if (unused_calls != nullptr) unused_calls->emplace_back(CallName(request.path));
   } else {
-    s = AddMessage(root, "", endpoint, &job);
+    s = AddMessage(root, "", endpoint, &job, unused_calls);
   }
   if (!s.ok()) return s;
   return job;

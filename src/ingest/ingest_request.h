@@ -5,7 +5,9 @@
 #define CALLEXA_INGEST_INGEST_REQUEST_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "http/http_exchange.h"
@@ -28,8 +30,11 @@ size_t MaxIngestBodyBytes(IngestApi endpoint, std::string_view path);
 
 // Validates method, media type, encoding, size, JSON and fields. On success
 // the job carries the API key (not yet checked: the store does that) and
-// every identify to store.
-Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint);
+// every identify to store. `unused_calls` (may be null) receives the type
+// of each call Callexa does not use ("track", ...), also when the
+// destination refuses the request for it.
+Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpoint,
+                                     std::vector<std::string> *unused_calls);
 
 // The answer for a job the store has finished with.
 HttpResponse IngestJobResponse(const IngestJob &job);

@@ -26,6 +26,9 @@ void ResetCounters(SharedCounters *c) {
   for (auto &row : c->requests) {
     for (auto &n : row) n.store(0, kRelaxed);
   }
+  for (auto &row : c->unused_calls) {
+    for (auto &n : row) n.store(0, kRelaxed);
+  }
   for (auto &n : c->commit_buckets) n.store(0, kRelaxed);
   for (auto *n : {&c->commit_count, &c->commit_micros, &c->emails_sent,
                   &c->emails_retried, &c->emails_bounced, &c->emails_failed}) {
@@ -36,6 +39,16 @@ void ResetCounters(SharedCounters *c) {
 void CountRequest(SharedCounters *c, size_t endpoint, int status) {
   if (endpoint >= kEndpointCount) return;
   c->requests[endpoint][StatusSlot(status)].fetch_add(1, kRelaxed);
+}
+
+void CountUnusedCall(SharedCounters *c, size_t endpoint, std::string_view type) {
+  if (endpoint >= kEndpointCount) return;
+  size_t slot = 0;
+  while (slot + 1 < SharedCounters::kCallTypeSlots &&
+         type != SharedCounters::kCallTypes[slot]) {
+    ++slot;
+  }
+  c->unused_calls[endpoint][slot].fetch_add(1, kRelaxed);
 }
 
 void CountCommit(SharedCounters *c, uint64_t micros) {
@@ -64,6 +77,23 @@ std::string RenderCounters(const SharedCounters &c) {
       out += std::string("callexa_http_requests_total{handler=\"") +
              kEndpointTable[e].name + "\",status=\"" + status + "\"} " +
              std::to_string(n) + "\n";
+    }
+  }
+  out +=
+      "# HELP callexa_unused_calls_total Segment calls of types Callexa does not use "
+      "(the tracking API ignores them, the destination answers 501), by handler and "
+      "type.\n"
+      "# TYPE callexa_unused_calls_total counter\n";
+  for (size_t e = 0; e < kEndpointCount; ++e) {
+    for (size_t t = 0; t < SharedCounters::kCallTypeSlots; ++t) {
+      const uint64_t n = c.unused_calls[e][t].load(kRelaxed);
+      if (n == 0) continue;
+      const char *type = t + 1 < SharedCounters::kCallTypeSlots
+                             ? SharedCounters::kCallTypes[t]
+                             : "other";
+      out += std::string("callexa_unused_calls_total{handler=\"") +
+             kEndpointTable[e].name + "\",type=\"" + type + "\"} " + std::to_string(n) +
+             "\n";
     }
   }
   out +=

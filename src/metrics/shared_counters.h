@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "service/endpoint_table.h"
 
@@ -18,8 +19,9 @@ namespace callexa {
 
 struct SharedCounters {
   // The statuses the module answers with, and one slot for any other.
-  static constexpr int kStatuses[] = {200, 201, 202, 204, 303, 304, 400, 401, 403, 404,
-                                      405, 409, 410, 413, 415, 499, 500, 501, 503};
+  static constexpr int kStatuses[] = {200, 201, 202, 204, 303, 304, 400,
+                                      401, 403, 404, 405, 408, 409, 410,
+                                      413, 415, 429, 499, 500, 501, 503};
   static constexpr size_t kStatusSlots = sizeof kStatuses / sizeof kStatuses[0] + 1;
   // Upper bounds of the commit latency histogram, in milliseconds.
   static constexpr double kLatencyBoundsMs[] = {1,   2,   5,   10,   25,   50,
@@ -27,7 +29,15 @@ struct SharedCounters {
   static constexpr size_t kLatencyBuckets =
       sizeof kLatencyBoundsMs / sizeof kLatencyBoundsMs[0];
 
+  // Segment call types the module does not use, and one slot for others.
+  static constexpr const char *kCallTypes[] = {"track", "page", "screen", "group",
+                                               "alias"};
+  static constexpr size_t kCallTypeSlots = sizeof kCallTypes / sizeof kCallTypes[0] + 1;
+
   std::atomic<uint64_t> requests[kEndpointCount][kStatusSlots];
+  // Calls of those types by endpoint: ignored by the tracking API, refused
+  // with 501 by the destination (Segment's partner contract).
+  std::atomic<uint64_t> unused_calls[kEndpointCount][kCallTypeSlots];
   // Commits of the group-commit lane: cumulative buckets as Prometheus
   // wants them are made when rendering; here each commit counts once.
   std::atomic<uint64_t> commit_buckets[kLatencyBuckets + 1];  // the last: over all
@@ -45,6 +55,9 @@ void ResetCounters(SharedCounters *c);
 // A request of the endpoint in row `endpoint` of kEndpointTable answered
 // with `status`.
 void CountRequest(SharedCounters *c, size_t endpoint, int status);
+// A call of `type` ("track", ...) that the endpoint in row `endpoint` of
+// kEndpointTable does not use.
+void CountUnusedCall(SharedCounters *c, size_t endpoint, std::string_view type);
 // One group commit that took `micros`.
 void CountCommit(SharedCounters *c, uint64_t micros);
 // The Prometheus families of the counters (# HELP, # TYPE, samples).

@@ -194,6 +194,13 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
   return options;
 }
 
+// The row of `id` in kEndpointTable, which the shared counters are kept by.
+size_t EndpointRow(EndpointId id) {
+  size_t row = 0;
+  while (row < kEndpointCount && kEndpointTable[row].id != id) ++row;
+  return row;
+}
+
 }  // namespace
 
 std::string DescribeInstallation(const ServiceConfig &config) {
@@ -249,8 +256,11 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   }
   p.store = std::move(store.value());
   p.destination =
-      std::make_unique<IngestEndpoint>(IngestApi::kDestination, p.store.get());
-  p.tracking = std::make_unique<IngestEndpoint>(IngestApi::kTrackingApi, p.store.get());
+      std::make_unique<IngestEndpoint>(IngestApi::kDestination, p.store.get(), counters,
+                                       EndpointRow(EndpointId::kDestination));
+  p.tracking =
+      std::make_unique<IngestEndpoint>(IngestApi::kTrackingApi, p.store.get(), counters,
+                                       EndpointRow(EndpointId::kTrackingApi));
   p.admin = std::make_unique<AdminApi>(
       p.store.get(), AdminOptionsFor(config, &p.test_mail, startup_log));
   p.survey = std::make_unique<SurveyPages>(p.store.get());

@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (selector & 8) request.content_encoding = "gzip";
   request.body.assign(reinterpret_cast<const char *>(data + 1), size - 1);
-  auto job = callexa::ParseIngestRequest(request, api);
+  auto job = callexa::ParseIngestRequest(request, api, nullptr);
   if (job.ok()) {
     for (const auto &identify : job->identifies) {
       if (identify.email.empty()) __builtin_trap();  // email is mandatory

@@ -16,6 +16,8 @@ KB = 1024
 
 
 class BadInputTest(harness.NginxTestCase):
+    server_extra = "location = /metrics { callexa_metrics; }"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -108,14 +110,23 @@ class BadInputTest(harness.NginxTestCase):
         self.assertJsonError(r, 413, "32 KB")
         self.assertNotStored("big-chunked@example.com")
 
-    def test_body_over_client_max_body_size_is_413(self):
+    def test_body_over_client_max_body_size_is_413_json(self):
         # Past nginx's client_max_body_size (1 MB by default) nginx itself
-        # answers, before the module runs: the status still says 413.
+        # refuses, before the module runs (with Content-Length at once, a
+        # chunked body once 1 MB has come): the module turns nginx's HTML
+        # page into the JSON message naming the module's own limit.
         body = json.dumps(self.big_identify("huge-body@example.com", 2048 * KB)).encode()
-        self.assertEqual(self.post(body).status, 413)
-        self.assertEqual(self.post(body, chunked=True).status, 413)
-        self.assertEqual(self.post(body, path="/v1/batch").status, 413)
+        self.assertJsonError(self.post(body), 413, "at most 32 KB")
+        self.assertJsonError(self.post(body, chunked=True), 413, "at most 32 KB")
+        self.assertJsonError(self.post(body, path="/v1/batch"), 413, "at most 500 KB")
+        self.assertJsonError(self.post(body, path="/v1/batch", chunked=True), 413,
+                             "at most 500 KB")
         self.assertNotStored("huge-body@example.com")
+        # Counted in /metrics like the module's own answers.
+        metrics = self.http("GET", "/metrics").body
+        metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
+        self.assertRegex(metrics, r'callexa_http_requests_total\{handler="tracking API",'
+                                  r'status="413"\} [1-9]')
 
     def test_body_just_under_32k_is_accepted(self):
         msg = self.big_identify("just-under@example.com", 0)
@@ -225,6 +236,27 @@ class BadInputTest(harness.NginxTestCase):
                        "context": {"traits": {"email": "track501@example.com"}}})
         self.assertJsonError(r, 501, "track")
         self.assertNotStored("track501@example.com")
+
+    def test_unused_calls_are_counted_and_not_errors(self):
+        # An operator forwarding every event sends mostly `track`: no
+        # [error] line per event, a count per type in /metrics.
+        before = self.nginx.read_error_log()
+        for _ in range(3):
+            self.assertEqual(self.post({"type": "track", "event": "x", "userId": "u"}).status,
+                             501)
+        self.assertEqual(self.post({"type": "page", "name": "Home", "userId": "u"}).status, 501)
+        self.assertSuccess(self.post({"event": "x", "userId": "u"}, path="/v1/track"))
+        log = self.nginx.read_error_log()[len(before):]
+        self.assertNotRegex(log, r"\[(error|warn)\].*(track|page)")
+        self.assertRegex(log, r'\[info\].*answered 501: .*call type "track"')
+        metrics = self.http("GET", "/metrics").body
+        metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
+        self.assertRegex(metrics, r'callexa_unused_calls_total\{handler="destination",'
+                                  r'type="track"\} [3-9]')
+        self.assertRegex(metrics, r'callexa_unused_calls_total\{handler="destination",'
+                                  r'type="page"\} [1-9]')
+        self.assertRegex(metrics, r'callexa_unused_calls_total\{handler="tracking API",'
+                                  r'type="track"\} [1-9]')
 
     def test_track_on_tracking_api_is_ignored(self):
         r = self.post({"event": "Signed Up", "userId": "u2",

@@ -59,13 +59,29 @@ HttpRequest Changed(HttpRequest r, Mutate mutate) {
 TEST(IngestRequestTest, DestinationIdentify) {
   HttpRequest r = Post("", kIdentify);
   r.authorization = "Basic dGVzdGtleTo=";  // base64("testkey:")
-  auto job = ParseIngestRequest(r, IngestApi::kDestination);
+  std::vector<std::string> unused;
+  auto job = ParseIngestRequest(r, IngestApi::kDestination, &unused);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->api_key, "testkey");
   ASSERT_EQ(job->identifies.size(), 1u);
   EXPECT_EQ(job->identifies[0].email, "ann@example.com");
   EXPECT_EQ(job->identifies[0].user_id, "u1");
-  EXPECT_EQ(job->ignored_calls, 0);
+  EXPECT_TRUE(unused.empty());
+}
+
+TEST(IngestRequestTest, DestinationRefusesOtherCallTypesAndNamesThem) {
+  for (const char *type : {"track", "page", "screen", "group", "alias", "Track"}) {
+    std::vector<std::string> unused;
+    auto job = ParseIngestRequest(
+        Post("", std::string(R"({"type":")") + type + R"(","event":"x"})"),
+        IngestApi::kDestination, &unused);
+    ASSERT_FALSE(job.ok()) << type;
+    EXPECT_EQ(job.status().code(), Status::Code::kNotImplemented) << type;
+    ASSERT_EQ(unused.size(), 1u) << type;
+    std::string lower = type;
+    lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+    EXPECT_EQ(unused[0], lower);
+  }
 }
 
 TEST(IngestRequestTest, DestinationAcceptsVariants) {
@@ -90,7 +106,7 @@ TEST(IngestRequestTest, DestinationAcceptsVariants) {
                [](HttpRequest *r) { r->content_encoding = "X-GZIP"; })},
   };
   for (const auto &c : cases) {
-    auto job = ParseIngestRequest(c.request, IngestApi::kDestination);
+    auto job = ParseIngestRequest(c.request, IngestApi::kDestination, nullptr);
     ASSERT_TRUE(job.ok()) << c.what << ": " << job.status().message();
     EXPECT_EQ(job->api_key, "testkey") << c.what;
     ASSERT_EQ(job->identifies.size(), 1u) << c.what;
@@ -109,7 +125,7 @@ struct ErrorCase {
 void ExpectErrors(const ErrorCase *cases, size_t n, IngestApi endpoint) {
   for (size_t i = 0; i < n; ++i) {
     const ErrorCase &c = cases[i];
-    auto job = ParseIngestRequest(c.request, endpoint);
+    auto job = ParseIngestRequest(c.request, endpoint, nullptr);
     ASSERT_FALSE(job.ok()) << c.what;
     EXPECT_EQ(HttpStatusOf(job.status()), c.http)
         << c.what << ": " << job.status().message();
@@ -189,7 +205,7 @@ TEST(IngestRequestTest, DestinationAcceptsExactly32KB) {
   std::string body = BigIdentify(0);
   body = BigIdentify(32 * 1024 - body.size());
   ASSERT_EQ(body.size(), 32u * 1024);
-  auto job = ParseIngestRequest(Post("", body), IngestApi::kDestination);
+  auto job = ParseIngestRequest(Post("", body), IngestApi::kDestination, nullptr);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->identifies.size(), 1u);
 }
@@ -200,7 +216,7 @@ TEST(IngestRequestTest, TrackingApiCalls) {
     HttpRequest request;
     const char *api_key;
     size_t identifies;
-    int ignored_calls;
+    size_t unused_calls;
   } cases[] = {
       {"identify", Post("identify", kIdentify), "testkey", 1, 0},
       {"identify with slashes", Post("/identify/", kIdentify), "testkey", 1, 0},
@@ -248,21 +264,25 @@ TEST(IngestRequestTest, TrackingApiCalls) {
        "testkey", 3, 0},
   };
   for (const auto &c : cases) {
-    auto job = ParseIngestRequest(c.request, IngestApi::kTrackingApi);
+    std::vector<std::string> unused;
+    auto job = ParseIngestRequest(c.request, IngestApi::kTrackingApi, &unused);
     ASSERT_TRUE(job.ok()) << c.what << ": " << job.status().message();
     EXPECT_EQ(job->api_key, c.api_key) << c.what;
     EXPECT_EQ(job->identifies.size(), c.identifies) << c.what;
-    EXPECT_EQ(job->ignored_calls, c.ignored_calls) << c.what;
+    EXPECT_EQ(unused.size(), c.unused_calls) << c.what;
   }
 }
 
 TEST(IngestRequestTest, TrackingApiBatchOfTheMaximumSize) {
   std::vector<std::string> messages(kMaxBatchMessages, R"({"type":"track"})");
   messages[7] = kIdentify;
-  auto job = ParseIngestRequest(Post("batch", Batch(messages)), IngestApi::kTrackingApi);
+  std::vector<std::string> unused;
+  auto job = ParseIngestRequest(Post("batch", Batch(messages)), IngestApi::kTrackingApi,
+                                &unused);
   ASSERT_TRUE(job.ok()) << job.status().message();
   EXPECT_EQ(job->identifies.size(), 1u);
-  EXPECT_EQ(job->ignored_calls, static_cast<int>(kMaxBatchMessages) - 1);
+  EXPECT_EQ(unused.size(), kMaxBatchMessages - 1);
+  EXPECT_EQ(unused[0], "track");
 }
 
 TEST(IngestRequestTest, TrackingApiErrors) {
