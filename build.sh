@@ -18,7 +18,7 @@ JOBS="$(nproc)"
 PACKAGES=(
   g++ make cmake pkg-config openssl ca-certificates
   nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libcurl4-openssl-dev libidn2-dev
   libgtest-dev googletest clang-format clang libclang-rt-14-dev
   python3 python3-aiosmtpd wrk chromium
 )

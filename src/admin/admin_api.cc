@@ -12,6 +12,7 @@
 #include "admin/sync_admin.h"
 #include "admin/testimonial_json.h"
 #include "assets/image_upload.h"
+#include "common/email_address.h"
 #include "common/json_depth.h"
 #include "common/secrets.h"
 #include "common/time_format.h"
@@ -74,8 +75,9 @@ Result<std::string> EmailOfBody(const HttpRequest &request) {
   if (email == body->end() || !email->is_string()) {
     return Status::InvalidArgument("email is required");
   }
-  std::optional<std::string> address = NormalizeEmail(email->get<std::string>());
-  if (!address) return Status::InvalidArgument("email is not a valid address");
+  auto address = NormalizeEmail(email->get<std::string>());
+  if (!address.ok())
+    return Status::InvalidArgument("email " + address.status().message());
   return *address;
 }
 
@@ -293,8 +295,9 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   const std::string email = QueryParam(request.query, "email");
   if (!email.empty()) {
     auto normalized = NormalizeEmail(email);
-    if (!normalized)
-      return JsonError(Status::InvalidArgument("email is not a valid address"));
+    if (!normalized.ok()) {
+      return JsonError(Status::InvalidArgument("email " + normalized.status().message()));
+    }
     q.email = *normalized;
   }
   Status s = ReadPaging(request, &q.limit, &q.offset);
@@ -488,8 +491,10 @@ HttpResponse AdminApi::TestEmail(const HttpRequest &request, int64_t id, int64_t
   if (to == body->end() || !to->is_string()) {
     return JsonError(Status::InvalidArgument("to is required"));
   }
-  const std::optional<std::string> address = NormalizeEmail(to->get<std::string>());
-  if (!address) return JsonError(Status::InvalidArgument("to is not a valid address"));
+  const auto address = NormalizeEmail(to->get<std::string>());
+  if (!address.ok()) {
+    return JsonError(Status::InvalidArgument("to " + address.status().message()));
+  }
   auto content = DraftContent(*survey, *body);
   if (!content.ok()) return JsonError(content.status());
   auto secret = stores_.secrets->TokenSecret();
@@ -538,8 +543,9 @@ HttpResponse AdminApi::Suppressions(const HttpRequest &request,
     const std::string email = QueryParam(request.query, "email");
     if (!email.empty()) {
       auto normalized = NormalizeEmail(email);
-      if (!normalized) {
-        return JsonError(Status::InvalidArgument("email is not a valid address"));
+      if (!normalized.ok()) {
+        return JsonError(
+            Status::InvalidArgument("email " + normalized.status().message()));
       }
       q.email = *normalized;
     }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/email_address.h"
+
 namespace callexa {
 namespace {
 
@@ -38,8 +40,8 @@ Result<IdentifyMessage> FromObject(const json &row, const std::string &prefix) {
   }
   if (raw_email.empty()) return Status::InvalidArgument(prefix + "email is required");
   auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return Status::InvalidArgument(prefix + "email is not a valid email address");
+  if (!email.ok()) {
+    return Status::InvalidArgument(prefix + "email " + email.status().message());
   }
   m.email = std::move(*email);
   m.traits_json = row.dump(-1, ' ', false, json::error_handler_t::replace);

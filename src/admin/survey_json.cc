@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/email_address.h"
 #include "common/time_format.h"
 #include "common/web_url.h"
 #include "ingest/identify_message.h"
@@ -98,9 +99,8 @@ Status ApplyReportRecipients(const json &v, Survey *s) {
     const std::string name = "report_recipients[" + std::to_string(i) + "]";
     if (!v[i].is_string()) return Status::InvalidArgument(name + " must be a string");
     const auto email = NormalizeEmail(v[i].get<std::string>());
-    if (!email || !IsValidMailAddress(*email)) {
-      return Status::InvalidArgument(name + " is not an email address");
-    }
+    if (!email.ok())
+      return Status::InvalidArgument(name + " " + email.status().message());
     if (std::find(recipients.begin(), recipients.end(), *email) == recipients.end()) {
       recipients.push_back(*email);
     }

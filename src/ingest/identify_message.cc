@@ -3,6 +3,7 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "common/email_address.h"
 #include "common/time_format.h"
 
 namespace callexa {
@@ -85,9 +86,8 @@ Result<IdentifyMessage> ParseIdentify(const json &m, std::string_view where) {
   if (!s.ok()) return s;
   if (raw_email.empty()) return Status::InvalidArgument(tw + "email is required");
   auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return Status::InvalidArgument(tw + "email is not a valid email address");
-  }
+  if (!email.ok())
+    return Status::InvalidArgument(tw + "email " + email.status().message());
   id.email = std::move(*email);
   id.traits_json = traits.dump(-1, ' ', false, json::error_handler_t::replace);
   return id;
@@ -98,58 +98,34 @@ Result<IdentifyMessage> ParseIdentify(const json &m, std::string_view where) {
 Status ParseCreatedAt(const json &value, const std::string &field,
                       std::optional<int64_t> *out) {
   if (value.is_null()) return Status::Ok();
+  std::optional<int64_t> t;
   if (value.is_number()) {
-    *out = UnixSecondsFromNumber(value.get<double>());
-    return Status::Ok();
-  }
-  if (!value.is_string()) {
+    t = UnixSecondsFromNumber(value.get<double>());
+  } else if (!value.is_string()) {
     return Status::InvalidArgument(field + " must be an ISO-8601 string or a Unix time");
-  }
-  const std::string s = value.get<std::string>();
-  if (s.empty()) return Status::Ok();
-  if (auto t = ParseIso8601(s)) {
-    *out = *t;
-    return Status::Ok();
-  }
-  char *end = nullptr;
-  const double number = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() && *end == '\0' &&
-      std::isdigit(static_cast<unsigned char>(s[0]))) {
-    *out = UnixSecondsFromNumber(number);
-    return Status::Ok();
-  }
-  return Status::InvalidArgument(field + " is not a date: \"" + s +
-                                 "\" (use ISO-8601, e.g. 2026-11-28T10:00:00Z)");
-}
-
-std::optional<std::string> NormalizeEmail(std::string_view raw) {
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) {
-    raw.remove_prefix(1);
-  }
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) {
-    raw.remove_suffix(1);
-  }
-  if (raw.size() > 254) return std::nullopt;
-  const size_t at = raw.find('@');
-  if (at == 0 || at == std::string_view::npos || raw.find('@', at + 1) != raw.npos) {
-    return std::nullopt;
-  }
-  const std::string_view domain = raw.substr(at + 1);
-  const size_t dot = domain.find('.');
-  if (domain.empty() || dot == 0 || dot == std::string_view::npos ||
-      domain.back() == '.') {
-    return std::nullopt;
-  }
-  std::string out;
-  out.reserve(raw.size());
-  for (char c : raw) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == ',' || c == ';') {
-      return std::nullopt;
+  } else {
+    const std::string s = value.get<std::string>();
+    if (s.empty()) return Status::Ok();
+    t = ParseIso8601(s);
+    char *end = nullptr;
+    const double number = std::strtod(s.c_str(), &end);
+    if (!t && end != s.c_str() && *end == '\0' &&
+        std::isdigit(static_cast<unsigned char>(s[0]))) {
+      t = UnixSecondsFromNumber(number);
     }
-    out.push_back(static_cast<char>(std::tolower(u)));
+    if (!t) {
+      return Status::InvalidArgument(field + " is not a date: \"" + s +
+                                     "\" (use ISO-8601, e.g. 2026-11-28T10:00:00Z)");
+    }
   }
-  return out;
+  // One range for every form, so that a number cannot store what the same
+  // date as a string would be refused for.
+  if (*t < kEarliestCreatedAt || *t > kLatestCreatedAt) {
+    return Status::InvalidArgument(field + " is out of range: " + FormatIso8601(*t) +
+                                   "; a date from 1970-01-01 to 9999-12-31 is needed");
+  }
+  *out = t;
+  return Status::Ok();
 }
 
 Result<SpecMessage> ParseSpecMessage(const json &m, std::string_view where) {

@@ -37,16 +37,17 @@ struct SpecMessage {
 Result<SpecMessage> ParseSpecMessage(const nlohmann::json &message,
                                      std::string_view where);
 
+// The range of createdAt in every form: 1970-01-01T00:00:00Z to
+// 9999-12-31T23:59:59Z, the dates ISO-8601's four-digit years can name.
+constexpr int64_t kEarliestCreatedAt = 0;
+constexpr int64_t kLatestCreatedAt = 253402300799;
+
 // Reads a createdAt value into *out (untouched for null or ""): a number
 // of Unix seconds or milliseconds, an ISO-8601 date-time or date, or a
-// string of digits. InvalidArgument naming `field` for anything else.
+// string of digits. InvalidArgument naming `field` for anything else, and
+// for a date outside [kEarliestCreatedAt, kLatestCreatedAt].
 Status ParseCreatedAt(const nlohmann::json &value, const std::string &field,
                       std::optional<int64_t> *out);
-
-// Trims and lowercases an address; nullopt when it is not a plausible
-// mailbox (one "@", something on both sides, a dot in the domain, no
-// spaces or control characters, at most 254 bytes).
-std::optional<std::string> NormalizeEmail(std::string_view raw);
 
 }  // namespace callexa
 

@@ -1,5 +1,6 @@
 #include "mail/email_content.h"
 
+#include "common/email_address.h"
 #include "common/web_url.h"
 #include "mail/html_escape.h"
 #include "mail/mime_encoding.h"

@@ -1,5 +1,6 @@
 #include "mail/mail_from.h"
 
+#include "common/email_address.h"
 #include "mail/mime_encoding.h"
 
 namespace callexa {

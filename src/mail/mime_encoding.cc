@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/email_address.h"
 #include "common/encoding.h"
 
 namespace callexa {
@@ -90,23 +91,6 @@ bool NeedsEncodedWords(std::string_view text) {
     if (u < 0x20 || u >= 0x7F) return true;
   }
   return text.find("=?") != std::string_view::npos;
-}
-
-bool IsAtext(char c) {
-  return IsAlnum(c) ||
-         std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
-
-bool IsDotAtom(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '.') {
-      if (s[i + 1] == '.') return false;
-    } else if (!IsAtext(s[i])) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -266,30 +250,6 @@ std::string EncodeHeaderWords(std::string_view text, size_t first_line_used) {
   }
   if (end > start) flush();
   return out;
-}
-
-bool IsValidDomain(std::string_view domain) {
-  if (domain.empty() || domain.size() > 253) return false;
-  size_t label_start = 0;
-  for (size_t i = 0; i <= domain.size(); ++i) {
-    if (i < domain.size() && domain[i] != '.') {
-      if (!IsAlnum(domain[i]) && domain[i] != '-') return false;
-      continue;
-    }
-    const std::string_view label = domain.substr(label_start, i - label_start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' ||
-        label.back() == '-') {
-      return false;
-    }
-    label_start = i + 1;
-  }
-  return true;
-}
-
-bool IsValidMailAddress(std::string_view address) {
-  const size_t at = address.rfind('@');
-  if (at == std::string_view::npos || address.size() > 254 || at > 64) return false;
-  return IsDotAtom(address.substr(0, at)) && IsValidDomain(address.substr(at + 1));
 }
 
 Result<std::string> FormatMailbox(std::string_view display_name, std::string_view address,

@@ -67,16 +67,6 @@ std::string SanitizeMultilineText(std::string_view text);
 // SanitizeHeaderText on anything else.
 std::string EncodeHeaderWords(std::string_view text, size_t first_line_used);
 
-// True for an addr-spec this code sends to: an ASCII dot-atom local part
-// (at most 64 characters) "@" a host name of letters, digits and hyphens,
-// at most 254 characters in all. Quoted local parts, address literals and
-// internationalised addresses are refused.
-bool IsValidMailAddress(std::string_view address);
-
-// True for a host name: dot-separated labels of letters, digits and
-// hyphens, none starting or ending with a hyphen, at most 253 characters.
-bool IsValidDomain(std::string_view domain);
-
 // `"Display Name" <address>`; a plain `address` when the cleaned name is
 // empty. The name goes through SanitizeHeaderText, then becomes a
 // quoted-string (with `"` and `\` escaped) when it is ASCII, or encoded

@@ -1,5 +1,6 @@
 #include "mail/survey_email.h"
 
+#include "common/email_address.h"
 #include "common/web_url.h"
 #include "mail/mime_encoding.h"
 #include "mail/mime_message.h"

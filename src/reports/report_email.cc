@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/email_address.h"
 #include "mail/html_email_frame.h"
 #include "mail/html_escape.h"
 #include "mail/mime_encoding.h"

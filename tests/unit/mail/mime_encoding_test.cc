@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/email_address.h"
 #include "mail_test_util.h"
 
 namespace callexa {
@@ -330,8 +331,10 @@ TEST(MimeEncodingTest, HeaderFoldsAtSpaces) {
 }
 
 TEST(MimeEncodingTest, MultilineTextLosesEveryControlButTabAndBreaks) {
-  EXPECT_EQ(SanitizeMultilineText("a\r\nb\rc\td\x01" "e\x7f"), "a\nb\nc\tde");
-  EXPECT_EQ(SanitizeMultilineText("x\u0085y\u009fz"), "xyz");           // C1
+  EXPECT_EQ(SanitizeMultilineText("a\r\nb\rc\td\x01"
+                                  "e\x7f"),
+            "a\nb\nc\tde");
+  EXPECT_EQ(SanitizeMultilineText("x\u0085y\u009fz"), "xyz");  // C1
   EXPECT_EQ(SanitizeMultilineText("one\u2028two\u2029three"), "one\ntwo\nthree");
   EXPECT_EQ(SanitizeMultilineText("\u00e9\u2026"), "\u00e9\u2026");  // not controls
 }
