@@ -21,6 +21,11 @@ std::optional<int64_t> NextAttemptAfter(const DeliveryRecord &record) {
   return std::nullopt;
 }
 
+bool CountsAsSurveyed(InvitationStatus status) {
+  return status != InvitationStatus::kFailed && status != InvitationStatus::kBounced &&
+         status != InvitationStatus::kSuppressed;
+}
+
 std::optional<SuppressionReason> SuppressionAfter(DeliveryRecord::Outcome outcome) {
   if (outcome == DeliveryRecord::Outcome::kBounced) return SuppressionReason::kBounced;
   return std::nullopt;

@@ -19,6 +19,12 @@ InvitationStatus StatusAfter(DeliveryRecord::Outcome outcome);
 // (nullopt) for a final outcome.
 std::optional<int64_t> NextAttemptAfter(const DeliveryRecord &record);
 
+// False for an invitation that ended unsent for good (failed, bounced,
+// closed as suppressed): it counts against neither the survey's monthly
+// budget nor its customer's re-survey interval, so a refused address or a
+// fault of ours never locks a person out for months.
+bool CountsAsSurveyed(InvitationStatus status);
+
 // The suppression an outcome puts on the address for every survey:
 // kBounced after a bounce, none otherwise.
 std::optional<SuppressionReason> SuppressionAfter(DeliveryRecord::Outcome outcome);

@@ -141,6 +141,9 @@ class SqliteStore : public Store {
   Status InTransaction(const std::function<Status()> &body);
   // Inside ClaimDueInvitations' transaction.
   Status PromoteDueInvitations(int64_t now, int limit);
+  // Takes an invitation that ended unsent for good (CountsAsSurveyed) off
+  // its month's budget count and its customer's last survey time.
+  Status ReleaseInvitation(int64_t invitation_id);
   // Inside SaveAnswer's transaction: puts a candidate's quote in the
   // moderation queue, or back in it when its words changed.
   Status QueueTestimonial(int64_t invitation_id, int64_t survey_id, const Answer &answer,

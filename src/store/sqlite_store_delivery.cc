@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/secrets.h"
+#include "common/time_format.h"
 #include "policy/invitation_rules.h"
 #include "store/sqlite_store.h"
 
@@ -49,6 +50,30 @@ Status SqliteStore::PromoteDueInvitations(int64_t now, int limit) {
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Status SqliteStore::ReleaseInvitation(int64_t invitation_id) {
+  SqliteStatement read, uncount, unsurvey;
+  Status s = PrepareAll(
+      db(),
+      {{&read,
+        "SELECT survey_id, customer_id, created_at FROM invitations WHERE id = ?1"},
+       {&uncount,
+        "UPDATE survey_months SET invitations = invitations - 1 "
+        "WHERE survey_id = ?1 AND month_start = ?2 AND invitations > 0"},
+       // The customer's last survey is then the last email that went out.
+       {&unsurvey,
+        "UPDATE customers SET last_surveyed_at = "
+        "  (SELECT max(sent_at) FROM invitations WHERE customer_id = ?1 AND id <> ?2) "
+        "WHERE id = ?1"}});
+  if (!s.ok()) return s;
+  read.Bind(1, invitation_id);
+  if (!read.Step()) return read.status();
+  const int64_t survey_id = read.Int(0), customer_id = read.Int(1),
+                created_at = read.Int(2);
+  s = uncount.Bind(1, survey_id).Bind(2, StartOfMonthUtc(created_at)).Run();
+  if (s.ok()) s = unsurvey.Bind(1, customer_id).Bind(2, invitation_id).Run();
+  return s;
 }
 
 Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
@@ -102,6 +127,7 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
                  .Bind(2, SuppressedAtClaimNote(*suppression))
                  .Bind(3, now)
                  .Run();
+        if (ps.ok()) ps = ReleaseInvitation(claim.invitation_id);
         if (!ps.ok()) return ps;
         continue;
       }
@@ -153,8 +179,13 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
               .Bind(6, owner)
               .Run();
       if (!s.ok()) return s;
+      const bool recorded = sqlite3_changes(db()) > 0;
+      if (recorded && !CountsAsSurveyed(StatusAfter(r.outcome))) {
+        s = ReleaseInvitation(r.invitation_id);
+        if (!s.ok()) return s;
+      }
       const std::optional<SuppressionReason> suppression = SuppressionAfter(r.outcome);
-      if (suppression && sqlite3_changes(db()) > 0) {
+      if (suppression && recorded) {
         s = suppress.Bind(1, r.invitation_id)
                 .Bind(2, now)
                 .Bind(3, SuppressionReasonName(*suppression))

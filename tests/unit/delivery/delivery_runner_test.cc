@@ -186,6 +186,66 @@ TEST_F(DeliveryRunnerTest, PermanentFailureBouncesTheAddressForGood) {
   EXPECT_EQ(StateOf("gone@example.com", other), "ignored");
 }
 
+// An invitation that ends unsent for good gives back its place in the
+// monthly budget and does not make its customer "recently surveyed".
+TEST_F(DeliveryRunnerTest, AnInvitationThatFailedForGoodCountsForNothing) {
+  Survey draft;
+  draft.name = "Budget";
+  draft.policy.min_delay_days = 0;
+  draft.policy.max_delay_days = 0;
+  draft.policy.automation = true;
+  draft.policy.monthly_budget = 1;
+  auto created = store_->CreateSurvey(draft, kNow - kSecondsPerDay);
+  ASSERT_TRUE(created.ok());
+  const Survey survey = created.value();
+  const auto counted = [&](int64_t month_of) {
+    auto counts = store_->CountBySurvey(StartOfMonthUtc(month_of));
+    EXPECT_TRUE(counts.ok());
+    for (const SurveyCounts &c : counts.value()) {
+      if (c.survey_id == survey.id) return c.invitations_this_month;
+    }
+    return int64_t{-1};
+  };
+
+  // Given up after every attempt.
+  Identify(survey, {"ada@example.com"});
+  EXPECT_EQ(counted(kNow), 1);
+  transport_.Answer("ada@example.com", {SendOutcome::kTemporaryFailure, 451, "451 busy"},
+                    kMaxDeliveryAttempts);
+  int64_t at = kNow;
+  for (int i = 0; i < kMaxDeliveryAttempts; ++i) Step(at += 7 * 3600);  // past backoffs
+  ASSERT_EQ(StateOf("ada@example.com", survey), "failed");
+  EXPECT_EQ(counted(kNow), 0);
+  // Ada is due again at once, and her new invitation takes the budget.
+  Identify(survey, {"ada@example.com"}, at);
+  EXPECT_EQ(StateOf("ada@example.com", survey), "scheduled");
+  EXPECT_EQ(counted(at), 1);
+  EXPECT_EQ(Step(at).sent, 1);
+
+  // Refused for good: the address bounces, the budget is free again.
+  Identify(survey, {"bob@example.com"}, at + 60);
+  EXPECT_EQ(StateOf("bob@example.com", survey), "ignored");  // over budget
+  Exec("UPDATE survey_months SET invitations = 0");
+  Identify(survey, {"bob@example.com"}, at + 120);
+  transport_.Answer("bob@example.com", {SendOutcome::kPermanentFailure, 550, "550 gone"});
+  EXPECT_EQ(Step(at + 120).bounced, 1);
+  EXPECT_EQ(counted(at), 0);
+
+  // Suppressed between scheduling and sending: never sent, never counted.
+  Identify(survey, {"cy@example.com"}, at + 180);
+  EXPECT_EQ(counted(at), 1);
+  Exec(
+      "INSERT INTO suppressions (email, reason, created_at) "
+      "VALUES ('cy@example.com', 'unsubscribed', 0)");
+  Step(at + 180);
+  EXPECT_EQ(StateOf("cy@example.com", survey), "suppressed");
+  EXPECT_EQ(counted(at), 0);
+
+  // A sent survey still counts, and still keeps its customer for 26 weeks.
+  Identify(survey, {"ada@example.com"}, at + 240);
+  EXPECT_EQ(StateOf("ada@example.com", survey), "sent");
+}
+
 TEST_F(DeliveryRunnerTest, AnUnreachableServerDefersTheWholeBatch) {
   Identify(survey_, {"a@example.com", "b@example.com", "c@example.com"});
   for (const char *to : {"a@example.com", "b@example.com", "c@example.com"}) {
