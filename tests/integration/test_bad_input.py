@@ -55,6 +55,18 @@ class BadInputTest(harness.NginxTestCase):
         r = self.post({"type": "identify", "traits": {"email": 42}})
         self.assertJsonError(r, 400, "traits.email")
 
+    def test_created_at_out_of_range_is_400_in_every_form(self):
+        # The probe of issue 17: 1e26 was stored as the year 318857.
+        for value in (1e26, -1e18, -1, "1e26", "1969-12-31", 253402300800000):
+            with self.subTest(createdAt=value):
+                email = "range%s@example.com" % abs(hash(str(value)))
+                r = self.post(identify(email, traits={"createdAt": value}))
+                self.assertJsonError(r, 400, "traits.createdAt is out of range",
+                                     "1970-01-01 to 9999-12-31")
+                self.assertNotStored(email)
+        self.assertSuccess(self.post(identify("range-ok@example.com",
+                                              traits={"createdAt": 253402300799})))
+
     def test_user_id_object_is_400(self):
         r = self.post(identify("userid@example.com", userId={"id": 1}))
         self.assertJsonError(r, 400, "userId")

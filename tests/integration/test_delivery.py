@@ -89,6 +89,20 @@ class DeliveryTest(harness.NginxTestCase):
         time.sleep(1.0)
         self.assertEqual(len(self.messages_to("ada@example.com")), 1)
 
+    def test_internationalised_addresses_are_delivered_or_refused_at_once(self):
+        # The probe of issue 17: jürgen@exämple.com was answered 200, then
+        # failed for good by the scheduler and locked out for 26 weeks.
+        survey = self.new_survey(name="idn")
+        r = self.nginx.segment(survey["api_key"], identify("jürgen@exämple.com"))
+        self.assertJsonError(r, 400, "traits.email", "outside ASCII", "SMTPUTF8")
+        self.assertEqual(self.nginx.customers(survey["id"]), [])
+        r = self.nginx.segment(survey["api_key"], identify("Juergen@Exämple.com"))
+        self.assertSuccess(r)
+        self.wait_state(survey, "juergen@xn--exmple-cua.com", "sent")
+        got = self.messages_to("juergen@xn--exmple-cua.com")
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0]["To"].addresses[0].addr_spec, "juergen@xn--exmple-cua.com")
+
     def test_smtp_outage_delays_and_then_delivers_once(self):
         survey = self.new_survey(name="outage")
         SMTP.stop()
