@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Callexa for nginx: build, run and test on Debian 12.
 #
-#   ./build.sh        install what is missing, build the module and the tests
-#   ./build.sh run    build, then nginx in the foreground on 127.0.0.1:8080
-#   ./build.sh test   build, then every test through CTest
+#   ./build.sh        install what is missing, build the module
+#   ./build.sh run    build the module, then nginx in the foreground on
+#                     127.0.0.1:8080
+#   ./build.sh test   build the module and the tests, then every test
+#                     through CTest; prints how long each phase took
 #   ./build.sh bench  build, then the benchmarks in tests/bench (figures only)
 #   ./build.sh fuzz [seconds]  build, then each libFuzzer target for that long
 #                     (default 600 s each); new crashes are kept in build/fuzz
@@ -14,25 +16,29 @@ BUILD="$ROOT/build"
 MODULE="$BUILD/ngx_http_callexa_module.so"
 JOBS="$(nproc)"
 
-# Debian packages the build, the tests and the benchmarks need.
-PACKAGES=(
-  g++ make cmake pkg-config openssl ca-certificates
+# Debian packages: what building and running the module needs, and what
+# the tests add (the benchmarks install their own: tests/bench/run_all.sh).
+RUN_PACKAGES=(
+  g++ make pkg-config openssl ca-certificates
   nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libcurl4-openssl-dev libidn2-dev
-  libgtest-dev googletest clang-format clang libclang-rt-14-dev
-  python3 python3-aiosmtpd wrk chromium
+  libsqlite3-dev nlohmann-json3-dev libcurl4-openssl-dev libidn2-dev
 )
-# The browser test runs playwright-core on Node.js; any node/npm on PATH
-# will do, Debian's only when there is none.
+TEST_PACKAGES=(
+  cmake sqlite3 libgtest-dev googletest clang-format clang libclang-rt-14-dev
+  python3 python3-aiosmtpd chromium
+)
+# Node.js bundles the admin UI and drives the browser tests; any node/npm
+# on PATH will do, Debian's only when there is none.
+NODE_PACKAGES=()
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  PACKAGES+=(nodejs npm)
+  NODE_PACKAGES=(nodejs npm)
 fi
 
 log() { printf '%s\n' "build.sh: $*" >&2; }
 
 install_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
       || missing+=("$p")
   done
@@ -43,61 +49,68 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# How long each phase took, printed at the end of `./build.sh test`.
+PHASES=()
+note_phase() { PHASES+=("$(printf '  %-36s %5d s' "$1" "$2")"); }
+phase() {
+  local name="$1" start=$SECONDS
+  shift
+  "$@"
+  note_phase "$name" $((SECONDS - start))
+}
+print_phases() {
+  printf '\nbuild.sh: time per phase\n' >&2
+  printf '%s\n' "${PHASES[@]}" >&2
+  printf '  %-36s %5d s\n' "total" "$SECONDS" >&2
+}
+
 # nginx's build system, run on a copy of Debian's nginx-dev sources with the
 # flags Debian's nginx was built with, so the module is binary compatible.
-# With a flavour ("asan"), the copy is configured to build the module with
-# AddressSanitizer and UBSan into build/<flavour>/.
 build_module() {
-  local flavour="${1:-}" extra=()
-  local src="$BUILD/nginx-src${flavour:+-$flavour}"
-  local stamp="$src.stamp" out="$MODULE"
-  if [ "$flavour" = asan ]; then
-    extra=(--with-cc-opt="-fsanitize=address,undefined -fno-omit-frame-pointer"
-           --with-ld-opt="-fsanitize=address,undefined")
-    out="$BUILD/asan/ngx_http_callexa_module.so"
-  fi
+  local src="$BUILD/nginx-src" stamp="$BUILD/nginx-src.stamp"
   local want
-  want="$(cd "$ROOT" && { cat config config.make; echo "${extra[*]}";
+  want="$(cd "$ROOT" && { cat config config.make;
           find src -name node_modules -prune -o \( -name '*.cc' -o -name '*.h' \) -print | LC_ALL=C sort; } \
           | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module${flavour:+ ($flavour)}"
+    log "configuring nginx $(dpkg-query -W -f='${Version}' nginx-dev) for the module"
     rm -rf "$src"
     mkdir -p "$BUILD"
     cp -a /usr/share/nginx/src "$src"
     # shellcheck disable=SC1091
     source "$src/conf_flags"
-    (cd "$src" && ./configure "${NGX_CONF_FLAGS[@]}" "${extra[@]}" --add-dynamic-module="$ROOT" \
+    (cd "$src" && ./configure "${NGX_CONF_FLAGS[@]}" --add-dynamic-module="$ROOT" \
         >"$src.configure.log" 2>&1) \
       || { tail -20 "$src.configure.log"; exit 1; }
     echo "$want" >"$stamp"
   fi
   make -s -C "$src" -f objs/Makefile -j"$JOBS" modules
-  mkdir -p "$(dirname "$out")"
-  cp "$src/objs/ngx_http_callexa_module.so" "$out.tmp"
-  mv "$out.tmp" "$out"
+  cp "$src/objs/ngx_http_callexa_module.so" "$MODULE.tmp"
+  mv "$MODULE.tmp" "$MODULE"
 }
 
+# The test tree (tests/CMakeLists.txt), built with Debian's clang under
+# ASan and UBSan: the core, the unit tests, the fuzz targets (libFuzzer
+# comes with clang) and the sanitized module of the asan.* tests, each
+# source compiled once. Needs build_module's configured nginx sources.
 build_tests() {
-  cmake -S "$ROOT/tests" -B "$BUILD/tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCALLEXA_MODULE="$MODULE" -DCALLEXA_SANITIZE_DIR="$BUILD/sanitize" \
-    -DCALLEXA_ASAN_MODULE="$BUILD/asan/ngx_http_callexa_module.so" >/dev/null
+  CC=clang CXX=clang++ cmake -S "$ROOT/tests" -B "$BUILD/tests" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCALLEXA_SANITIZE=ON \
+    -DCALLEXA_MODULE="$MODULE" -DCALLEXA_NGINX_SRC="$BUILD/nginx-src" >/dev/null
   cmake --build "$BUILD/tests" -j"$JOBS" -- --no-print-directory
 }
 
-# The unit tests and the fuzz targets under AddressSanitizer and UBSan,
-# built with Debian's clang (libFuzzer comes with it); the main test tree
-# runs them.
-build_sanitized() {
-  CC=clang CXX=clang++ cmake -S "$ROOT/tests" -B "$BUILD/sanitize" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCALLEXA_SANITIZE=ON >/dev/null
-  cmake --build "$BUILD/sanitize" -j"$JOBS" -- --no-print-directory
+# The benchmark drivers, optimised and unsanitized, in build/bench-tools.
+build_bench_tools() {
+  cmake -S "$ROOT/tests" -B "$BUILD/bench-tools" -DCMAKE_BUILD_TYPE=Release \
+    -DCALLEXA_BENCH=ON >/dev/null
+  cmake --build "$BUILD/bench-tools" -j"$JOBS" -- --no-print-directory
 }
 
 run_fuzzers() {
   local seconds="${1:-600}" out="$BUILD/fuzz"
   mkdir -p "$out"
-  for target in "$BUILD"/sanitize/fuzz_*; do
+  for target in "$BUILD"/tests/fuzz_*; do
     local name corpus
     name="$(basename "$target")"
     corpus="$out/$name"
@@ -109,40 +122,60 @@ run_fuzzers() {
   done
 }
 
-# tests/browser's node_modules, from its committed lockfile: again
-# whenever the lockfile changes.
-install_browser_deps() {
-  local dir="$ROOT/tests/browser" stamp="$ROOT/tests/browser/node_modules/.lock.sha256"
+# An npm project's node_modules from its committed lockfile; again whenever
+# the lockfile changes.
+npm_install() {
+  local dir="$1" what="$2" stamp="$1/node_modules/.lock.sha256"
   local want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
-  log "installing the browser test's npm packages"
+  log "installing $what's npm packages"
   npm ci --prefix "$dir" --no-audit --no-fund >/dev/null
   echo "$want" >"$stamp"
 }
 
 # The admin UI (src/admin/ui) bundled into the generated source
 # src/admin/ui_bundle.cc, which is committed so that a build from source
-# needs no Node.js; regenerated here whenever its inputs change.
+# needs no Node.js. The file records its inputs' fingerprint (bundle.mjs
+# computes it the same way): bundled again only when they changed.
 bundle_admin_ui() {
-  local dir="$ROOT/src/admin/ui" stamp="$ROOT/src/admin/ui/node_modules/.lock.sha256"
-  local want
-  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "installing the admin UI's npm packages"
-    npm ci --prefix "$dir" --no-audit --no-fund >/dev/null
-    echo "$want" >"$stamp"
-  fi
+  local dir="$ROOT/src/admin/ui" want have
+  want="$(cd "$dir" && find bundle.mjs package-lock.json src -type f | LC_ALL=C sort \
+          | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+  have="$(sed -n 's@^// Sources: @@p' "$ROOT/src/admin/ui_bundle.cc")"
+  [ "$want" = "$have" ] && return 0
+  install_packages "${NODE_PACKAGES[@]}"
+  npm_install "$dir" "the admin UI"
+  mkdir -p "$BUILD"
   node "$dir/bundle.mjs" >"$BUILD/admin-ui-bundle.log"
 }
 
-build_all() {
-  install_packages
-  install_browser_deps
+# What running needs: the module, nothing of the tests.
+build_module_only() {
+  install_packages "${RUN_PACKAGES[@]}"
   mkdir -p "$BUILD"
   bundle_admin_ui
   build_module
-  build_tests
+}
+
+# Everything `test` runs. The npm installs wait on the network, so they go
+# on beside the module's compilation.
+build_for_tests() {
+  phase "packages (apt)" install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" \
+    "${NODE_PACKAGES[@]}"
+  mkdir -p "$BUILD"
+  local npm_log="$BUILD/npm-install.log" npm_pid npm_start=$SECONDS
+  { npm_install "$ROOT/tests/browser" "the browser test" &&
+    npm_install "$ROOT/src/admin/ui" "the admin UI"; } >"$npm_log" 2>&1 &
+  npm_pid=$!
+  phase "module (nginx's build, g++)" build_module
+  if ! wait "$npm_pid"; then
+    cat "$npm_log" >&2
+    exit 1
+  fi
+  note_phase "npm packages (beside the module)" $((SECONDS - npm_start))
+  phase "admin UI bundle" bundle_admin_ui
+  phase "test tree (clang, ASan+UBSan)" build_tests
 }
 
 # The embedded default configuration of `./build.sh run`.
@@ -218,7 +251,7 @@ EOF
 }
 
 run_nginx() {
-  build_all
+  build_module_only
   local var="$ROOT/var" user group
   mkdir -p "$var/data" "$var/tmp" "$var/mail"
   if [ "$(id -u)" -eq 0 ]; then user=nobody; group=nogroup; else user="$(id -un)"; group="$(id -gn)"; fi
@@ -232,13 +265,13 @@ run_nginx() {
   cat <<EOF
 
 Callexa is starting on http://127.0.0.1:8080
+  Admin UI:             http://127.0.0.1:8080/admin/
+  Admin user:           admin
+  Admin password:       $(cat "$var/admin.password")
   Segment destination:  POST http://127.0.0.1:8080/segment
   Tracking API:         POST http://127.0.0.1:8080/v1/identify, /v1/batch
   Survey pages:         http://127.0.0.1:8080/s/ (links in the emails)
-  Admin:                http://127.0.0.1:8080/admin/api/surveys
   Metrics:              http://127.0.0.1:8080/metrics
-  Admin user:           admin
-  Admin password:       $(cat "$var/admin.password")
   Database:             $var/data/callexa.db
   Survey emails:        $var/mail/*.eml (every 10 s, no SMTP server set)
 Stop with Ctrl-C.
@@ -248,22 +281,24 @@ EOF
 }
 
 case "${1:-build}" in
-  build) build_all ;;
+  build) build_module_only ;;
   run) run_nginx ;;
   test)
-    build_all
-    build_sanitized
-    build_module asan
+    build_for_tests
     cd "$BUILD/tests"
-    ctest --output-on-failure -j"$JOBS"
+    status=0
+    phase "tests (ctest -j$JOBS)" ctest --output-on-failure -j"$JOBS" || status=$?
+    print_phases
+    exit "$status"
     ;;
   fuzz)
-    build_all
-    build_sanitized
+    build_for_tests
     run_fuzzers "${2:-600}"
     ;;
   bench)
-    build_all
+    build_module_only
+    install_packages "${TEST_PACKAGES[@]}"
+    build_bench_tools
     bash "$ROOT/tests/bench/run_all.sh"
     ;;
   *)

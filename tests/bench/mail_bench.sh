@@ -26,7 +26,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${ROOT:-$(cd "$BENCH_DIR/../.." && pwd)}"
 # shellcheck source=tests/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-SEND_LOOP="$ROOT/build/tests/smtp_send_loop"
+SEND_LOOP="$ROOT/build/bench-tools/smtp_send_loop"
 SUPPORT="$ROOT/tests/support"
 
 MESSAGES="${MAIL_BENCH_MESSAGES:-10000}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reports over a large survey: N answers (default 1,000,000) over the last
-# 365 days, seeded by build/tests/stats_bench_driver (one transaction,
+# 365 days, seeded by build/bench-tools/stats_bench_driver (one transaction,
 # prepared statements, the real schema with its triggers and indexes),
 # which also times the core's report alone. Then, through nginx with the
 # module (2 workers, callexa_reports_thread_pool of 2 threads):
@@ -23,7 +23,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${ROOT:-$(cd "$BENCH_DIR/../.." && pwd)}"
 # shellcheck source=tests/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-DRIVER="$ROOT/build/tests/stats_bench_driver"
+DRIVER="$ROOT/build/bench-tools/stats_bench_driver"
 ANSWERS="${STATS_BENCH_ANSWERS:-1000000}"
 
 [[ "$ANSWERS" =~ ^[1-9][0-9]+$ ]] || die "STATS_BENCH_ANSWERS must be an integer > 9"

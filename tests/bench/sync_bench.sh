@@ -6,7 +6,7 @@
 #            database, POST api/surveys/1/sync, and worker 0's sync job
 #            sends them, one pool task per batch, as in production
 #   core     the core runner (RunSyncStep + libcurl) in a loop, without
-#            nginx (build/tests/sync_bench_driver), for comparison
+#            nginx (build/bench-tools/sync_bench_driver), for comparison
 #
 # Seconds are the fake's: from the first batch request to the last batch
 # accepted (so the module's wait for its next 5 s poll is not counted; the
@@ -21,7 +21,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${ROOT:-$(cd "$BENCH_DIR/../.." && pwd)}"
 # shellcheck source=tests/bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-DRIVER="$ROOT/build/tests/sync_bench_driver"
+DRIVER="$ROOT/build/bench-tools/sync_bench_driver"
 FAKE="$ROOT/tests/integration/fake_segment.py"
 ANSWERS="${SYNC_BENCH_ANSWERS:-100000}"
 WRITE_KEY="bench-write-key"

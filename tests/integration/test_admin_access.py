@@ -44,7 +44,8 @@ class NginxTestRefusesUnguardedAdminTest(unittest.TestCase):
         proc = subprocess.run(
             [harness.NGINX, "-t", "-p", n.prefix + "/", "-c", conf,
              "-e", os.path.join(n.prefix, "t-error.log")],
-            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+            env=harness.nginx_env())
         return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
 
     def assertRefused(self, location, **snippets):
