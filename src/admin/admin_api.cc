@@ -16,7 +16,7 @@
 #include "common/json_depth.h"
 #include "common/secrets.h"
 #include "common/time_format.h"
-#include "ingest/identify_message.h"
+#include "model/identify.h"
 
 namespace callexa {
 namespace {

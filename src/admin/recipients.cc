@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/email_address.h"
+#include "ingest/identify_message.h"
 
 namespace callexa {
 namespace {

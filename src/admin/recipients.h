@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "ingest/identify_message.h"
+#include "model/identify.h"
 
 namespace callexa {
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "store/report_run_store.h"
 #include "store/survey_store.h"
 
 namespace callexa {

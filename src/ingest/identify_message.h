@@ -10,21 +10,9 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "model/identify.h"
 
 namespace callexa {
-
-struct IdentifyMessage {
-  std::string message_id;  // empty when the sender gave none
-  std::string user_id;
-  std::string anonymous_id;
-  std::string email;  // trimmed and lowercased
-  std::string first_name;
-  std::string last_name;
-  std::string name;
-  std::string gender;
-  std::optional<int64_t> created_at;  // the customer's createdAt, Unix seconds
-  std::string traits_json;            // all traits as sent, kept for later use
-};
 
 struct SpecMessage {
   std::string type;                         // lowercased call type

@@ -1,6 +1,9 @@
 // What a person answered on a survey page, as every store keeps it.
-#ifndef CALLEXA_STORE_ANSWER_H_
-#define CALLEXA_STORE_ANSWER_H_
+//
+// Part of model/, the value types several layers share: it includes nothing
+// of ours but common/.
+#ifndef CALLEXA_MODEL_ANSWER_H_
+#define CALLEXA_MODEL_ANSWER_H_
 
 #include <cstdint>
 #include <map>
@@ -26,4 +29,4 @@ struct StoredAnswer {
 
 }  // namespace callexa
 
-#endif  // CALLEXA_STORE_ANSWER_H_
+#endif  // CALLEXA_MODEL_ANSWER_H_

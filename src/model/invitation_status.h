@@ -1,8 +1,11 @@
 // The states an invitation goes through, and why an address is suppressed.
 // Stored by name (see the *Name functions), so that the database reads the
 // same to every backend and to an operator with the sqlite3 shell.
-#ifndef CALLEXA_STORE_INVITATION_STATUS_H_
-#define CALLEXA_STORE_INVITATION_STATUS_H_
+//
+// Part of model/, the value types several layers share: it includes nothing
+// of ours but common/.
+#ifndef CALLEXA_MODEL_INVITATION_STATUS_H_
+#define CALLEXA_MODEL_INVITATION_STATUS_H_
 
 #include <optional>
 #include <string_view>
@@ -39,4 +42,4 @@ std::optional<SuppressionReason> ParseSuppressionReason(std::string_view name);
 
 }  // namespace callexa
 
-#endif  // CALLEXA_STORE_INVITATION_STATUS_H_
+#endif  // CALLEXA_MODEL_INVITATION_STATUS_H_

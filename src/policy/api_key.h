@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/survey_store.h"
+#include "model/survey.h"
 
 namespace callexa {
 

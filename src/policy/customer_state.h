@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/invitation_status.h"
+#include "model/invitation_status.h"
 
 namespace callexa {
 

@@ -6,18 +6,9 @@
 #include <cstdint>
 #include <optional>
 
-namespace callexa {
+#include "model/survey.h"
 
-struct SurveyPolicy {
-  int min_delay_days = 3;
-  // 0: "survey repeatedly" (every identify, limited by the interval).
-  // > 0 with a known createdAt: "survey new customers" at createdAt + min;
-  // customers older than this many days are ignored.
-  int max_delay_days = 0;
-  int resurvey_interval_days = 182;  // 26 weeks
-  bool automation = false;
-  std::optional<int64_t> monthly_budget;  // invitations per calendar month
-};
+namespace callexa {
 
 // What the store knows about one customer of one survey at identify time.
 struct CustomerHistory {

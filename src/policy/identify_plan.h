@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "ingest/identify_message.h"
+#include "model/identify.h"
+#include "model/invitation_status.h"
 #include "policy/eligibility.h"
-#include "store/invitation_status.h"
 
 namespace callexa {
 

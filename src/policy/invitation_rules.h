@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "store/delivery_store.h"
-#include "store/invitation_status.h"
+#include "model/delivery.h"
+#include "model/invitation_status.h"
 
 namespace callexa {
 

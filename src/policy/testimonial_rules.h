@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "store/answer.h"
+#include "model/answer.h"
 
 namespace callexa {
 

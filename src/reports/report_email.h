@@ -13,8 +13,9 @@
 
 #include "common/status.h"
 #include "mail/mail_from.h"
+#include "model/survey.h"
 #include "reports/report.h"
-#include "store/report_run_store.h"
+#include "store/report_store.h"
 
 namespace callexa {
 

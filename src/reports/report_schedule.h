@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "store/report_run_store.h"
+#include "model/survey.h"
 #include "store/report_store.h"
 
 namespace callexa {

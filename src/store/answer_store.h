@@ -10,8 +10,8 @@
 #include <string>
 
 #include "common/status.h"
-#include "store/answer.h"
-#include "store/invitation_status.h"
+#include "model/answer.h"
+#include "model/invitation_status.h"
 #include "store/token_secret_store.h"
 
 namespace callexa {

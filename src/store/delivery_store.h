@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "model/delivery.h"
 #include "store/token_secret_store.h"
 
 namespace callexa {
@@ -23,15 +24,6 @@ struct DeliveryClaim {
   std::string message_id;  // the unique part; the same for every attempt
   int64_t due_at = 0;
   std::string survey_content_json;  // Survey::content_json, to render the email
-};
-
-// What became of one claimed invitation.
-struct DeliveryRecord {
-  enum class Outcome { kSent, kRetry, kFailed, kBounced };
-  int64_t invitation_id = 0;
-  Outcome outcome = Outcome::kSent;
-  int64_t retry_at = 0;  // kRetry: when to try again
-  std::string error;     // kRetry, kFailed, kBounced: the server's answer
 };
 
 class DeliveryStore : public virtual TokenSecretStore {

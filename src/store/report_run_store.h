@@ -20,13 +20,6 @@
 
 namespace callexa {
 
-// How often a survey's report email goes out: never, after each ISO week
-// (Monday 00:00 UTC), after each calendar month (UTC).
-enum class ReportFrequency { kOff, kWeekly, kMonthly };
-
-const char *ReportFrequencyName(ReportFrequency frequency);  // "off", "weekly", "monthly"
-std::optional<ReportFrequency> ParseReportFrequency(std::string_view name);
-
 enum class ReportRunStatus {
   kDue,      // created or leased; not finished
   kRetry,    // a recipient's server failed temporarily: again at retry_at

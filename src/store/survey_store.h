@@ -13,36 +13,11 @@
 #include <vector>
 
 #include "common/status.h"
-#include "policy/eligibility.h"
-#include "store/answer.h"
-#include "store/invitation_status.h"
-#include "store/report_run_store.h"
+#include "model/answer.h"
+#include "model/invitation_status.h"
+#include "model/survey.h"
 
 namespace callexa {
-
-struct Survey {
-  int64_t id = 0;
-  std::string public_id;  // for public embeds; never a secret
-  std::string api_key;    // the Segment destination / tracking API key
-  std::string name;
-  SurveyPolicy policy;
-  std::string segment_write_key;  // empty: no sync-back
-  // The owner's texts, questions and branding as a JSON object (see
-  // survey/survey_content.h); validated before it is stored.
-  std::string content_json = "{}";
-  // Sites allowed to embed the approved testimonials ("https://acme.example");
-  // empty: any site.
-  std::vector<std::string> embed_origins;
-  // Answers older than this many months are deleted by worker 0 (with their
-  // testimonials); unset: kept until erased.
-  std::optional<int> retention_months;
-  // The report email (reports/report_mailer.h): how often, and to whom
-  // (normalised addresses); off or no recipients: none is sent.
-  ReportFrequency report_frequency = ReportFrequency::kOff;
-  std::vector<std::string> report_recipients;
-  int64_t created_at = 0;
-  int64_t updated_at = 0;
-};
 
 struct InvitationView {
   int64_t id = 0;  // 0 while the invitation is only scheduled

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/answer.h"
+#include "model/answer.h"
 #include "survey/survey_content.h"
 
 namespace callexa {

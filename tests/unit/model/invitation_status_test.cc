@@ -1,4 +1,4 @@
-#include "store/invitation_status.h"
+#include "model/invitation_status.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,26 @@
+// What became of one invitation the scheduler sent or tried to send, as
+// the delivery step reports it, the store records it and
+// policy/invitation_rules.h reads it.
+//
+// Part of model/, the value types several layers share: it includes nothing
+// of ours but common/.
+#ifndef CALLEXA_MODEL_DELIVERY_H_
+#define CALLEXA_MODEL_DELIVERY_H_
+
+#include <cstdint>
+#include <string>
+
+namespace callexa {
+
+// What became of one claimed invitation.
+struct DeliveryRecord {
+  enum class Outcome { kSent, kRetry, kFailed, kBounced };
+  int64_t invitation_id = 0;
+  Outcome outcome = Outcome::kSent;
+  int64_t retry_at = 0;  // kRetry: when to try again
+  std::string error;     // kRetry, kFailed, kBounced: the server's answer
+};
+
+}  // namespace callexa
+
+#endif  // CALLEXA_MODEL_DELIVERY_H_

@@ -1,0 +1,62 @@
+// A survey as every layer sees it: its settings, among them who is due an
+// invitation (SurveyPolicy, which policy/eligibility.h applies) and the
+// report email's frequency.
+//
+// Part of model/, the value types several layers share: it includes nothing
+// of ours but common/.
+#ifndef CALLEXA_MODEL_SURVEY_H_
+#define CALLEXA_MODEL_SURVEY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace callexa {
+
+struct SurveyPolicy {
+  int min_delay_days = 3;
+  // 0: "survey repeatedly" (every identify, limited by the interval).
+  // > 0 with a known createdAt: "survey new customers" at createdAt + min;
+  // customers older than this many days are ignored.
+  int max_delay_days = 0;
+  int resurvey_interval_days = 182;  // 26 weeks
+  bool automation = false;
+  std::optional<int64_t> monthly_budget;  // invitations per calendar month
+};
+
+// How often a survey's report email goes out: never, after each ISO week
+// (Monday 00:00 UTC), after each calendar month (UTC).
+enum class ReportFrequency { kOff, kWeekly, kMonthly };
+
+const char *ReportFrequencyName(ReportFrequency frequency);  // "off", "weekly", "monthly"
+std::optional<ReportFrequency> ParseReportFrequency(std::string_view name);
+
+struct Survey {
+  int64_t id = 0;
+  std::string public_id;  // for public embeds; never a secret
+  std::string api_key;    // the Segment destination / tracking API key
+  std::string name;
+  SurveyPolicy policy;
+  std::string segment_write_key;  // empty: no sync-back
+  // The owner's texts, questions and branding as a JSON object (see
+  // survey/survey_content.h); validated before it is stored.
+  std::string content_json = "{}";
+  // Sites allowed to embed the approved testimonials ("https://acme.example");
+  // empty: any site.
+  std::vector<std::string> embed_origins;
+  // Answers older than this many months are deleted by worker 0 (with their
+  // testimonials); unset: kept until erased.
+  std::optional<int> retention_months;
+  // The report email (reports/report_mailer.h): how often, and to whom
+  // (normalised addresses); off or no recipients: none is sent.
+  ReportFrequency report_frequency = ReportFrequency::kOff;
+  std::vector<std::string> report_recipients;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+}  // namespace callexa
+
+#endif  // CALLEXA_MODEL_SURVEY_H_
