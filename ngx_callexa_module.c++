@@ -661,6 +661,47 @@ void PoolWaitTimerFired(ngx_event_t *ev) {
   }
 }
 
+// A thread task whose ctx holds `owner`, run by `run` on a pool thread and
+// completed by `done` on the event loop with `owner` as the event's data.
+template <typename T>
+ngx_thread_task_t *NewTask(ngx_pool_t *pool, ngx_log_t *log, T *owner,
+                           void (*run)(void *data, ngx_log_t *log),
+                           ngx_event_handler_pt done) {
+  ngx_thread_task_t *task = ngx_thread_task_alloc(pool, sizeof(T *));
+  if (task == nullptr) return nullptr;
+  *static_cast<T **>(task->ctx) = owner;
+  task->handler = run;
+  task->event.handler = done;
+  task->event.data = owner;
+  task->event.log = log;
+  return task;
+}
+
+// A request starts waiting for a pool task: nginx must not finish it, nor
+// may an exiting worker leave before it is answered.
+void RequestWaits(ngx_http_request_t *r) {
+  r->main->blocked++;
+  PoolWaitBegin();
+}
+
+// The completion of a request's pool task: the wait ends; `answer` runs
+// unless the client left meanwhile (nginx waited for the task, not for the
+// client), and then the requests nginx posted meanwhile run.
+template <typename Fn>
+void ResumeRequest(ngx_http_request_t *r, ngx_log_t *log, const char *what, Fn &&answer) {
+  ngx_connection_t *c = r->connection;
+  r->main->blocked--;
+  PoolWaitEnd();
+  GuardedVoid(log, what, [&] {
+    if (c->error) {
+      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    } else {
+      answer();
+    }
+  });
+  ngx_http_run_posted_requests(c);
+}
+
 ngx_thread_pool_t *PoolFor(Lane lane) {
   return lane == Lane::kReports ? g_worker->reports_pool : g_worker->requests_pool;
 }
@@ -700,13 +741,8 @@ void JobTimerFired(ngx_event_t *ev) {
 ngx_int_t StartJob(ngx_cycle_t *cycle, const callexa::PeriodicJob &job) {
   auto t = std::make_unique<JobTimer>();
   t->job = &job;
-  t->task = ngx_thread_task_alloc(cycle->pool, sizeof(JobTimer *));
+  t->task = NewTask(cycle->pool, cycle->log, t.get(), JobStepRun, JobStepDone);
   if (t->task == nullptr) return NGX_ERROR;
-  *static_cast<JobTimer **>(t->task->ctx) = t.get();
-  t->task->handler = JobStepRun;
-  t->task->event.handler = JobStepDone;
-  t->task->event.data = t.get();
-  t->task->event.log = cycle->log;
   t->timer_conn.fd = static_cast<ngx_socket_t>(-1);
   t->timer_conn.data = t.get();
   t->timer.data = &t->timer_conn;
@@ -730,13 +766,8 @@ ngx_int_t AddGroupCommits(ngx_cycle_t *cycle, CallexaWorker *w) {
     if (endpoint == nullptr) continue;
     auto gc = std::make_unique<GroupCommit>();
     gc->endpoint = endpoint;
-    gc->task = ngx_thread_task_alloc(cycle->pool, sizeof(GroupCommit *));
+    gc->task = NewTask(cycle->pool, cycle->log, gc.get(), GroupCommitRun, GroupCommitDone);
     if (gc->task == nullptr) return NGX_ERROR;
-    *static_cast<GroupCommit **>(gc->task->ctx) = gc.get();
-    gc->task->handler = GroupCommitRun;
-    gc->task->event.handler = GroupCommitDone;
-    gc->task->event.data = gc.get();
-    gc->task->event.log = cycle->log;
     w->commits.push_back(std::move(gc));
   }
   return NGX_OK;
@@ -764,8 +795,7 @@ void ReopenRun(void *data, ngx_log_t *log) {
 }
 
 void ReopenDone(ngx_event_t *ev) {
-  CallexaWorker *w =
-      *static_cast<CallexaWorker **>(static_cast<ngx_thread_task_t *>(ev->data)->ctx);
+  auto *w = static_cast<CallexaWorker *>(ev->data);
   GuardedVoid(w->log, "database reopen", [&] {
     if (w->reopened != nullptr && w->reopened->health().ok() && !Quitting()) {
       // Nothing refers to the unhealthy service: it had no endpoints, so no
@@ -794,13 +824,8 @@ void ReopenTimerFired(ngx_event_t *ev) {
 }
 
 ngx_int_t ArmReopen(ngx_cycle_t *cycle, CallexaWorker *w) {
-  w->reopen_task = ngx_thread_task_alloc(cycle->pool, sizeof(CallexaWorker *));
+  w->reopen_task = NewTask(cycle->pool, cycle->log, w, ReopenRun, ReopenDone);
   if (w->reopen_task == nullptr) return NGX_ERROR;
-  *static_cast<CallexaWorker **>(w->reopen_task->ctx) = w;
-  w->reopen_task->handler = ReopenRun;
-  w->reopen_task->event.handler = ReopenDone;
-  w->reopen_task->event.data = w->reopen_task;
-  w->reopen_task->event.log = cycle->log;
   w->reopen_conn.fd = static_cast<ngx_socket_t>(-1);
   w->reopen_timer.data = &w->reopen_conn;
   w->reopen_timer.handler = ReopenTimerFired;
@@ -1109,15 +1134,8 @@ void AnswerInFlight(GroupCommit *gc) {
   done.swap(gc->in_flight);
   gc->running = false;
   for (PendingCommit &p : done) {
-    ngx_http_request_t *r = p.request;
-    r->main->blocked--;
-    PoolWaitEnd();
-    if (r->connection->error) {
-      // The client left while the commit ran; nginx waited for us.
-      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
-    } else {
-      Finish(r, gc->endpoint->Answer(p.job));
-    }
+    ResumeRequest(p.request, p.request->connection->log, "commit completion",
+                  [&] { Finish(p.request, gc->endpoint->Answer(p.job)); });
   }
 }
 
@@ -1158,8 +1176,7 @@ void EnqueueCommit(ngx_http_request_t *r, CommitEndpoint *endpoint,
   }
   GroupCommit *gc = GroupCommitOf(endpoint);
   gc->waiting.push_back(PendingCommit{r, std::move(job.value())});
-  r->main->blocked++;
-  PoolWaitBegin();
+  RequestWaits(r);
   if (!gc->running) StartGroupCommit(gc);
 }
 
@@ -1226,21 +1243,13 @@ void StartStream(PoolCall *call) {
 
 void PoolCallDone(ngx_event_t *ev) {
   auto *call = static_cast<PoolCall *>(ev->data);
-  ngx_http_request_t *r = call->request;
-  ngx_connection_t *c = r->connection;
-  r->main->blocked--;
-  PoolWaitEnd();
-  GuardedVoid(ev->log, "request completion", [&] {
-    if (c->error) {
-      // The client left while the task ran; nginx waited for us.
-      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
-    } else if (call->out.stream) {
+  ResumeRequest(call->request, ev->log, "request completion", [&] {
+    if (call->out.stream) {
       StartStream(call);
     } else {
-      Finish(r, call->out);
+      Finish(call->request, call->out);
     }
   });
-  ngx_http_run_posted_requests(c);
 }
 
 // ---------------------------------------------------------------------------
@@ -1326,18 +1335,7 @@ void SendPiece(PoolCall *call) {
 
 void StreamPieceDone(ngx_event_t *ev) {
   auto *call = static_cast<PoolCall *>(ev->data);
-  ngx_http_request_t *r = call->request;
-  ngx_connection_t *c = r->connection;
-  r->main->blocked--;
-  PoolWaitEnd();
-  GuardedVoid(ev->log, "stream completion", [&] {
-    if (c->error) {
-      ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
-    } else {
-      SendPiece(call);
-    }
-  });
-  ngx_http_run_posted_requests(c);
+  ResumeRequest(call->request, ev->log, "stream completion", [&] { SendPiece(call); });
 }
 
 void StreamNext(PoolCall *call) {
@@ -1361,15 +1359,17 @@ void StreamNext(PoolCall *call) {
     ngx_http_finalize_request(r, NGX_ERROR);
     return;
   }
-  r->main->blocked++;
-  PoolWaitBegin();
+  RequestWaits(r);
 }
 
 void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoint,
                HttpRequest in) {
   PoolCall *call = PoolNew<PoolCall>(r->pool);
-  ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool, sizeof(PoolCall *));
-  if (call == nullptr || task == nullptr) {
+  ngx_thread_task_t *task =
+      call == nullptr
+          ? nullptr
+          : NewTask(r->pool, r->connection->log, call, PoolCallRun, PoolCallDone);
+  if (task == nullptr) {
     Finish(r, callexa::JsonError(Status::Unavailable("out of memory")));
     return;
   }
@@ -1379,18 +1379,12 @@ void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoin
   call->task = task;
   call->in = std::move(in);
   call->now = ngx_time();
-  *static_cast<PoolCall **>(task->ctx) = call;
-  task->handler = PoolCallRun;
-  task->event.data = call;
-  task->event.handler = PoolCallDone;
-  task->event.log = r->connection->log;
   if (ngx_thread_task_post(pool, task) != NGX_OK) {
     Finish(r, callexa::JsonError(Status::Unavailable("server busy, try again",
                                                      "the thread pool's queue is full")));
     return;
   }
-  r->main->blocked++;
-  PoolWaitBegin();
+  RequestWaits(r);
 }
 
 // ---------------------------------------------------------------------------
