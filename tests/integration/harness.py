@@ -260,6 +260,18 @@ class CallexaNginx:
         with open(self.conf_path, "w") as f:
             f.write(self.conf_text(**overrides))
 
+    def check_config(self, **snippets):
+        """`nginx -t` on this prefix's configuration with the snippets, in the
+        environment nginx runs in; (exit code, output)."""
+        conf = os.path.join(self.prefix, "t.conf")
+        with open(conf, "w") as f:
+            f.write(self.conf_text(**snippets))
+        proc = subprocess.run(
+            [NGINX, "-t", "-p", self.prefix + "/", "-c", conf,
+             "-e", os.path.join(self.prefix, "t-error.log")],
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=30, env=nginx_env())
+        return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
+
     def nginx_args(self, conf_path=None):
         return [NGINX, "-p", self.prefix + "/", "-c", conf_path or self.conf_path,
                 "-e", self.error_log]

@@ -27,16 +27,7 @@ class NginxTestConfigTest(unittest.TestCase):
         cls.nginx.cleanup()
 
     def nginx_t(self, **snippets):
-        """Runs nginx -t on the harness config with snippets; (exit code, output)."""
-        n = self.nginx
-        conf = os.path.join(n.prefix, "t.conf")
-        with open(conf, "w") as f:
-            f.write(n.conf_text(**snippets))
-        proc = subprocess.run(
-            [harness.NGINX, "-t", "-p", n.prefix + "/", "-c", conf,
-             "-e", os.path.join(n.prefix, "t-error.log")],
-            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-        return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
+        return self.nginx.check_config(**snippets)
 
     def assertRejected(self, fragment, **snippets):
         rc, out = self.nginx_t(**snippets)
