@@ -3,7 +3,6 @@ a database the workers cannot open leaves nginx up, answering 503."""
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
