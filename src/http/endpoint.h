@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 #include "http/http_exchange.h"
-#include "ingest/ingest_job.h"
+#include "model/ingest_job.h"
 
 namespace callexa {
 

@@ -4,6 +4,7 @@
 
 #include "common/encoding.h"
 #include "common/json_depth.h"
+#include "ingest/identify_message.h"
 
 namespace callexa {
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ingest/ingest_job.h"
+#include "model/ingest_job.h"
 
 namespace callexa {
 

@@ -1,14 +1,17 @@
 // One request's worth of identify calls on its way to the store, and what
 // the store did with them. Created on the event loop, filled in by the store
 // on a pool thread, read again on the event loop: never shared at once.
-#ifndef CALLEXA_INGEST_INGEST_JOB_H_
-#define CALLEXA_INGEST_INGEST_JOB_H_
+//
+// Part of model/, the value types several layers share: it includes nothing
+// of ours but common/.
+#ifndef CALLEXA_MODEL_INGEST_JOB_H_
+#define CALLEXA_MODEL_INGEST_JOB_H_
 
 #include <string>
 #include <vector>
 
 #include "common/status.h"
-#include "ingest/identify_message.h"
+#include "model/identify.h"
 
 namespace callexa {
 
@@ -26,4 +29,4 @@ struct IngestJob {
 
 }  // namespace callexa
 
-#endif  // CALLEXA_INGEST_INGEST_JOB_H_
+#endif  // CALLEXA_MODEL_INGEST_JOB_H_
