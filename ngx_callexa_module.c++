@@ -2,7 +2,7 @@
 // thread-pool tasks and timers. It maps nginx's configuration to a
 // callexa::ServiceConfig once, builds a callexa::Service per worker, turns
 // each request into a callexa::HttpRequest for the endpoint its location
-// names (service/endpoint_table.h), runs blocking work on an nginx thread
+// names (http/endpoint_table.h), runs blocking work on an nginx thread
 // pool and writes the answer back on the event loop. No business rule
 // lives here.
 //
@@ -31,9 +31,9 @@ extern "C" {
 #include "common/curl_global.h"
 #include "common/log_limiter.h"
 #include "http/endpoint.h"
+#include "http/endpoint_table.h"
 #include "http/http_exchange.h"
 #include "metrics/shared_counters.h"
-#include "service/endpoint_table.h"
 #include "service/service.h"
 #include "service/service_config.h"
 

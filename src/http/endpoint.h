@@ -1,5 +1,5 @@
 // What the glue needs of a core request handler, so that one table row
-// (service/endpoint_table.h) plus a class below is all a new handler
+// (http/endpoint_table.h) plus a class below is all a new handler
 // takes. An Endpoint answers one request in one call on a pool thread; a
 // CommitEndpoint's requests are parsed on the event loop and committed in
 // groups (ingestion).

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "service/endpoint_table.h"
+#include "http/endpoint_table.h"
 
 namespace callexa {
 

@@ -19,8 +19,8 @@
 
 #include "common/status.h"
 #include "http/endpoint.h"
+#include "http/endpoint_table.h"
 #include "metrics/shared_counters.h"
-#include "service/endpoint_table.h"
 #include "service/service_config.h"
 #include "store/store.h"
 

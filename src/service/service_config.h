@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "service/endpoint_table.h"
+#include "http/endpoint_table.h"
 
 namespace callexa {
 

@@ -4,8 +4,8 @@
 // checks the access rule and the endpoint's body limit, and dispatches by
 // lane. Adding a handler is one row here plus its endpoint class, built
 // by Service.
-#ifndef CALLEXA_SERVICE_ENDPOINT_TABLE_H_
-#define CALLEXA_SERVICE_ENDPOINT_TABLE_H_
+#ifndef CALLEXA_HTTP_ENDPOINT_TABLE_H_
+#define CALLEXA_HTTP_ENDPOINT_TABLE_H_
 
 #include <cstddef>
 
@@ -56,4 +56,4 @@ inline constexpr size_t kEndpointCount = sizeof kEndpointTable / sizeof kEndpoin
 
 }  // namespace callexa
 
-#endif  // CALLEXA_SERVICE_ENDPOINT_TABLE_H_
+#endif  // CALLEXA_HTTP_ENDPOINT_TABLE_H_
