@@ -1,8 +1,9 @@
 #include "mail/email_content.h"
 
 #include "common/email_address.h"
+#include "common/html_escape.h"
+#include "common/utf8.h"
 #include "common/web_url.h"
-#include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 
 namespace callexa {

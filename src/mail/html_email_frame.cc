@@ -1,6 +1,6 @@
 #include "mail/html_email_frame.h"
 
-#include "mail/html_escape.h"
+#include "common/html_escape.h"
 
 namespace callexa {
 

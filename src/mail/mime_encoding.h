@@ -38,22 +38,11 @@ constexpr size_t kEncodedWordLimit = 75;
 // a line break.
 std::string QuotedPrintableEncode(std::string_view text);
 
-// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool IsValidUtf8(std::string_view text);
-
-// `text` with every ill-formed UTF-8 sequence replaced by U+FFFD.
-std::string ToValidUtf8(std::string_view text);
-
 // Text from customers or owners made fit for one header line: valid UTF-8,
 // every control character (C0, DEL, C1, U+2028/U+2029) and run of
 // whitespace turned into a single space, trimmed, and cut at a character
 // boundary to at most `max_bytes` bytes.
 std::string SanitizeHeaderText(std::string_view text, size_t max_bytes = 256);
-
-// Multi-line text from customers or owners: valid UTF-8, CRLF, CR and the
-// Unicode line and paragraph separators turned into "\n", every other
-// control character (C0, DEL, C1) but tab dropped.
-std::string SanitizeMultilineText(std::string_view text);
 
 // Unstructured header text (Subject) or a display name. Printable ASCII
 // without "=?" is returned unchanged. Anything else becomes RFC 2047

@@ -1,7 +1,7 @@
 #include "mail/survey_body.h"
 
+#include "common/html_escape.h"
 #include "mail/html_email_frame.h"
-#include "mail/html_escape.h"
 
 namespace callexa {
 namespace {

@@ -1,6 +1,6 @@
 #include "reports/csv.h"
 
-#include "mail/mime_encoding.h"
+#include "common/utf8.h"
 
 namespace callexa {
 namespace {

@@ -7,8 +7,9 @@
 #include <cstdio>
 
 #include "common/email_address.h"
+#include "common/html_escape.h"
+#include "common/utf8.h"
 #include "mail/html_email_frame.h"
-#include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 #include "mail/mime_message.h"
 

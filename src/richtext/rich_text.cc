@@ -2,9 +2,9 @@
 
 #include <utility>
 
+#include "common/html_escape.h"
+#include "common/utf8.h"
 #include "common/web_url.h"
-#include "mail/html_escape.h"
-#include "mail/mime_encoding.h"
 
 namespace callexa {
 namespace {

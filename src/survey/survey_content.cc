@@ -1,7 +1,8 @@
 #include "survey/survey_content.h"
 
+#include "common/html_escape.h"
+#include "common/utf8.h"
 #include "common/web_url.h"
-#include "mail/html_escape.h"
 #include "mail/mime_encoding.h"
 
 namespace callexa {

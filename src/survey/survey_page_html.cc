@@ -1,6 +1,6 @@
 #include "survey/survey_page_html.h"
 
-#include "mail/html_escape.h"
+#include "common/html_escape.h"
 #include "mail/survey_body.h"
 
 namespace callexa {

@@ -6,7 +6,7 @@
 
 #include "assets/image_upload.h"
 #include "common/secrets.h"
-#include "mail/mime_encoding.h"
+#include "common/utf8.h"
 #include "survey/invitation_token.h"
 #include "survey/survey_page_html.h"
 

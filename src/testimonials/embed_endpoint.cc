@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "common/html_escape.h"
 #include "common/time_format.h"
-#include "mail/html_escape.h"
 #include "policy/testimonial_rules.h"
 #include "testimonials/embed_script.h"
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/email_address.h"
+#include "common/utf8.h"
 #include "mail_test_util.h"
 
 namespace callexa {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "mail/html_escape.h"
+#include "common/html_escape.h"
 #include "mail/mime_encoding.h"
 #include "mail_message_parser.h"
 #include "mail_test_util.h"

@@ -1,4 +1,4 @@
-#include "mail/html_escape.h"
+#include "common/html_escape.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Making untrusted text safe to place in HTML.
-#ifndef CALLEXA_MAIL_HTML_ESCAPE_H_
-#define CALLEXA_MAIL_HTML_ESCAPE_H_
+#ifndef CALLEXA_COMMON_HTML_ESCAPE_H_
+#define CALLEXA_COMMON_HTML_ESCAPE_H_
 
 #include <string>
 #include <string_view>
@@ -17,4 +17,4 @@ std::string HtmlText(std::string_view text);
 
 }  // namespace callexa
 
-#endif  // CALLEXA_MAIL_HTML_ESCAPE_H_
+#endif  // CALLEXA_COMMON_HTML_ESCAPE_H_
