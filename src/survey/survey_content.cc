@@ -111,9 +111,10 @@ SurveyPageContent GermanPage() {
   return p;
 }
 
-// Texts are cleaned as the email cleans them (mail/mime_encoding.h):
-// single-line ones lose line breaks and control characters, multi-line
-// ones keep "\n" and tab. Lengths count the cleaned text.
+// Texts are cleaned as the email cleans them (mail/mime_encoding.h,
+// common/utf8.h): single-line ones lose line breaks and control
+// characters, multi-line ones keep "\n" and tab. Lengths count the
+// cleaned text.
 Status ReadText(const json &v, const std::string &field, Kind kind, size_t max_bytes,
                 std::string *out) {
   if (v.is_null()) {
