@@ -766,7 +766,8 @@ ngx_int_t AddGroupCommits(ngx_cycle_t *cycle, CallexaWorker *w) {
     if (endpoint == nullptr) continue;
     auto gc = std::make_unique<GroupCommit>();
     gc->endpoint = endpoint;
-    gc->task = NewTask(cycle->pool, cycle->log, gc.get(), GroupCommitRun, GroupCommitDone);
+    gc->task =
+        NewTask(cycle->pool, cycle->log, gc.get(), GroupCommitRun, GroupCommitDone);
     if (gc->task == nullptr) return NGX_ERROR;
     w->commits.push_back(std::move(gc));
   }
@@ -1365,10 +1366,9 @@ void StreamNext(PoolCall *call) {
 void RunOnPool(ngx_http_request_t *r, ngx_thread_pool_t *pool, Endpoint *endpoint,
                HttpRequest in) {
   PoolCall *call = PoolNew<PoolCall>(r->pool);
-  ngx_thread_task_t *task =
-      call == nullptr
-          ? nullptr
-          : NewTask(r->pool, r->connection->log, call, PoolCallRun, PoolCallDone);
+  ngx_thread_task_t *task = call == nullptr ? nullptr
+                                            : NewTask(r->pool, r->connection->log, call,
+                                                      PoolCallRun, PoolCallDone);
   if (task == nullptr) {
     Finish(r, callexa::JsonError(Status::Unavailable("out of memory")));
     return;
