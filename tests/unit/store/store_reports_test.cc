@@ -350,7 +350,8 @@ TEST_P(StoreReportsTest, ExportPagesThroughEveryAnswerInOrder) {
 TEST_P(StoreReportsTest, FiltersThatEveryAnswerPassesCountAsNoFilter) {
   const TimeSpan week = {kStart, kStart + 7 * kDay};
   std::vector<TimeSpan> days;
-  for (int d = 0; d < 7; ++d) days.push_back({kStart + d * kDay, kStart + (d + 1) * kDay});
+  for (int d = 0; d < 7; ++d)
+    days.push_back({kStart + d * kDay, kStart + (d + 1) * kDay});
   for (int i = 0; i < 12; ++i) {
     const std::string email = "c" + std::to_string(i) + "@example.com";
     // Some in the previous week, some twice in this one (the later counts
