@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 
 namespace callexa {
 namespace {

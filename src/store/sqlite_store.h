@@ -15,7 +15,7 @@
 #include <mutex>
 #include <string>
 
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 #include "store/store.h"
 
 namespace callexa {

@@ -2,7 +2,7 @@
 #include <sqlite3.h>
 
 #include "policy/erasure.h"
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {

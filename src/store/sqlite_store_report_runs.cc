@@ -2,7 +2,7 @@
 // survey and period in report_runs.
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 #include "store/sqlite_store.h"
 
 namespace callexa {

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "reports/report.h"
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 #include "store/sqlite_store.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "store/sqlite_statement.h"
+#include "sql/sqlite_statement.h"
 
 namespace callexa {
 
@@ -67,7 +67,11 @@ SqliteStatement &SqliteStatement::BindBlob(int index, std::string_view bytes) {
 bool SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = SqliteError(db_, rc, "step");
+  if (rc == SQLITE_DONE) {
+    changed_ = sqlite3_changes64(db_);
+  } else {
+    status_ = SqliteError(db_, rc, "step");
+  }
   return false;
 }
 
