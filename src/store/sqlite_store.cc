@@ -180,9 +180,6 @@ Status SqliteStore::PrepareStatements() {
   return PrepareAll(
       db(),
       {
-          {&begin_, "BEGIN IMMEDIATE"},
-          {&commit_, "COMMIT"},
-          {&rollback_, "ROLLBACK"},
           {&survey_by_prefix_, by_prefix},
           {&survey_by_id_, by_id},
           {&remember_message_,
@@ -249,7 +246,7 @@ void SqliteStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now)
 
 Status SqliteStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
                                IngestJob **failed) {
-  Status s = begin_.Run();
+  Status s = session_.Begin();
   if (!s.ok()) return s;
   std::map<std::string, std::optional<Survey>> surveys;  // by API key, this batch
   for (IngestJob *job : jobs) {
@@ -257,7 +254,7 @@ Status SqliteStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now
     s = ApplyJob(job, now, &surveys);
     if (IsStoreFailure(s)) {
       *failed = job;
-      rollback_.Run();
+      session_.Rollback();
       return s;
     }
     job->status = s;
@@ -268,8 +265,8 @@ Status SqliteStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now
     if (ps.ok()) ps = prune.Bind(1, now - kSeenMessageDays * kSecondsPerDay).Run();
     if (ps.ok()) last_prune_at_ = now;
   }
-  s = commit_.Run();
-  if (!s.ok()) rollback_.Run();
+  s = session_.Commit();
+  if (!s.ok()) session_.Rollback();
   return s;
 }
 
@@ -361,11 +358,11 @@ Status SqliteStore::ApplyIdentify(const Survey &survey, const IdentifyMessage &m
 
 Status SqliteStore::InTransaction(const std::function<Status()> &body) {
   WriterLock writer(writer_lock_fd_);
-  Status s = begin_.Run();
+  Status s = session_.Begin();
   if (!s.ok()) return s;
   s = body();
-  if (s.ok()) s = commit_.Run();
-  if (!s.ok()) rollback_.Run();
+  if (s.ok()) s = session_.Commit();
+  if (!s.ok()) session_.Rollback();
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "sql/sqlite_session.h"
 #include "sql/sqlite_statement.h"
 #include "store/store.h"
 
@@ -117,7 +118,7 @@ class SqliteStore : public Store {
     void operator()(sqlite3 *db) const { sqlite3_close_v2(db); }
   };
 
-  explicit SqliteStore(sqlite3 *db) : db_(db) {}
+  explicit SqliteStore(sqlite3 *db) : db_(db), session_(db) {}
   sqlite3 *db() const { return db_.get(); }
   // Opens the reports' read-only connection to the migrated `path`.
   Status OpenReportsConnection(const std::string &path);
@@ -152,12 +153,12 @@ class SqliteStore : public Store {
   std::mutex mu_;
   // Declared before the statements so that it is closed after them.
   std::unique_ptr<sqlite3, Closer> db_;
+  SqliteSession session_;  // db_'s transactions
   std::mutex reports_mu_;  // serialises reports_db_, never held with mu_
   std::unique_ptr<sqlite3, Closer> reports_db_;
   int64_t last_prune_at_ = 0;
   std::string token_secret_;  // cached after the first read
   int writer_lock_fd_ = -1;   // flock()ed around each group commit
-  SqliteStatement begin_, commit_, rollback_;
   SqliteStatement survey_by_prefix_, survey_by_id_, remember_message_, upsert_customer_;
   SqliteStatement history_, month_count_, count_invitation_;
 };
