@@ -691,6 +691,32 @@ def _kill_leftovers():
         n.kill()
 
 
+class ConfigCheckTestCase(unittest.TestCase):
+    """Base class: `nginx -t` on configurations written into one unstarted
+    prefix (CallexaNginx.check_config)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nginx = CallexaNginx()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nginx.cleanup()
+        super().tearDownClass()
+
+    def nginx_t(self, **snippets):
+        return self.nginx.check_config(**snippets)
+
+    def assertRejected(self, fragment, **snippets):
+        rc, out = self.nginx_t(**snippets)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn("[emerg]", out)
+        self.assertIn(fragment, out)
+        self.assertIn("test failed", out)
+        return out
+
+
 class NginxTestCase(unittest.TestCase):
     """Base class: one nginx per test class.
 

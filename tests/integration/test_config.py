@@ -14,26 +14,8 @@ import harness  # noqa: E402
 from harness import identify  # noqa: E402
 
 
-class NginxTestConfigTest(unittest.TestCase):
+class NginxTestConfigTest(harness.ConfigCheckTestCase):
     """`nginx -t` on configurations written into an unstarted prefix."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.nginx = harness.CallexaNginx()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.nginx.cleanup()
-
-    def nginx_t(self, **snippets):
-        return self.nginx.check_config(**snippets)
-
-    def assertRejected(self, fragment, **snippets):
-        rc, out = self.nginx_t(**snippets)
-        self.assertNotEqual(rc, 0, out)
-        self.assertIn("[emerg]", out)
-        self.assertIn(fragment, out)
-        self.assertIn("test failed", out)
 
     def test_harness_config_is_valid(self):
         rc, out = self.nginx_t()
