@@ -1419,9 +1419,7 @@ void Dispatch(ngx_http_request_t *r) {
   // A chunked body has no Content-Length for Admit to check.
   const size_t limit = MaxBodyBytes(spec, LocationPath(r));
   if (body.size() > limit) {
-    Finish(r,
-           callexa::JsonError(Status::TooLarge("request body too large: at most " +
-                                               callexa::ByteSizeText(limit) + " here")));
+    Finish(r, callexa::JsonError(callexa::BodyTooLarge(limit)));
     return;
   }
   HttpRequest in = ToCoreRequest(r, std::move(body));
@@ -1456,8 +1454,7 @@ ngx_int_t Admit(ngx_http_request_t *r) {
   }
   const size_t limit = MaxBodyBytes(spec, LocationPath(r));
   if (r->headers_in.content_length_n > static_cast<off_t>(limit)) {
-    return Refuse(r, Status::TooLarge("request body too large: at most " +
-                                      callexa::ByteSizeText(limit) + " here"));
+    return Refuse(r, callexa::BodyTooLarge(limit));
   }
   r->request_body_in_single_buf = 1;
   const ngx_int_t rc = ngx_http_read_client_request_body(r, BodyReady);

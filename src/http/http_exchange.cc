@@ -98,6 +98,11 @@ std::string ByteSizeText(size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+Status BodyTooLarge(size_t limit) {
+  return Status::TooLarge("request body too large: at most " + ByteSizeText(limit) +
+                          " here");
+}
+
 HttpResponse NginxErrorResponse(int status, size_t body_limit) {
   std::string message;
   switch (status) {
@@ -123,7 +128,7 @@ HttpResponse NginxErrorResponse(int status, size_t body_limit) {
       message = "a request body needs Content-Length or chunked transfer encoding";
       break;
     case 413:
-      message = "request body too large: at most " + ByteSizeText(body_limit) + " here";
+      message = BodyTooLarge(body_limit).message();
       break;
     case 414:
       message = "request URI too long";

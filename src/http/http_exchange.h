@@ -91,6 +91,9 @@ HttpResponse NginxErrorResponse(int status, size_t body_limit);
 // "500 KB", "1 MB", "100 bytes": a body limit as people read it.
 std::string ByteSizeText(size_t bytes);
 
+// TooLarge for a request body over `limit` bytes, naming the limit.
+Status BodyTooLarge(size_t limit);
+
 // Lowercased media type without parameters: "application/json; charset=utf-8"
 // gives "application/json".
 std::string MediaType(std::string_view content_type);

@@ -140,8 +140,7 @@ Result<IngestJob> ParseIngestRequest(const HttpRequest &request, IngestApi endpo
   }
   const size_t limit = MaxIngestBodyBytes(endpoint, request.path);
   if (request.body.size() > limit) {
-    return Status::TooLarge("request body exceeds " + std::to_string(limit / 1024) +
-                            " KB");
+    return BodyTooLarge(limit);
   }
   std::string inflated;
   std::string_view body = request.body;
