@@ -36,6 +36,7 @@ extern "C" {
 #include "metrics/shared_counters.h"
 #include "service/service.h"
 #include "service/service_config.h"
+#include "store/open_store.h"
 
 #if !(NGX_THREADS)
 #error ngx_http_callexa_module requires nginx built --with-threads
@@ -324,9 +325,23 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   callexa::ServiceConfig *config = PoolNew<callexa::ServiceConfig>(cf->pool);
   if (config == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
   const callexa::ServiceConfig defaults;
+  // A PostgreSQL connection string is checked here, connected to only by
+  // the workers; a SQLite file is found like any path.
+  const std::string database = ToString(mcf->database);
+  if (callexa::NamesPostgresql(database)) {
+    const callexa::Status s = callexa::CheckDatabaseSetting(database);
+    if (!s.ok()) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_database: %s",
+                         s.message().c_str());
+      return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    config->database_path = database;
+  } else if (!FullPath(cf, &mcf->database, defaults.database_path, 0,
+                       &config->database_path)) {
+    return static_cast<char *>(NGX_CONF_ERROR);
+  }
   // Credentials are found like auth_basic_user_file: beside nginx.conf.
-  if (!FullPath(cf, &mcf->database, defaults.database_path, 0, &config->database_path) ||
-      !FullPath(cf, &mcf->mail_dir, defaults.mail_dir, 0, &config->mail_dir) ||
+  if (!FullPath(cf, &mcf->mail_dir, defaults.mail_dir, 0, &config->mail_dir) ||
       !FullPath(cf, &mcf->smtp_credentials, "", 1, &config->smtp_credentials_file)) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }

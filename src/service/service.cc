@@ -18,8 +18,8 @@
 #include "metrics/metrics.h"
 #include "metrics/shared_counters.h"
 #include "reports/report_mailer.h"
+#include "store/open_store.h"
 #include "store/schema.h"
-#include "store/sqlite_store.h"
 #include "survey/survey_pages.h"
 #include "sync/curl_segment_client.h"
 #include "sync/sync_message.h"
@@ -213,7 +213,7 @@ std::string DescribeInstallation(const ServiceConfig &config) {
 }
 
 struct Service::Parts {
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<SqlStore> store;
   std::unique_ptr<IngestEndpoint> destination, tracking;
   std::unique_ptr<AdminApi> admin;
   std::unique_ptr<SurveyPages> survey;
@@ -246,7 +246,7 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   service->quitting_ = std::move(quitting);
   service->counters_ = counters;
   Parts &p = *service->parts_;
-  auto store = SqliteStore::Open(config.database_path);
+  auto store = OpenStore(config.database_path);
   if (!store.ok()) {
     // Keep serving: every request answers 503, so Segment retries later.
     startup_log->push_back({LogLevel::kCrit, "callexa: " + store.status().ToLogString()});

@@ -1,5 +1,6 @@
 #include "sql/pg_session.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
@@ -35,25 +36,38 @@ class PgResult {
   PGresult *r_;
 };
 
+// Type OIDs of what the store binds (pg_type.h is not in libpq-dev).
+constexpr Oid kBytea = 17, kInt8 = 20, kText = 25;
+
+// The highest $N in `sql`, the number of parameters the server expects.
+int CountParameters(const std::string &sql) {
+  int most = 0;
+  for (size_t i = 0; i + 1 < sql.size(); ++i) {
+    if (sql[i] != '$' || !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) continue;
+    most = std::max(most, std::atoi(sql.c_str() + i + 1));
+  }
+  return most;
+}
+
 class PgStatement : public SqlStatement {
  public:
   PgStatement(PgSession *session, std::string sql)
-      : session_(session), sql_(std::move(sql)), name_(session->NextStatementName()) {}
+      : session_(session), sql_(std::move(sql)), params_(CountParameters(sql_)) {}
   ~PgStatement() override { PQclear(result_); }
 
   PgStatement &Bind(int index, int64_t value) override {
-    return Set(index, std::to_string(value), 0);
+    return Set(index, std::to_string(value), kInt8, 0);
   }
   PgStatement &Bind(int index, std::string_view value) override {
-    return Set(index, std::string(value), 0);
+    return Set(index, std::string(value), kText, 0);
   }
   PgStatement &Bind(int index, const std::optional<int64_t> &value) override {
     if (value) return Bind(index, *value);
-    Slot(index) = Param{};
+    if (Param *p = Slot(index)) *p = Param{std::nullopt, kInt8, 0};
     return *this;
   }
   PgStatement &BindBlob(int index, std::string_view bytes) override {
-    return Set(index, std::string(bytes), 1);
+    return Set(index, std::string(bytes), kBytea, 1);
   }
 
   bool Step() override {
@@ -77,7 +91,7 @@ class PgStatement : public SqlStatement {
     PQclear(result_);
     result_ = nullptr;
     row_ = -1;
-    params_.clear();
+    for (Param &p : params_) p = Param{};
     status_ = Status::Ok();
   }
 
@@ -108,43 +122,41 @@ class PgStatement : public SqlStatement {
     return out;
   }
 
-  // Prepares the statement on `conn` unless it already is, on the
-  // session's current connection.
-  Status EnsurePrepared(PGconn *conn) {
-    if (prepared_in_ == session_->generation()) return Status::Ok();
-    PgResult prepared(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
-    if (!IsOk(prepared.get())) return PgError(conn, prepared.get(), "prepare");
-    prepared_in_ = session_->generation();
-    return Status::Ok();
-  }
-
  private:
   struct Param {
     std::optional<std::string> value;  // nullopt: NULL
+    Oid type = 0;                      // 0: the server infers it
     int format = 0;                    // 0 text, 1 binary
   };
 
-  Param &Slot(int index) {
-    if (params_.size() < static_cast<size_t>(index)) params_.resize(index);
-    return params_[index - 1];
+  // Null for an index the SQL has no parameter for (SQLite ignores such
+  // a bind too).
+  Param *Slot(int index) {
+    if (index < 1 || static_cast<size_t>(index) > params_.size()) return nullptr;
+    return &params_[index - 1];
   }
-  PgStatement &Set(int index, std::string value, int format) {
-    Slot(index) = Param{std::move(value), format};
+  PgStatement &Set(int index, std::string value, Oid type, int format) {
+    if (Param *p = Slot(index)) *p = Param{std::move(value), type, format};
     return *this;
   }
 
-  // Prepares on this connection if it has not yet (or was reset), then
-  // runs with the bound parameters; false and status() on failure.
+  // Runs with the bound parameters, prepared on the server for these
+  // parameter types; false and status() on failure.
   bool Execute() {
     PQclear(result_);
     result_ = nullptr;
+    std::vector<Oid> types;
+    for (const Param &p : params_) types.push_back(p.type);
+    Result<std::string> name = session_->PreparedName(sql_, types);
+    if (!name.ok()) {
+      status_ = name.status();
+      return false;
+    }
     Result<PGconn *> conn = session_->Connection();
     if (!conn.ok()) {
       status_ = conn.status();
       return false;
     }
-    status_ = EnsurePrepared(*conn);
-    if (!status_.ok()) return false;
     std::vector<const char *> values;
     std::vector<int> lengths, formats;
     for (const Param &p : params_) {
@@ -152,7 +164,7 @@ class PgStatement : public SqlStatement {
       lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
       formats.push_back(p.format);
     }
-    result_ = PQexecPrepared(*conn, name_.c_str(), static_cast<int>(values.size()),
+    result_ = PQexecPrepared(*conn, name->c_str(), static_cast<int>(values.size()),
                              values.data(), lengths.data(), formats.data(), 0);
     if (!IsOk(result_)) {
       status_ = PgError(*conn, result_, "execute");
@@ -166,8 +178,6 @@ class PgStatement : public SqlStatement {
 
   PgSession *session_;
   const std::string sql_;
-  const std::string name_;
-  uint64_t prepared_in_ = 0;  // the session generation it was prepared in
   std::vector<Param> params_;
   PGresult *result_ = nullptr;
   int row_ = -1;
@@ -237,8 +247,11 @@ Result<std::unique_ptr<PgSession>> PgSession::Connect(const std::string &conninf
     PQfinish(conn);
     return s;
   }
+  // The server's notices (a cascading drop, a skipped IF NOT EXISTS)
+  // would go to stderr, which nginx does not read.
+  PQsetNoticeProcessor(
+      conn, [](void *, const char *) {}, nullptr);
   std::unique_ptr<PgSession> session(new PgSession(conn, timeouts));
-  session->generation_ = 1;
   Status s = session->ApplySettings();
   if (!s.ok()) return s;
   return session;
@@ -260,19 +273,31 @@ Result<PGconn *> PgSession::Connection() {
   if (PQstatus(conn_) == CONNECTION_OK) return conn_;
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) return PgError(conn_, nullptr, "reconnect");
-  ++generation_;
+  prepared_.clear();  // the server forgot them with the old connection
   Status s = ApplySettings();
   if (!s.ok()) return s;
   return conn_;
 }
 
 Result<std::unique_ptr<SqlStatement>> PgSession::Prepare(std::string_view sql) {
-  auto statement = std::make_unique<PgStatement>(this, PgParameters(sql));
+  return std::unique_ptr<SqlStatement>(new PgStatement(this, PgParameters(sql)));
+}
+
+Result<std::string> PgSession::PreparedName(const std::string &sql,
+                                            const std::vector<Oid> &types) {
   Result<PGconn *> conn = Connection();
   if (!conn.ok()) return conn.status();
-  Status s = statement->EnsurePrepared(*conn);
-  if (!s.ok()) return s;
-  return std::unique_ptr<SqlStatement>(std::move(statement));
+  std::string key;
+  for (Oid type : types) key += std::to_string(type) + ",";
+  key += sql;
+  auto found = prepared_.find(key);
+  if (found != prepared_.end()) return found->second;
+  const std::string name = "callexa_" + std::to_string(prepared_.size() + 1);
+  PgResult prepared(PQprepare(*conn, name.c_str(), sql.c_str(),
+                              static_cast<int>(types.size()), types.data()));
+  if (!IsOk(prepared.get())) return PgError(*conn, prepared.get(), "prepare");
+  prepared_.emplace(std::move(key), name);
+  return name;
 }
 
 Status PgSession::Execute(std::string_view sql) {

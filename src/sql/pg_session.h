@@ -2,7 +2,8 @@
 // time (a store keeps one per pool thread). Its calls block: they run on
 // the thread pools, never on nginx's event loop.
 //
-// Statements are prepared on the server under names of their own and
+// Statements are prepared on the server once per connection, SQL text and
+// parameter types (taken from what is bound: bigint, text, bytea), and
 // prepared again after a reconnect. A lost connection is reset before the
 // next statement; a statement that failed with it is not retried here (only
 // the store knows whether a write may be repeated). Every session sets
@@ -14,8 +15,10 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sql/sql_session.h"
 
@@ -43,12 +46,11 @@ class PgSession : public SqlSession {
   Status Commit() override;
   Status Rollback() override;
 
-  // For PgStatement: the connection, reset first when it was lost, and how
-  // many times it has been (statements prepared before a reset prepare
-  // themselves again).
+  // For PgStatement: the connection, reset first when it was lost.
   Result<PGconn *> Connection();
-  uint64_t generation() const { return generation_; }
-  std::string NextStatementName() { return "callexa_" + std::to_string(++statements_); }
+  // The name `sql` is prepared under on this connection for parameters of
+  // `types`, prepared now if it is not yet (or was lost with a reset).
+  Result<std::string> PreparedName(const std::string &sql, const std::vector<Oid> &types);
 
  private:
   PgSession(PGconn *conn, PgTimeouts timeouts) : conn_(conn), timeouts_(timeouts) {}
@@ -56,8 +58,8 @@ class PgSession : public SqlSession {
 
   PGconn *conn_;
   PgTimeouts timeouts_;
-  uint64_t generation_ = 0;
-  uint64_t statements_ = 0;
+  // Server-side statements by parameter types and SQL.
+  std::map<std::string, std::string> prepared_;
 };
 
 // `sql` with each ?N outside quotes and comments written $N.

@@ -54,7 +54,8 @@ class SqlSession {
   virtual ~SqlSession() = default;
   // "sqlite" or "postgresql", for logs and /metrics.
   virtual const char *backend() const = 0;
-  // A statement of this session; it must not outlive the session.
+  // A statement of this session; it must not outlive the session. An
+  // error in the SQL may come from here or from the statement's first run.
   virtual Result<std::unique_ptr<SqlStatement>> Prepare(std::string_view sql) = 0;
   // SQL without parameters or rows (schema changes, settings).
   virtual Status Execute(std::string_view sql) = 0;

@@ -1,6 +1,6 @@
-// The persistent state of Callexa: one backend implements every consumer's
-// interface below (SqliteStore today; a PostgreSQL backend, for several
-// nginx hosts, would be another). Each consumer takes only its own
+// The persistent state of Callexa: one implementation (SqlStore, over
+// SQLite or PostgreSQL) serves every consumer's interface below. Each
+// consumer takes only its own
 // interface, so it cannot reach what it should not, and the rules that do
 // not depend on the backend live in policy/ as pure functions.
 //

@@ -17,7 +17,7 @@
 
 #include "reports/report.h"
 #include "sql/sqlite_statement.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace {
 
@@ -135,7 +135,7 @@ int main(int argc, char **argv) {
   draft.content_json = R"({"tags":["Support","Price"]})";
   int64_t survey_id = 0;
   {
-    auto store = callexa::SqliteStore::Open(path);  // the schema
+    auto store = callexa::OpenStore(path);  // the schema
     if (!store.ok()) return Fail(store.status().ToLogString());
     auto survey = (*store)->CreateSurvey(draft, now - kYear);
     if (!survey.ok()) return Fail(survey.status().ToLogString());
@@ -151,7 +151,7 @@ int main(int argc, char **argv) {
               static_cast<long long>(n), static_cast<long long>(n * 7 / 10),
               SecondsSince(fill_start));
 
-  auto store = callexa::SqliteStore::Open(path);
+  auto store = callexa::OpenStore(path);
   if (!store.ok()) return Fail(store.status().ToLogString());
   callexa::ReportFilter filter;
   filter.survey_id = survey_id;

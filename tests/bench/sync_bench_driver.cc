@@ -12,7 +12,7 @@
 #include <ctime>
 #include <string>
 
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 #include "sync/curl_segment_client.h"
 #include "sync/sync_runner.h"
 
@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
   if (argc != 5) return Fail("usage: sync_bench_driver DB_PATH API_URL WRITE_KEY N");
   const std::string path = argv[1];
   const int n = std::atoi(argv[4]);
-  auto store = callexa::SqliteStore::Open(path);
+  auto store = callexa::OpenStore(path);
   if (!store.ok()) return Fail(store.status().message());
   callexa::Survey draft;
   draft.name = "bench";

@@ -10,7 +10,7 @@
 
 #include "common/time_format.h"
 #include "ingest/identify_message.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -46,7 +46,7 @@ class AdminApiTest : public ::testing::Test {
     std::string tmpl = ::testing::TempDir() + "callexa_admin_XXXXXX";
     ASSERT_NE(mkdtemp(&tmpl[0]), nullptr) << tmpl;
     dir_ = tmpl;
-    auto opened = SqliteStore::Open(dir_ + "/callexa.db");
+    auto opened = OpenStore(dir_ + "/callexa.db");
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(*opened);
     api_ = std::make_unique<AdminApi>(store_.get());
@@ -89,7 +89,7 @@ class AdminApiTest : public ::testing::Test {
   }
 
   std::string dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<SqlStore> store_;
   std::unique_ptr<AdminApi> api_;
 };
 

@@ -1,6 +1,6 @@
 // The store backends the contract suites run against, as LevelDB runs its
-// Env tests against every Env: SQLite today; a PostgreSQL backend adds one
-// row to AllStoreBackends() and then runs every case.
+// Env tests against every Env: SQLite, and PostgreSQL on the test cluster
+// CTest's fixture postgres.start runs (each test in a schema of its own).
 #ifndef CALLEXA_TESTS_UNIT_TESTING_STORE_BACKEND_H_
 #define CALLEXA_TESTS_UNIT_TESTING_STORE_BACKEND_H_
 
@@ -9,12 +9,17 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "store/sqlite_store.h"
+#include "common/secrets.h"
+#include "sql/pg_connections.h"
+#include "sql/pg_session.h"
+#include "sql/statement.h"
+#include "store/open_store.h"
 #include "store/store.h"
 
 namespace callexa {
@@ -53,7 +58,7 @@ class SqliteTestBackend : public StoreBackend {
   }
 
   std::unique_ptr<Store> Open() override {
-    auto opened = SqliteStore::Open(path());
+    auto opened = OpenStore(path());
     EXPECT_TRUE(opened.ok()) << opened.status().ToLogString();
     return opened.ok() ? std::move(opened.value()) : nullptr;
   }
@@ -100,8 +105,89 @@ inline StoreBackendFactory SqliteBackendFactory() {
   return {"sqlite", [] { return std::make_unique<SqliteTestBackend>(); }};
 }
 
+// The test cluster's URI; a failure outside CTest.
+inline std::string PostgresTestUri() {
+  std::ifstream in(CALLEXA_TEST_POSTGRES_URI);
+  std::string uri;
+  std::getline(in, uri);
+  if (uri.empty()) {
+    ADD_FAILURE() << "no PostgreSQL test cluster (" << CALLEXA_TEST_POSTGRES_URI
+                  << "): run the tests through CTest, whose fixture postgres.start "
+                     "starts one";
+  }
+  return uri;
+}
+
+// A fresh schema on the test cluster, dropped at the end; the store finds
+// it first on its search_path.
+class PostgresTestBackend : public StoreBackend {
+ public:
+  PostgresTestBackend() : schema_("t_" + RandomHex(8)) {
+    conninfo_ = PostgresTestUri() + "&options=-csearch_path%3D" + schema_;
+    Run(Admin(), "CREATE SCHEMA " + schema_);
+  }
+  ~PostgresTestBackend() override {
+    raw_.reset();
+    Run(Admin(), "DROP SCHEMA " + schema_ + " CASCADE");
+  }
+
+  std::unique_ptr<Store> Open() override {
+    auto opened = SqlStore::Open(std::make_unique<PgConnections>(conninfo_));
+    EXPECT_TRUE(opened.ok()) << opened.status().ToLogString();
+    return opened.ok() ? std::move(opened.value()) : nullptr;
+  }
+
+  void Exec(const std::string &sql) override { Run(Raw(), sql); }
+
+  int64_t QueryInt(const std::string &sql) override {
+    SqlSession *db = Raw();
+    if (db == nullptr) return -1;
+    Statement q;
+    Status s = q.Prepare(*db, sql);
+    int64_t v = -1;
+    if (s.ok() && q.Step()) v = q.Int(0);
+    EXPECT_TRUE(s.ok() && q.status().ok()) << sql << ": " << s.ToLogString() << " "
+                                           << (s.ok() ? q.status().ToLogString() : "");
+    return v;
+  }
+
+  const std::string &conninfo() const { return conninfo_; }
+
+ private:
+  static void Run(SqlSession *db, const std::string &sql) {
+    if (db == nullptr) return;
+    const Status s = db->Execute(sql);
+    EXPECT_TRUE(s.ok()) << sql << ": " << s.ToLogString();
+  }
+  SqlSession *Admin() {
+    if (admin_ == nullptr) admin_ = Connect(PostgresTestUri());
+    return admin_.get();
+  }
+  SqlSession *Raw() {
+    if (raw_ == nullptr) raw_ = Connect(conninfo_);
+    return raw_.get();
+  }
+  static std::unique_ptr<PgSession> Connect(const std::string &conninfo) {
+    auto s = PgSession::Connect(conninfo);
+    EXPECT_TRUE(s.ok()) << s.status().ToLogString();
+    return s.ok() ? std::move(s.value()) : nullptr;
+  }
+
+  std::string schema_, conninfo_;
+  std::unique_ptr<PgSession> admin_, raw_;
+};
+
+inline StoreBackendFactory PostgresBackendFactory() {
+  return {"postgresql", [] { return std::make_unique<PostgresTestBackend>(); }};
+}
+
 inline std::vector<StoreBackendFactory> AllStoreBackends() {
-  return {SqliteBackendFactory()};
+  return {SqliteBackendFactory(), PostgresBackendFactory()};
+}
+
+// Test names and failure messages show the backend's name.
+inline void PrintTo(const StoreBackendFactory &backend, std::ostream *os) {
+  *os << backend.name;
 }
 
 // For INSTANTIATE_TEST_SUITE_P(AllBackends, Suite, StoreBackendValues(),

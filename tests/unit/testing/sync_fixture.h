@@ -72,9 +72,9 @@ class SyncFixtureOn : public Base {
     Exec("BEGIN");
     Exec(
         "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
-        "ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+        "ON CONFLICT (name) DO UPDATE SET value = CAST(settings.value AS BIGINT) + 1");
     const int64_t seq =
-        QueryInt("SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'answer_seq'");
+        QueryInt("SELECT CAST(value AS BIGINT) FROM settings WHERE name = 'answer_seq'");
     Exec(
         "INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, "
         "created_at, answered_at, change_seq) "

@@ -1,9 +1,8 @@
-// SqliteStore's ReportRunStore: the report email's runs, one row per
+// SqlStore's ReportRunStore: the report email's runs, one row per
 // survey and period in report_runs.
 #include <nlohmann/json.hpp>
 
-#include "sql/sqlite_statement.h"
-#include "store/sqlite_store.h"
+#include "store/sql_store.h"
 
 namespace callexa {
 namespace {
@@ -12,7 +11,7 @@ constexpr char kRunColumns[] =
     "survey_id, period_from, period_to, status, attempts, handled, last_error, "
     "finished_at";
 
-ReportRun ReadRun(const SqliteStatement &q) {
+ReportRun ReadRun(const Statement &q) {
   ReportRun run;
   run.survey_id = q.Int(0);
   run.period = {q.Int(1), q.Int(2)};
@@ -35,16 +34,16 @@ Status LeaseLost() {
 
 }  // namespace
 
-Result<std::optional<ReportRun>> SqliteStore::ClaimReportRun(int64_t survey_id,
-                                                             const TimeSpan &period,
-                                                             const std::string &owner,
-                                                             int64_t now,
-                                                             int64_t lease_seconds) {
-  std::lock_guard<std::mutex> lock(mu_);
+Result<std::optional<ReportRun>> SqlStore::ClaimReportRun(int64_t survey_id,
+                                                          const TimeSpan &period,
+                                                          const std::string &owner,
+                                                          int64_t now,
+                                                          int64_t lease_seconds) {
   std::optional<ReportRun> claimed;
-  Status s = InTransaction([&]() -> Status {
-    SqliteStatement create, lease, load;
-    Status ps = create.Prepare(db(),
+  Status s = Write([&](SqlSession &db) -> Status {
+    claimed.reset();
+    Statement create, lease, load;
+    Status ps = create.Prepare(db,
                                "INSERT INTO report_runs (survey_id, period_from, "
                                "period_to, created_at) VALUES (?1, ?2, ?3, ?4) "
                                "ON CONFLICT (survey_id, period_from) DO NOTHING");
@@ -56,7 +55,7 @@ Result<std::optional<ReportRun>> SqliteStore::ClaimReportRun(int64_t survey_id,
                .Run();
     }
     if (ps.ok()) {
-      ps = lease.Prepare(db(),
+      ps = lease.Prepare(db,
                          "UPDATE report_runs SET lease_owner = ?3, lease_until = ?4 "
                          "WHERE survey_id = ?1 AND period_from = ?2 "
                          "AND status IN ('due', 'retry') AND retry_at <= ?5 "
@@ -71,10 +70,10 @@ Result<std::optional<ReportRun>> SqliteStore::ClaimReportRun(int64_t survey_id,
                .Bind(5, now)
                .Run();
     }
-    if (!ps.ok() || sqlite3_changes(db()) == 0) return ps;
-    ps = load.Prepare(db(), std::string("SELECT ") + kRunColumns +
-                                " FROM report_runs WHERE survey_id = ?1 AND "
-                                "period_from = ?2");
+    if (!ps.ok() || lease.RowsChanged() == 0) return ps;
+    ps = load.Prepare(db, std::string("SELECT ") + kRunColumns +
+                              " FROM report_runs WHERE survey_id = ?1 AND "
+                              "period_from = ?2");
     if (ps.ok()) load.Bind(1, survey_id).Bind(2, period.from);
     if (ps.ok() && load.Step()) claimed = ReadRun(load);
     return ps.ok() ? load.status() : ps;
@@ -83,13 +82,12 @@ Result<std::optional<ReportRun>> SqliteStore::ClaimReportRun(int64_t survey_id,
   return claimed;
 }
 
-Status SqliteStore::RecordReportRecipient(int64_t survey_id, int64_t period_from,
-                                          const std::string &owner,
-                                          const std::string &recipient) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement load, save;
-    Status ps = load.Prepare(db(),
+Status SqlStore::RecordReportRecipient(int64_t survey_id, int64_t period_from,
+                                       const std::string &owner,
+                                       const std::string &recipient) {
+  return Write([&](SqlSession &db) -> Status {
+    Statement load, save;
+    Status ps = load.Prepare(db,
                              "SELECT handled FROM report_runs WHERE survey_id = ?1 AND "
                              "period_from = ?2 AND lease_owner = ?3 AND status IN "
                              "('due', 'retry')");
@@ -100,7 +98,7 @@ Status SqliteStore::RecordReportRecipient(int64_t survey_id, int64_t period_from
     if (!handled.is_array()) handled = nlohmann::json::array();
     handled.push_back(recipient);
     load.Reset();
-    ps = save.Prepare(db(),
+    ps = save.Prepare(db,
                       "UPDATE report_runs SET handled = ?3 WHERE survey_id = ?1 AND "
                       "period_from = ?2");
     if (ps.ok()) {
@@ -110,17 +108,16 @@ Status SqliteStore::RecordReportRecipient(int64_t survey_id, int64_t period_from
   });
 }
 
-Status SqliteStore::FinishReportRun(int64_t survey_id, int64_t period_from,
-                                    const std::string &owner, ReportRunStatus status,
-                                    const std::string &error, int64_t retry_at,
-                                    int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
+Status SqlStore::FinishReportRun(int64_t survey_id, int64_t period_from,
+                                 const std::string &owner, ReportRunStatus status,
+                                 const std::string &error, int64_t retry_at,
+                                 int64_t now) {
   const bool retry = status == ReportRunStatus::kRetry;
   bool changed = false;
-  Status s = InTransaction([&]() -> Status {
-    SqliteStatement finish;
+  Status s = Write([&](SqlSession &db) -> Status {
+    Statement finish;
     Status ps = finish.Prepare(
-        db(),
+        db,
         "UPDATE report_runs SET status = ?4, last_error = ?5, retry_at = ?6, "
         "attempts = attempts + ?7, finished_at = ?8, lease_owner = NULL, "
         "lease_until = NULL WHERE survey_id = ?1 AND period_from = ?2 AND "
@@ -136,24 +133,26 @@ Status SqliteStore::FinishReportRun(int64_t survey_id, int64_t period_from,
                .Bind(8, retry ? std::nullopt : std::optional<int64_t>(now))
                .Run();
     }
-    changed = ps.ok() && sqlite3_changes(db()) > 0;
+    changed = ps.ok() && finish.RowsChanged() > 0;
     return ps;
   });
   if (!s.ok()) return s;
   return changed ? Status::Ok() : LeaseLost();
 }
 
-Result<std::vector<ReportRun>> SqliteStore::ListReportRuns(int64_t survey_id, int limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SqliteStatement q;
-  Status s = q.Prepare(db(), std::string("SELECT ") + kRunColumns +
-                                 " FROM report_runs WHERE survey_id = ?1 "
-                                 "ORDER BY period_from DESC LIMIT ?2");
-  if (!s.ok()) return s;
-  q.Bind(1, survey_id).Bind(2, int64_t{limit});
+Result<std::vector<ReportRun>> SqlStore::ListReportRuns(int64_t survey_id, int limit) {
   std::vector<ReportRun> runs;
-  while (q.Step()) runs.push_back(ReadRun(q));
-  if (!q.status().ok()) return q.status();
+  Status s = Read([&](SqlSession &db) -> Status {
+    Statement q;
+    Status qs = q.Prepare(db, std::string("SELECT ") + kRunColumns +
+                                  " FROM report_runs WHERE survey_id = ?1 "
+                                  "ORDER BY period_from DESC LIMIT ?2");
+    if (!qs.ok()) return qs;
+    q.Bind(1, survey_id).Bind(2, int64_t{limit});
+    while (q.Step()) runs.push_back(ReadRun(q));
+    return q.status();
+  });
+  if (!s.ok()) return s;
   return runs;
 }
 

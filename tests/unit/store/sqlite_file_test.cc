@@ -1,5 +1,3 @@
-#include "store/sqlite_store.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -10,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/open_store.h"
 #include "store/schema.h"
 
 namespace callexa {
@@ -18,7 +17,7 @@ namespace {
 // What only the SQLite backend has: a file, a schema version, several
 // processes opening one file at once. The behaviour every backend shares
 // is in the store_*_test.cc contract suites.
-class SqliteStoreTest : public ::testing::Test {
+class SqliteFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string tmpl = ::testing::TempDir() + "callexa_store_XXXXXX";
@@ -35,7 +34,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   void Reopen() {
     store_.reset();  // close before opening again
-    auto opened = SqliteStore::Open(path_);
+    auto opened = OpenStore(path_);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(*opened);
   }
@@ -66,10 +65,10 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   std::string dir_, path_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<SqlStore> store_;
 };
 
-TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaVersion) {
+TEST_F(SqliteFileTest, ReopeningKeepsTheSchemaVersion) {
   Reopen();  // migrations run again and must change nothing
   Reopen();
   sqlite3 *db = nullptr;
@@ -83,20 +82,20 @@ TEST_F(SqliteStoreTest, ReopeningKeepsTheSchemaVersion) {
   sqlite3_close(db);
 }
 
-TEST_F(SqliteStoreTest, OpenFailsOnAMissingDirectory) {
-  auto opened = SqliteStore::Open(dir_ + "/no/such/dir/callexa.db");
+TEST_F(SqliteFileTest, OpenFailsOnAMissingDirectory) {
+  auto opened = OpenStore(dir_ + "/no/such/dir/callexa.db");
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), Status::Code::kIOError);
 }
 
-TEST_F(SqliteStoreTest, WorkersOpeningAFreshFileTogetherAllSucceed) {
+TEST_F(SqliteFileTest, WorkersOpeningAFreshFileTogetherAllSucceed) {
   for (int round = 0; round < 20; ++round) {
     const std::string path = dir_ + "/race" + std::to_string(round) + ".db";
     std::vector<std::string> errors(4);
     std::vector<std::thread> openers;
     for (size_t i = 0; i < errors.size(); ++i) {
       openers.emplace_back([&path, &errors, i] {
-        auto opened = SqliteStore::Open(path);
+        auto opened = OpenStore(path);
         if (!opened.ok()) errors[i] = opened.status().message();
       });
     }
@@ -107,7 +106,7 @@ TEST_F(SqliteStoreTest, WorkersOpeningAFreshFileTogetherAllSucceed) {
 
 // Migration 6 fills next_answer_at for the answers that were there before
 // it, as its triggers keep it for those after.
-TEST_F(SqliteStoreTest, MigrationSixLinksTheAnswersItFinds) {
+TEST_F(SqliteFileTest, MigrationSixLinksTheAnswersItFinds) {
   store_.reset();
   Exec(
       "DROP TRIGGER answers_next_after_insert; DROP TRIGGER answers_next_after_update;"
@@ -148,7 +147,7 @@ TEST_F(SqliteStoreTest, MigrationSixLinksTheAnswersItFinds) {
 
 // Reports read on a connection of their own that never asks for the write
 // lock: they go on while another worker holds it, and never queue commits.
-TEST_F(SqliteStoreTest, ReportsReadWhileAnotherConnectionWrites) {
+TEST_F(SqliteFileTest, ReportsReadWhileAnotherConnectionWrites) {
   sqlite3 *writer = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &writer), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(writer,

@@ -1,4 +1,4 @@
-// SqliteStore: the scheduler's side, claiming due invitations with leases
+// SqlStore: the scheduler's side, claiming due invitations with leases
 // and recording what became of them.
 #include <string>
 #include <vector>
@@ -6,30 +6,30 @@
 #include "common/secrets.h"
 #include "common/time_format.h"
 #include "policy/invitation_rules.h"
-#include "store/sqlite_store.h"
+#include "store/sql_store.h"
 
 namespace callexa {
 
 // Moves due scheduled invitations from the customer rows into invitation
 // rows, at most `limit`. The customer counts as surveyed from here on, so
 // an identify arriving while the mail is out schedules no second one.
-Status SqliteStore::PromoteDueInvitations(int64_t now, int limit) {
-  SqliteStatement due, insert, clear;
+Status SqlStore::PromoteDueInvitations(SqlSession &db, int64_t now, int limit) {
+  Statement due, insert, clear;
   Status s = PrepareAll(
-      db(), {{&due,
-              "SELECT c.id, c.survey_id, c.pending_due_at, "
-              "       coalesce(c.pending_since, ?1) "
-              "FROM customers c JOIN surveys s ON s.id = c.survey_id "
-              "WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
-              "  AND s.automation = 1 "
-              "ORDER BY c.pending_due_at LIMIT ?2"},
-             {&insert,
-              "INSERT INTO invitations (survey_id, customer_id, status, due_at, "
-              "created_at, updated_at, next_attempt_at, message_id) "
-              "VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?3, ?6)"},
-             {&clear,
-              "UPDATE customers SET pending_due_at = NULL, pending_since = NULL, "
-              "last_surveyed_at = ?2 WHERE id = ?1"}});
+      db, {{&due,
+            "SELECT c.id, c.survey_id, c.pending_due_at, "
+            "       coalesce(c.pending_since, ?1) "
+            "FROM customers c JOIN surveys s ON s.id = c.survey_id "
+            "WHERE c.pending_due_at IS NOT NULL AND c.pending_due_at <= ?1 "
+            "  AND s.automation = 1 "
+            "ORDER BY c.pending_due_at LIMIT ?2"},
+           {&insert,
+            "INSERT INTO invitations (survey_id, customer_id, status, due_at, "
+            "created_at, updated_at, next_attempt_at, message_id) "
+            "VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?3, ?6)"},
+           {&clear,
+            "UPDATE customers SET pending_due_at = NULL, pending_since = NULL, "
+            "last_surveyed_at = ?2 WHERE id = ?1"}});
   if (!s.ok()) return s;
   struct Due {
     int64_t customer_id, survey_id, due_at, since;
@@ -52,10 +52,10 @@ Status SqliteStore::PromoteDueInvitations(int64_t now, int limit) {
   return Status::Ok();
 }
 
-Status SqliteStore::ReleaseInvitation(int64_t invitation_id) {
-  SqliteStatement read, uncount, unsurvey;
+Status SqlStore::ReleaseInvitation(SqlSession &db, int64_t invitation_id) {
+  Statement read, uncount, unsurvey;
   Status s = PrepareAll(
-      db(),
+      db,
       {{&read,
         "SELECT survey_id, customer_id, created_at FROM invitations WHERE id = ?1"},
        {&uncount,
@@ -76,16 +76,16 @@ Status SqliteStore::ReleaseInvitation(int64_t invitation_id) {
   return s;
 }
 
-Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
+Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
     int64_t now, int limit, int64_t lease_seconds, const std::string &owner) {
-  std::lock_guard<std::mutex> lock(mu_);
   std::vector<DeliveryClaim> claims;
-  Status s = InTransaction([&]() -> Status {
-    Status ps = PromoteDueInvitations(now, limit);
+  Status s = Write([&](SqlSession &db) -> Status {
+    claims.clear();
+    Status ps = PromoteDueInvitations(db, now, limit);
     if (!ps.ok()) return ps;
-    SqliteStatement work, lease, close;
+    Statement work, lease, close;
     ps = PrepareAll(
-        db(),
+        db,
         {{&work,
           "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
           "       c.first_name, c.last_name, c.name, "
@@ -127,7 +127,7 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
                  .Bind(2, SuppressedAtClaimNote(*suppression))
                  .Bind(3, now)
                  .Run();
-        if (ps.ok()) ps = ReleaseInvitation(claim.invitation_id);
+        if (ps.ok()) ps = ReleaseInvitation(db, claim.invitation_id);
         if (!ps.ok()) return ps;
         continue;
       }
@@ -146,29 +146,29 @@ Result<std::vector<DeliveryClaim>> SqliteStore::ClaimDueInvitations(
   return claims;
 }
 
-Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
-                                     int64_t now, const std::string &owner) {
+Status SqlStore::RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
+                                  const std::string &owner) {
   if (records.empty()) return Status::Ok();
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement update, suppress, stamp;
-    Status s = PrepareAll(
-        db(), {{&update,
-                "UPDATE invitations SET status = ?2, "
-                "sent_at = iif(?2 = 'sent', ?5, sent_at), "
-                "next_attempt_at = ?3, last_error = ?4, "
-                "lease_owner = '', updated_at = ?5 "
-                "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6"},
-               {&suppress,
-                "INSERT OR IGNORE INTO suppressions (email, reason, created_at) "
-                "SELECT c.email, ?3, ?2 FROM invitations i "
-                "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"},
-               // A recipient may answer before the send is recorded (the
-               // server accepted it, the person clicked at once): the
-               // answer keeps its status, the email its time.
-               {&stamp,
-                "UPDATE invitations SET sent_at = ?2 "
-                "WHERE id = ?1 AND status = 'answered' AND sent_at IS NULL"}});
+  return Write([&](SqlSession &db) -> Status {
+    Statement update, suppress, stamp;
+    Status s =
+        PrepareAll(db, {{&update,
+                         "UPDATE invitations SET status = ?2, "
+                         "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
+                         "next_attempt_at = ?3, last_error = ?4, "
+                         "lease_owner = '', updated_at = ?5 "
+                         "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6"},
+                        {&suppress,
+                         "INSERT INTO suppressions (email, reason, created_at) "
+                         "SELECT c.email, ?3, ?2 FROM invitations i "
+                         "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1 "
+                         "ON CONFLICT DO NOTHING"},
+                        // A recipient may answer before the send is recorded (the
+                        // server accepted it, the person clicked at once): the
+                        // answer keeps its status, the email its time.
+                        {&stamp,
+                         "UPDATE invitations SET sent_at = ?2 "
+                         "WHERE id = ?1 AND status = 'answered' AND sent_at IS NULL"}});
     if (!s.ok()) return s;
     for (const DeliveryRecord &r : records) {
       s = update.Bind(1, r.invitation_id)
@@ -179,9 +179,9 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
               .Bind(6, owner)
               .Run();
       if (!s.ok()) return s;
-      const bool recorded = sqlite3_changes(db()) > 0;
+      const bool recorded = update.RowsChanged() > 0;
       if (recorded && !CountsAsSurveyed(StatusAfter(r.outcome))) {
-        s = ReleaseInvitation(r.invitation_id);
+        s = ReleaseInvitation(db, r.invitation_id);
         if (!s.ok()) return s;
       }
       const std::optional<SuppressionReason> suppression = SuppressionAfter(r.outcome);
@@ -201,18 +201,18 @@ Status SqliteStore::RecordDeliveries(const std::vector<DeliveryRecord> &records,
   });
 }
 
-Result<std::string> SqliteStore::TokenSecret() {
-  std::lock_guard<std::mutex> lock(mu_);
+Result<std::string> SqlStore::TokenSecret() {
+  std::lock_guard<std::mutex> lock(secret_mu_);
   if (!token_secret_.empty()) return token_secret_;
   std::string secret;
-  Status s = InTransaction([&]() -> Status {
-    SqliteStatement insert, read;
-    Status ps = insert.Prepare(db(),
-                               "INSERT OR IGNORE INTO settings (name, value) "
-                               "VALUES ('token_secret', ?1)");
+  Status s = Write([&](SqlSession &db) -> Status {
+    Statement insert, read;
+    Status ps = insert.Prepare(db,
+                               "INSERT INTO settings (name, value) "
+                               "VALUES ('token_secret', ?1) ON CONFLICT DO NOTHING");
     if (ps.ok()) ps = insert.Bind(1, RandomHex(32)).Run();
     if (ps.ok()) {
-      ps = read.Prepare(db(), "SELECT value FROM settings WHERE name = 'token_secret'");
+      ps = read.Prepare(db, "SELECT value FROM settings WHERE name = 'token_secret'");
     }
     if (ps.ok() && read.Step()) secret = read.Text(0);
     if (ps.ok()) ps = read.status();

@@ -1,4 +1,4 @@
-// SqliteStore: the survey pages' side (loading an invitation, answers,
+// SqlStore: the survey pages' side (loading an invitation, answers,
 // unsubscribing) and the answers for the admin API.
 #include <nlohmann/json.hpp>
 #include <string>
@@ -6,7 +6,7 @@
 
 #include "policy/testimonial_rules.h"
 #include "store/answer_json.h"
-#include "store/sqlite_store.h"
+#include "store/sql_store.h"
 
 namespace callexa {
 namespace {
@@ -22,7 +22,7 @@ std::string Dump(const json &j) {
 }
 
 // Reads kAnswerColumns starting at `first`.
-StoredAnswer ReadAnswer(const SqliteStatement &q, int first) {
+StoredAnswer ReadAnswer(const Statement &q, int first) {
   StoredAnswer a;
   a.answer.score = static_cast<int>(q.Int(first));
   a.answer.comment = q.Text(first + 1);
@@ -42,11 +42,12 @@ Status InvitationNotFound(int64_t id) {
 
 }  // namespace
 
-Result<InvitationContext> SqliteStore::LoadInvitation(int64_t invitation_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SqliteStatement q;
-  Status s =
-      q.Prepare(db(), std::string("SELECT i.status, i.survey_id, s.name, s.content, "
+Result<InvitationContext> SqlStore::LoadInvitation(int64_t invitation_id) {
+  InvitationContext c;
+  Status s = Read([&](SqlSession &db) -> Status {
+    Statement q;
+    Status ps =
+        q.Prepare(db, std::string("SELECT i.status, i.survey_id, s.name, s.content, "
                                   "c.email, c.first_name, a.invitation_id, ") +
                           kAnswerColumns +
                           " FROM invitations i "
@@ -54,42 +55,43 @@ Result<InvitationContext> SqliteStore::LoadInvitation(int64_t invitation_id) {
                           "JOIN customers c ON c.id = i.customer_id "
                           "LEFT JOIN answers a ON a.invitation_id = i.id "
                           "WHERE i.id = ?1");
+    if (!ps.ok()) return ps;
+    q.Bind(1, invitation_id);
+    if (!q.Step()) {
+      if (!q.status().ok()) return q.status();
+      return InvitationNotFound(invitation_id);
+    }
+    c.invitation_id = invitation_id;
+    c.status = ParseInvitationStatus(q.Text(0)).value_or(InvitationStatus::kFailed);
+    c.survey_id = q.Int(1);
+    c.survey_name = q.Text(2);
+    c.content_json = q.Text(3);
+    c.email = q.Text(4);
+    c.first_name = q.Text(5);
+    if (q.OptionalInt(6)) c.answer = ReadAnswer(q, 7);
+    return Status::Ok();
+  });
   if (!s.ok()) return s;
-  q.Bind(1, invitation_id);
-  if (!q.Step()) {
-    if (!q.status().ok()) return q.status();
-    return InvitationNotFound(invitation_id);
-  }
-  InvitationContext c;
-  c.invitation_id = invitation_id;
-  c.status = ParseInvitationStatus(q.Text(0)).value_or(InvitationStatus::kFailed);
-  c.survey_id = q.Int(1);
-  c.survey_name = q.Text(2);
-  c.content_json = q.Text(3);
-  c.email = q.Text(4);
-  c.first_name = q.Text(5);
-  if (q.OptionalInt(6)) c.answer = ReadAnswer(q, 7);
   return c;
 }
 
-Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
-                               bool score_only, int64_t now) {
+Status SqlStore::SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
+                            int64_t now) {
   json tags = json::object();
   for (const auto &[name, rating] : answer.tag_ratings) tags[name] = rating;
   json extras = json::object();
   for (const auto &[id, text] : answer.extra_answers) extras[id] = text;
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement before, seq, upsert, mark;
+  return Write([&](SqlSession &db) -> Status {
+    Statement before, seq, upsert, mark;
     // The counter lives in settings so that it never goes back, even when
     // answers are deleted; it is bumped inside the transaction that uses it.
     Status s = PrepareAll(
-        db(),
+        db,
         {{&before, "SELECT comment FROM answers WHERE invitation_id = ?1"},
          {&seq,
           "INSERT INTO settings (name, value) VALUES ('answer_seq', '1') "
           "ON CONFLICT (name) DO UPDATE SET "
-          "value = CAST(value AS INTEGER) + 1 RETURNING value"},
+          "value = CAST(settings.value AS BIGINT) + 1 RETURNING value"},
          {&upsert,
           "INSERT INTO answers (invitation_id, survey_id, customer_id, score, comment, "
           "tag_ratings, extra_answers, consent, created_at, answered_at, change_seq, "
@@ -97,11 +99,14 @@ Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
           "SELECT id, survey_id, customer_id, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?10 "
           "FROM invitations WHERE id = ?1 "
           "ON CONFLICT (invitation_id) DO UPDATE SET score = excluded.score, "
-          "comment = iif(?9, comment, excluded.comment), "
-          "tag_ratings = iif(?9, tag_ratings, excluded.tag_ratings), "
-          "extra_answers = iif(?9, extra_answers, excluded.extra_answers), "
-          "consent = iif(?9, consent, excluded.consent), "
-          "consent_text = iif(?9, consent_text, excluded.consent_text), "
+          "comment = CASE WHEN ?9 <> 0 THEN answers.comment ELSE excluded.comment END, "
+          "tag_ratings = CASE WHEN ?9 <> 0 THEN answers.tag_ratings ELSE "
+          "excluded.tag_ratings END, "
+          "extra_answers = CASE WHEN ?9 <> 0 THEN answers.extra_answers ELSE "
+          "excluded.extra_answers END, "
+          "consent = CASE WHEN ?9 <> 0 THEN answers.consent ELSE excluded.consent END, "
+          "consent_text = CASE WHEN ?9 <> 0 THEN answers.consent_text ELSE "
+          "excluded.consent_text END, "
           "answered_at = excluded.answered_at, change_seq = excluded.change_seq "
           "RETURNING survey_id, score, comment, consent"},
          {&mark,
@@ -144,38 +149,37 @@ Status SqliteStore::SaveAnswer(int64_t invitation_id, const Answer &answer,
     s = mark.Bind(1, invitation_id).Bind(2, now).Run();
     if (!s.ok()) return s;
     return QueueTestimonial(
-        invitation_id, survey_id, stored,
+        db, invitation_id, survey_id, stored,
         old_comment && NeedsRemoderation(*old_comment, stored.comment), now);
   });
 }
 
-Status SqliteStore::Unsubscribe(int64_t invitation_id, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement find, suppress, unschedule, cancel;
+Status SqlStore::Unsubscribe(int64_t invitation_id, int64_t now) {
+  return Write([&](SqlSession &db) -> Status {
+    Statement find, suppress, unschedule, cancel;
     // An address that bounced and is now unsubscribed by its owner keeps
     // the stronger reason: the person's own wish.
     Status s =
-        PrepareAll(db(), {{&find,
-                           "SELECT c.email FROM invitations i "
-                           "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"},
-                          {&suppress,
-                           "INSERT INTO suppressions (email, reason, created_at) "
-                           "VALUES (?1, 'unsubscribed', ?2) "
-                           "ON CONFLICT (email) DO UPDATE SET reason = 'unsubscribed', "
-                           "created_at = excluded.created_at "
-                           "WHERE reason <> 'unsubscribed'"},
-                          {&unschedule,
-                           "UPDATE customers SET pending_due_at = NULL, "
-                           "pending_since = NULL, last_decision = 'unsubscribed', "
-                           "last_decision_at = ?2 "
-                           "WHERE email = ?1 AND pending_due_at IS NOT NULL"},
-                          {&cancel,
-                           "UPDATE invitations SET status = 'suppressed', "
-                           "next_attempt_at = NULL, last_error = 'address unsubscribed', "
-                           "updated_at = ?2 "
-                           "WHERE status IN ('queued', 'retry') AND customer_id IN "
-                           "(SELECT id FROM customers WHERE email = ?1)"}});
+        PrepareAll(db, {{&find,
+                         "SELECT c.email FROM invitations i "
+                         "JOIN customers c ON c.id = i.customer_id WHERE i.id = ?1"},
+                        {&suppress,
+                         "INSERT INTO suppressions (email, reason, created_at) "
+                         "VALUES (?1, 'unsubscribed', ?2) "
+                         "ON CONFLICT (email) DO UPDATE SET reason = 'unsubscribed', "
+                         "created_at = excluded.created_at "
+                         "WHERE suppressions.reason <> 'unsubscribed'"},
+                        {&unschedule,
+                         "UPDATE customers SET pending_due_at = NULL, "
+                         "pending_since = NULL, last_decision = 'unsubscribed', "
+                         "last_decision_at = ?2 "
+                         "WHERE email = ?1 AND pending_due_at IS NOT NULL"},
+                        {&cancel,
+                         "UPDATE invitations SET status = 'suppressed', "
+                         "next_attempt_at = NULL, last_error = 'address unsubscribed', "
+                         "updated_at = ?2 "
+                         "WHERE status IN ('queued', 'retry') AND customer_id IN "
+                         "(SELECT id FROM customers WHERE email = ?1)"}});
     if (!s.ok()) return s;
     find.Bind(1, invitation_id);
     std::string email;
@@ -190,37 +194,39 @@ Status SqliteStore::Unsubscribe(int64_t invitation_id, int64_t now) {
   });
 }
 
-Result<std::vector<ResponseView>> SqliteStore::ListResponses(const ResponseQuery &query) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SqliteStatement q;
-  Status s = q.Prepare(
-      db(), std::string("SELECT a.invitation_id, c.email, c.first_name, c.last_name, "
+Result<std::vector<ResponseView>> SqlStore::ListResponses(const ResponseQuery &query) {
+  std::vector<ResponseView> out;
+  Status s = Read([&](SqlSession &db) -> Status {
+    Statement q;
+    Status ps = q.Prepare(
+        db, std::string("SELECT a.invitation_id, c.email, c.first_name, c.last_name, "
                         "c.name, ") +
                 kAnswerColumns +
                 " FROM answers a JOIN customers c ON c.id = a.customer_id "
                 "WHERE a.survey_id = ?1 AND (?2 IS NULL OR a.answered_at >= ?2) "
                 "AND (?3 IS NULL OR a.answered_at < ?3) AND a.score BETWEEN ?6 AND ?7 "
                 "ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4 OFFSET ?5");
+    if (!ps.ok()) return ps;
+    q.Bind(1, query.survey_id)
+        .Bind(2, query.from)
+        .Bind(3, query.to)
+        .Bind(4, int64_t{query.limit})
+        .Bind(5, int64_t{query.offset})
+        .Bind(6, int64_t{query.min_score})
+        .Bind(7, int64_t{query.max_score});
+    while (q.Step()) {
+      ResponseView r;
+      r.invitation_id = q.Int(0);
+      r.email = q.Text(1);
+      r.first_name = q.Text(2);
+      r.last_name = q.Text(3);
+      r.name = q.Text(4);
+      r.answer = ReadAnswer(q, 5);
+      out.push_back(std::move(r));
+    }
+    return q.status();
+  });
   if (!s.ok()) return s;
-  q.Bind(1, query.survey_id)
-      .Bind(2, query.from)
-      .Bind(3, query.to)
-      .Bind(4, int64_t{query.limit})
-      .Bind(5, int64_t{query.offset})
-      .Bind(6, int64_t{query.min_score})
-      .Bind(7, int64_t{query.max_score});
-  std::vector<ResponseView> out;
-  while (q.Step()) {
-    ResponseView r;
-    r.invitation_id = q.Int(0);
-    r.email = q.Text(1);
-    r.first_name = q.Text(2);
-    r.last_name = q.Text(3);
-    r.name = q.Text(4);
-    r.answer = ReadAnswer(q, 5);
-    out.push_back(std::move(r));
-  }
-  if (!q.status().ok()) return q.status();
   return out;
 }
 

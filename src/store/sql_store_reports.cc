@@ -1,5 +1,5 @@
-// SqliteStore: the reports (see store/report_store.h), on the read-only
-// reports connection. Every count is an aggregate over an index range
+// SqlStore: the reports (see store/report_store.h), each read from one
+// snapshot (Report). Every count is an aggregate over an index range
 // (schema migration 6): scores by (survey, score, time), so each score is
 // one seek and no row is sorted; a customer's latest answer in [from, to)
 // is the row whose next_answer_at is NULL or >= to.
@@ -14,13 +14,10 @@
 #include <vector>
 
 #include "store/answer_json.h"
-#include "store/sqlite_store.h"
+#include "store/sql_store.h"
 
 namespace callexa {
 namespace {
-
-// Each statement's own parameters are ?1..?9; a filter's start here.
-constexpr int kFirstFilterParam = 10;
 
 // The condition that keeps one answer per customer in [?2, ?3).
 const char kLatestInSpan[] = " AND (a.next_answer_at IS NULL OR a.next_answer_at >= ?3)";
@@ -45,17 +42,21 @@ std::string ScalarForm(const std::string &value) {
                                     nlohmann::json::error_handler_t::replace);
 }
 
-// The SQL of a ReportFilter beyond survey, time and band: every value is
-// a parameter from kFirstFilterParam on, bound by Bind.
+// The SQL of a ReportFilter beyond survey, time and band, for a statement
+// whose own parameters are ?1 to ?(first - 1): every value is a parameter
+// from ?first on, bound by Bind. A statement binds just the parameters
+// its SQL uses, numbered without a gap (PostgreSQL cannot type a skipped
+// one), so one that leaves out the tag's condition has a FilterSql without it.
 class FilterSql {
  public:
-  explicit FilterSql(const ReportFilter &filter) : filter_(filter) {
-    int next = kFirstFilterParam;
-    if (filter.tag) {
-      answer_ +=
-          " AND a.tag_ratings <> '{}' AND json_valid(a.tag_ratings) AND EXISTS "
-          "(SELECT 1 FROM json_each(a.tag_ratings) r WHERE r.key = ?" +
-          std::to_string(next) + " AND r.type = 'integer')";
+  enum Tag { kWithTag, kWithoutTag };
+
+  FilterSql(const SqlDialect &dialect, const ReportFilter &filter, int first, Tag tag)
+      : filter_(filter), first_(first) {
+    int next = first;
+    if (filter.tag && tag == kWithTag) {
+      answer_ += " AND a.tag_ratings <> '{}' AND " +
+                 dialect.JsonHasInteger("a.tag_ratings", "?" + std::to_string(next));
       values_.push_back(*filter.tag);
       ++next;
     }
@@ -74,12 +75,12 @@ class FilterSql {
       // The trait in its JSON form, as stored: a string quoted, a number,
       // boolean or null as written. One extraction per customer, compared
       // with both forms the filter's value can take.
-      const std::string path = "?" + std::to_string(next++);
-      traits_ += " AND c.traits -> " + path + " IN (" + value + ", ?" +
-                 std::to_string(next++) + ")";
+      const std::string key = "?" + std::to_string(next++);
+      traits_ += " AND " + dialect.JsonMemberText("c.traits", key) + " IN (" + value +
+                 ", ?" + std::to_string(next++) + ")";
       values_.push_back(nlohmann::json(t.value).dump(
           -1, ' ', false, nlohmann::json::error_handler_t::replace));
-      values_.push_back("$." + t.name);
+      values_.push_back(t.name);
       values_.push_back(ScalarForm(t.value));
     }
   }
@@ -89,16 +90,16 @@ class FilterSql {
     if (filter_.traits.empty()) return "";
     return std::string(" JOIN customers c ON c.id = ") + table + ".customer_id";
   }
-  // " AND ..." on the answer `a`: tag and comment.
+  // " AND ..." on the answer `a`: tag (kWithTag) and comment.
   const std::string &AnswerConditions() const { return answer_; }
   // The comment's condition alone, for a caller that matches the tag itself.
   const std::string &CommentCondition() const { return comment_; }
   // " AND ..." on the customer `c`.
   const std::string &TraitConditions() const { return traits_; }
 
-  void Bind(SqliteStatement *st) const {
+  void Bind(Statement *st) const {
     for (size_t i = 0; i < values_.size(); ++i) {
-      st->Bind(kFirstFilterParam + static_cast<int>(i), values_[i]);
+      st->Bind(first_ + static_cast<int>(i), values_[i]);
     }
   }
 
@@ -112,6 +113,7 @@ class FilterSql {
   }
 
   const ReportFilter &filter_;
+  const int first_;
   std::string answer_, comment_, traits_;
   std::vector<std::string> values_;
 };
@@ -119,10 +121,10 @@ class FilterSql {
 // An export row's columns, then the customer join and conditions.
 const char kExportColumns[] =
     "SELECT a.invitation_id, a.answered_at, c.email, c.first_name, c.last_name, "
-    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent FROM answers a ";
+    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent FROM answers a";
 
-Result<std::vector<ExportRow>> ReadExportRows(SqliteStatement *q) {
-  std::vector<ExportRow> rows;
+Status ReadExportRows(Statement *q, std::vector<ExportRow> *rows) {
+  rows->clear();
   while (q->Step()) {
     ExportRow r;
     r.invitation_id = q->Int(0);
@@ -135,10 +137,9 @@ Result<std::vector<ExportRow>> ReadExportRows(SqliteStatement *q) {
     r.tag_ratings = ReadTagRatings(q->Text(7));
     r.extra_answers = ReadExtraAnswers(q->Text(8));
     r.consent = q->Int(9) != 0;
-    rows.push_back(std::move(r));
+    rows->push_back(std::move(r));
   }
-  if (!q->status().ok()) return q->status();
-  return rows;
+  return q->status();
 }
 
 // The answers of survey ?1 in [?2, ?3) that `filter` selects, one per
@@ -149,45 +150,47 @@ std::string CountedAnswers(const ReportFilter &filter, const FilterSql &sql) {
          kLatestInSpan + sql.AnswerConditions() + sql.TraitConditions();
 }
 
-void BindSpan(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
+void BindSpan(Statement *st, const ReportFilter &filter, const FilterSql &sql,
               const TimeSpan &span) {
   st->Bind(1, filter.survey_id).Bind(2, span.from).Bind(3, span.to);
   sql.Bind(st);
 }
 
-// The prepared counts of one report.
-struct CountStatements {
-  SqliteStatement scores, comments, invitations, tags;
+// A count's filter follows its survey, from and to.
+constexpr int kCountFilterParam = 4;
 
-  Status Prepare(sqlite3 *db, const ReportFilter &filter, const FilterSql &sql) {
-    const std::string answers = CountedAnswers(filter, sql);
+// The prepared counts of one report, with the filter's SQL of each.
+struct CountStatements {
+  CountStatements(const SqlDialect &dialect, const ReportFilter &filter)
+      : answers_sql(dialect, filter, kCountFilterParam, FilterSql::kWithTag),
+        invitations_sql(dialect, filter, kCountFilterParam, FilterSql::kWithoutTag) {}
+
+  const FilterSql answers_sql;      // of scores, comments and tags
+  const FilterSql invitations_sql;  // of invitations, which have no tag
+  Statement scores, comments, invitations, tags;
+
+  Status Prepare(SqlSession &db, const ReportFilter &filter) {
+    const std::string answers = CountedAnswers(filter, answers_sql);
     return PrepareAll(
-        db,
-        {{&scores, "SELECT a.score, count(*)" + answers + " GROUP BY a.score"},
-         // Spelled as the partial index's condition, so that it is used.
-         {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
-         {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
-                            sql.Join("i") +
-                            " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
-                            "i.sent_at < ?3" +
-                            sql.TraitConditions()},
-         // Answers grouped by their ratings' text first: a survey's answers
-         // hold few distinct combinations, so each is parsed once.
-         {&tags,
-          "SELECT t.key, t.value, sum(g.detractors), sum(g.passives), sum(g.promoters) "
-          "FROM (SELECT a.tag_ratings AS ratings, sum(a.score <= 6) AS detractors, "
-          "      sum(a.score BETWEEN 7 AND 8) AS passives, sum(a.score >= 9) AS "
-          "promoters" +
-              answers +
-              " AND a.tag_ratings <> '{}' GROUP BY a.tag_ratings) g, "
-              "json_each(g.ratings) t "
-              "WHERE json_valid(g.ratings) AND json_type(g.ratings) = 'object' "
-              "AND t.type = 'integer' AND t.value BETWEEN 1 AND 5 "
-              "GROUP BY t.key, t.value ORDER BY t.key, t.value"}});
+        db, {{&scores, "SELECT a.score, count(*)" + answers + " GROUP BY a.score"},
+             // Spelled as the partial index's condition, so that it is used.
+             {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
+             {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
+                                invitations_sql.Join("i") +
+                                " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
+                                "i.sent_at < ?3" +
+                                invitations_sql.TraitConditions()},
+             // The band counts per ratings text, for TagsOfGroups: a survey's
+             // answers hold few distinct combinations, so each is parsed once.
+             {&tags,
+              "SELECT a.tag_ratings, count(*) FILTER (WHERE a.score <= 6), "
+              "count(*) FILTER (WHERE a.score BETWEEN 7 AND 8), "
+              "count(*) FILTER (WHERE a.score >= 9)" +
+                  answers + " AND a.tag_ratings <> '{}' GROUP BY a.tag_ratings"}});
   }
 };
 
-Status ReadScores(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
+Status ReadScores(Statement *st, const ReportFilter &filter, const FilterSql &sql,
                   const TimeSpan &span, ScoreCounts *out) {
   BindSpan(st, filter, sql, span);
   while (st->Step()) {
@@ -200,8 +203,8 @@ Status ReadScores(SqliteStatement *st, const ReportFilter &filter, const FilterS
 }
 
 Status ReadInvitations(CountStatements *st, const ReportFilter &filter,
-                       const FilterSql &sql, const TimeSpan &span, PeriodCounts *out) {
-  BindSpan(&st->invitations, filter, sql, span);
+                       const TimeSpan &span, PeriodCounts *out) {
+  BindSpan(&st->invitations, filter, st->invitations_sql, span);
   if (st->invitations.Step()) {
     out->invitations_sent = st->invitations.Int(0);
     out->invitations_answered = st->invitations.Int(1);
@@ -211,16 +214,16 @@ Status ReadInvitations(CountStatements *st, const ReportFilter &filter,
   return s;
 }
 
-Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const FilterSql &sql,
-                  const TimeSpan &span, PeriodCounts *out) {
-  Status s = ReadScores(&st->scores, filter, sql, span, &out->scores);
+Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const TimeSpan &span,
+                  PeriodCounts *out) {
+  Status s = ReadScores(&st->scores, filter, st->answers_sql, span, &out->scores);
   if (!s.ok()) return s;
-  BindSpan(&st->comments, filter, sql, span);
+  BindSpan(&st->comments, filter, st->answers_sql, span);
   if (st->comments.Step()) out->with_comment = st->comments.Int(0);
   s = st->comments.status();
   st->comments.Reset();
   if (!s.ok()) return s;
-  return ReadInvitations(st, filter, sql, span, out);
+  return ReadInvitations(st, filter, span, out);
 }
 
 // Band counts of the answers sharing one tag_ratings text.
@@ -228,8 +231,8 @@ struct BandCounts {
   int64_t detractors = 0, passives = 0, promoters = 0;
 };
 
-// The tag rows of the period from its answers grouped by ratings text, as
-// the tags statement makes them: integer ratings 1..5 of a JSON object.
+// The tag rows of the period from its answers grouped by ratings text:
+// integer ratings 1..5 of a JSON object, by tag and rating.
 std::vector<TagRatingCounts> TagsOfGroups(
     const std::unordered_map<std::string, BandCounts> &groups) {
   std::map<std::pair<std::string, int>, BandCounts> by_tag;
@@ -268,8 +271,9 @@ bool RatesTag(const std::string &ratings, const std::string &tag) {
 // period, its comments, its tags, the previous period and every trend
 // bucket. Here each answer of the report's time is read once instead, and
 // counted in every span where it is its customer's latest.
-Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &sql,
-                      const ReportSpans &spans, ReportCounts *counts) {
+Status CountInOnePass(SqlSession &db, const SqlDialect &dialect,
+                      const ReportFilter &filter, const ReportSpans &spans,
+                      ReportCounts *counts) {
   TimeSpan all = spans.period;
   all.from = std::min(all.from, spans.previous.from);
   all.to = std::max(all.to, spans.previous.to);
@@ -281,16 +285,19 @@ Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &
   // once per answer through a join.
   std::unordered_set<int64_t> customers;
   const bool by_customer = !filter.traits.empty();
+  // The survey is ?1; the tag is matched below.
+  const FilterSql sql(dialect, filter, 2, FilterSql::kWithoutTag);
   if (by_customer) {
-    SqliteStatement c;
+    Statement c;
     Status cs = c.Prepare(db, "SELECT c.id FROM customers c WHERE c.survey_id = ?1" +
                                   sql.TraitConditions());
     if (!cs.ok()) return cs;
-    BindSpan(&c, filter, sql, all);
+    c.Bind(1, filter.survey_id);
+    sql.Bind(&c);
     while (c.Step()) customers.insert(c.Int(0));
     if (!c.status().ok()) return c.status();
   }
-  SqliteStatement q;
+  Statement q;
   Status s = q.Prepare(db,
                        "SELECT a.score, a.answered_at, a.next_answer_at, "
                        "a.comment <> '', a.tag_ratings, a.customer_id FROM answers a "
@@ -298,7 +305,7 @@ Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &
                        "a.answered_at < ?3" +
                            ScoreList(filter.band) + sql.CommentCondition());
   if (!s.ok()) return s;
-  BindSpan(&q, filter, sql, all);
+  q.Bind(1, filter.survey_id).Bind(2, all.from).Bind(3, all.to);
   std::unordered_map<std::string, BandCounts> tag_groups;
   // Whether a ratings text rated the filter's tag, per distinct text: a
   // survey's answers hold few combinations, so each is parsed once.
@@ -351,101 +358,103 @@ Status CountInOnePass(sqlite3 *db, const ReportFilter &filter, const FilterSql &
   return Status::Ok();
 }
 
-Status ReadTags(SqliteStatement *st, const ReportFilter &filter, const FilterSql &sql,
-                const TimeSpan &span, std::vector<TagRatingCounts> *out) {
-  BindSpan(st, filter, sql, span);
-  while (st->Step()) {
-    TagRatingCounts c;
-    c.tag = st->Text(0);
-    c.rating = static_cast<int>(st->Int(1));
-    c.detractors = st->Int(2);
-    c.passives = st->Int(3);
-    c.promoters = st->Int(4);
-    out->push_back(std::move(c));
+Status ReadTags(CountStatements *st, const ReportFilter &filter, const TimeSpan &span,
+                std::vector<TagRatingCounts> *out) {
+  BindSpan(&st->tags, filter, st->answers_sql, span);
+  std::unordered_map<std::string, BandCounts> groups;
+  while (st->tags.Step()) {
+    groups[st->tags.Text(0)] = {st->tags.Int(1), st->tags.Int(2), st->tags.Int(3)};
   }
-  Status s = st->status();
-  st->Reset();
+  Status s = st->tags.status();
+  st->tags.Reset();
+  if (s.ok()) *out = TagsOfGroups(groups);
   return s;
 }
 
 }  // namespace
 
-Result<ReportCounts> SqliteStore::CountReport(const ReportFilter &filter,
-                                              const ReportSpans &spans) {
-  const FilterSql sql(filter);
-  std::lock_guard<std::mutex> lock(reports_mu_);
-  CountStatements st;
-  Status s = st.Prepare(reports_db(), filter, sql);
-  // One read transaction: every span sees the same snapshot.
-  if (s.ok()) s = SqliteExec(reports_db(), "BEGIN");
-  if (!s.ok()) return s;
+Result<ReportCounts> SqlStore::CountReport(const ReportFilter &filter,
+                                           const ReportSpans &spans) {
   ReportCounts counts;
-  counts.trend.resize(spans.trend.size());
-  if (filter.tag || !filter.traits.empty()) {
-    s = CountInOnePass(reports_db(), filter, sql, spans, &counts);
-    if (s.ok()) s = ReadInvitations(&st, filter, sql, spans.period, &counts.period);
-    if (s.ok()) s = ReadInvitations(&st, filter, sql, spans.previous, &counts.previous);
-  } else {
-    s = ReadPeriod(&st, filter, sql, spans.period, &counts.period);
-    if (s.ok()) s = ReadPeriod(&st, filter, sql, spans.previous, &counts.previous);
-    if (s.ok()) s = ReadTags(&st.tags, filter, sql, spans.period, &counts.tags);
-    for (size_t i = 0; s.ok() && i < spans.trend.size(); ++i) {
-      s = ReadScores(&st.scores, filter, sql, spans.trend[i], &counts.trend[i]);
+  Status s = Report([&](SqlSession &db) -> Status {
+    counts = ReportCounts();
+    counts.trend.resize(spans.trend.size());
+    CountStatements st(dialect(), filter);
+    Status rs = st.Prepare(db, filter);
+    if (!rs.ok()) return rs;
+    if (filter.tag || !filter.traits.empty()) {
+      rs = CountInOnePass(db, dialect(), filter, spans, &counts);
+      if (rs.ok()) rs = ReadInvitations(&st, filter, spans.period, &counts.period);
+      if (rs.ok()) rs = ReadInvitations(&st, filter, spans.previous, &counts.previous);
+      return rs;
     }
-  }
-  const Status end = SqliteExec(reports_db(), "COMMIT");
+    rs = ReadPeriod(&st, filter, spans.period, &counts.period);
+    if (rs.ok()) rs = ReadPeriod(&st, filter, spans.previous, &counts.previous);
+    if (rs.ok()) rs = ReadTags(&st, filter, spans.period, &counts.tags);
+    for (size_t i = 0; rs.ok() && i < spans.trend.size(); ++i) {
+      rs = ReadScores(&st.scores, filter, st.answers_sql, spans.trend[i],
+                      &counts.trend[i]);
+    }
+    return rs;
+  });
   if (!s.ok()) return s;
-  if (!end.ok()) return end;
   return counts;
 }
 
-Result<std::vector<ExportRow>> SqliteStore::ExportAnswers(const ReportFilter &filter,
-                                                          const TimeSpan &span,
-                                                          const ExportCursor &after,
-                                                          int limit) {
-  const FilterSql sql(filter);
-  std::lock_guard<std::mutex> lock(reports_mu_);
-  SqliteStatement q;
-  // The export index walks (answered_at, invitation_id) in order, so a
-  // page is one seek past the cursor; the band's score list must not lure
-  // the planner onto the scores index (which would sort every page).
-  Status s = q.Prepare(
-      reports_db(),
-      std::string(kExportColumns) +
-          "INDEXED BY answers_export JOIN customers c ON c.id = a.customer_id "
-          "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND a.answered_at < ?3 "
-          "AND (a.answered_at > ?4 OR a.invitation_id > ?5)" +
-          ScoreList(filter.band) + sql.AnswerConditions() + sql.TraitConditions() +
-          " ORDER BY a.answered_at, a.invitation_id LIMIT ?6");
+Result<std::vector<ExportRow>> SqlStore::ExportAnswers(const ReportFilter &filter,
+                                                       const TimeSpan &span,
+                                                       const ExportCursor &after,
+                                                       int limit) {
+  const FilterSql sql(dialect(), filter, 7, FilterSql::kWithTag);  // after ?1..?6
+  std::vector<ExportRow> rows;
+  Status s = Report([&](SqlSession &db) -> Status {
+    Statement q;
+    // The export index walks (answered_at, invitation_id) in order, so a
+    // page is one seek past the cursor; the band's score list must not lure
+    // the planner onto the scores index (which would sort every page).
+    Status ps = q.Prepare(
+        db, std::string(kExportColumns) + dialect().IndexedBy("answers_export") +
+                " JOIN customers c ON c.id = a.customer_id "
+                "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND a.answered_at < ?3 "
+                "AND (a.answered_at > ?4 OR a.invitation_id > ?5)" +
+                ScoreList(filter.band) + sql.AnswerConditions() + sql.TraitConditions() +
+                " ORDER BY a.answered_at, a.invitation_id LIMIT ?6");
+    if (!ps.ok()) return ps;
+    q.Bind(1, filter.survey_id)
+        .Bind(2, std::max(span.from, after.answered_at))
+        .Bind(3, span.to)
+        .Bind(4, after.answered_at)
+        .Bind(5, after.invitation_id)
+        .Bind(6, int64_t{limit});
+    sql.Bind(&q);
+    return ReadExportRows(&q, &rows);
+  });
   if (!s.ok()) return s;
-  q.Bind(1, filter.survey_id)
-      .Bind(2, std::max(span.from, after.answered_at))
-      .Bind(3, span.to)
-      .Bind(4, after.answered_at)
-      .Bind(5, after.invitation_id)
-      .Bind(6, int64_t{limit});
-  sql.Bind(&q);
-  return ReadExportRows(&q);
+  return rows;
 }
 
-Result<std::vector<ExportRow>> SqliteStore::LatestComments(const ReportFilter &filter,
-                                                           const TimeSpan &span,
-                                                           int limit) {
-  const FilterSql sql(filter);
-  std::lock_guard<std::mutex> lock(reports_mu_);
-  SqliteStatement q;
-  Status s = q.Prepare(reports_db(),
-                       std::string(kExportColumns) +
-                           "JOIN customers c ON c.id = a.customer_id WHERE a.survey_id = "
-                           "?1 AND a.answered_at >= ?2 AND "
-                           "a.answered_at < ?3 AND a.comment <> ''" +
-                           ScoreList(filter.band) + sql.AnswerConditions() +
-                           sql.TraitConditions() +
-                           " ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?6");
+Result<std::vector<ExportRow>> SqlStore::LatestComments(const ReportFilter &filter,
+                                                        const TimeSpan &span, int limit) {
+  const FilterSql sql(dialect(), filter, 5, FilterSql::kWithTag);  // after ?1..?4
+  std::vector<ExportRow> rows;
+  Status s = Report([&](SqlSession &db) -> Status {
+    Statement q;
+    Status ps = q.Prepare(
+        db, std::string(kExportColumns) +
+                " JOIN customers c ON c.id = a.customer_id WHERE a.survey_id = ?1 "
+                "AND a.answered_at >= ?2 AND a.answered_at < ?3 AND a.comment <> ''" +
+                ScoreList(filter.band) + sql.AnswerConditions() + sql.TraitConditions() +
+                " ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4");
+    if (!ps.ok()) return ps;
+    q.Bind(1, filter.survey_id)
+        .Bind(2, span.from)
+        .Bind(3, span.to)
+        .Bind(4, int64_t{limit});
+    sql.Bind(&q);
+    return ReadExportRows(&q, &rows);
+  });
   if (!s.ok()) return s;
-  q.Bind(1, filter.survey_id).Bind(2, span.from).Bind(3, span.to).Bind(6, int64_t{limit});
-  sql.Bind(&q);
-  return ReadExportRows(&q);
+  return rows;
 }
 
 }  // namespace callexa

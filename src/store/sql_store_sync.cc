@@ -1,9 +1,9 @@
-// SqliteStore: the sync-back's side, leasing due surveys, loading pending
+// SqlStore: the sync-back's side, leasing due surveys, loading pending
 // answers and recording each batch's progress (see store/sync_store.h).
 #include <string>
 #include <vector>
 
-#include "store/sqlite_store.h"
+#include "store/sql_store.h"
 
 namespace callexa {
 namespace {
@@ -42,7 +42,7 @@ const char *OutcomeName(SyncStepRecord::Outcome outcome) {
 }
 
 // Runs a one-row integer query; 0 when it yields no row.
-Result<int64_t> QueryInt(SqliteStatement &q) {
+Result<int64_t> QueryInt(Statement &q) {
   int64_t v = q.Step() ? q.Int(0) : 0;
   Status s = q.status();
   q.Reset();
@@ -50,8 +50,8 @@ Result<int64_t> QueryInt(SqliteStatement &q) {
   return v;
 }
 
-Result<int64_t> CountPending(sqlite3 *db, int64_t survey_id, int64_t cursor_seq) {
-  SqliteStatement q;
+Result<int64_t> CountPending(SqlSession &db, int64_t survey_id, int64_t cursor_seq) {
+  Statement q;
   Status s = q.Prepare(db, kPendingSql);
   if (!s.ok()) return s;
   q.Bind(1, survey_id).Bind(2, cursor_seq);
@@ -60,22 +60,31 @@ Result<int64_t> CountPending(sqlite3 *db, int64_t survey_id, int64_t cursor_seq)
 
 }  // namespace
 
-Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
-                                                           const std::string &owner,
-                                                           int64_t lease_seconds,
-                                                           int limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SqliteStatement due;
-  Status s = due.Prepare(db(), kDueSurveySql);
-  if (!s.ok()) return s;
+Result<std::optional<SyncWork>> SqlStore::ClaimSyncWork(int64_t now,
+                                                        const std::string &owner,
+                                                        int64_t lease_seconds,
+                                                        int limit) {
   // Most calls find nothing due: answer those without taking the writer lock.
-  due.Bind(1, now).Bind(2, owner);
-  auto any = QueryInt(due);
-  if (!any.ok()) return any.status();
-  if (*any == 0) return std::optional<SyncWork>();
+  int64_t any = 0;
+  Status s = Read([&](SqlSession &db) -> Status {
+    Statement due;
+    Status ps = due.Prepare(db, kDueSurveySql);
+    if (!ps.ok()) return ps;
+    due.Bind(1, now).Bind(2, owner);
+    auto found = QueryInt(due);
+    if (!found.ok()) return found.status();
+    any = *found;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (any == 0) return std::optional<SyncWork>();
 
   std::optional<SyncWork> work;
-  s = InTransaction([&]() -> Status {
+  s = Write([&](SqlSession &db) -> Status {
+    work.reset();
+    Statement due;
+    Status ps = due.Prepare(db, kDueSurveySql);
+    if (!ps.ok()) return ps;
     due.Bind(1, now).Bind(2, owner);
     if (!due.Step()) {  // another worker took it meanwhile
       Status ds = due.status();
@@ -87,12 +96,13 @@ Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
     w.write_key = due.Text(1);
     due.Reset();
 
-    SqliteStatement ensure, state, start, lease, items;
-    Status ps =
-        ensure.Prepare(db(), "INSERT OR IGNORE INTO sync_state (survey_id) VALUES (?1)");
+    Statement ensure, state, start, lease, items;
+    ps = ensure.Prepare(db,
+                        "INSERT INTO sync_state (survey_id) VALUES (?1) "
+                        "ON CONFLICT DO NOTHING");
     if (ps.ok()) ps = ensure.Bind(1, w.survey_id).Run();
     if (ps.ok()) {
-      ps = state.Prepare(db(),
+      ps = state.Prepare(db,
                          "SELECT cursor_seq, failures, last_run_started_at IS NULL OR "
                          "last_run_finished_at IS NOT NULL FROM sync_state "
                          "WHERE survey_id = ?1");
@@ -109,17 +119,19 @@ Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
     // A run lasts until nothing is pending; a request to run now during a
     // run is served by that run, which also takes the newer answers.
     if (ps.ok()) {
-      ps = start.Prepare(db(),
+      ps = start.Prepare(db,
                          "UPDATE sync_state SET run_requested = 0, "
-                         "last_run_started_at = iif(?2, ?3, last_run_started_at), "
-                         "last_run_finished_at = iif(?2, NULL, last_run_finished_at) "
+                         "last_run_started_at = CASE WHEN ?2 <> 0 THEN ?3 "
+                         "  ELSE last_run_started_at END, "
+                         "last_run_finished_at = CASE WHEN ?2 <> 0 THEN NULL "
+                         "  ELSE last_run_finished_at END "
                          "WHERE survey_id = ?1");
     }
     if (ps.ok()) {
       ps = start.Bind(1, w.survey_id).Bind(2, int64_t{w.run_started}).Bind(3, now).Run();
     }
     if (ps.ok()) {
-      ps = lease.Prepare(db(),
+      ps = lease.Prepare(db,
                          "INSERT INTO job_leases (name, owner, expires_at) "
                          "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
                          "owner = excluded.owner, expires_at = excluded.expires_at");
@@ -135,7 +147,7 @@ Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
     // which is pending too.
     if (ps.ok()) {
       ps = items.Prepare(
-          db(),
+          db,
           "SELECT a.invitation_id, a.customer_id, a.change_seq, a.answered_at, "
           "       a.score, a.comment, c.user_id, c.anonymous_id "
           "FROM answers a JOIN customers c ON c.id = a.customer_id "
@@ -158,7 +170,7 @@ Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
       w.items.push_back(std::move(item));
     }
     if (!items.status().ok()) return items.status();
-    auto pending = CountPending(db(), w.survey_id, w.cursor_seq);
+    auto pending = CountPending(db, w.survey_id, w.cursor_seq);
     if (!pending.ok()) return pending.status();
     w.pending = *pending;
     work = std::move(w);
@@ -168,36 +180,37 @@ Result<std::optional<SyncWork>> SqliteStore::ClaimSyncWork(int64_t now,
   return work;
 }
 
-Status SqliteStore::FinishSyncStep(const SyncStepRecord &r, const std::string &owner,
-                                   int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement update, release;
+Status SqlStore::FinishSyncStep(const SyncStepRecord &r, const std::string &owner,
+                                int64_t now) {
+  return Write([&](SqlSession &db) -> Status {
+    Statement update, release;
     Status s;
     if (r.outcome == SyncStepRecord::Outcome::kInterrupted) {
       // The claim cleared a "run now" request, and a run that began on
       // request may not be due by its schedule for a day: ask again, so the
       // next worker (after a reload) goes on at once.
-      s = update.Prepare(db(),
+      s = update.Prepare(db,
                          "UPDATE sync_state SET run_requested = 1 WHERE survey_id = ?1");
       if (s.ok()) s = update.Bind(1, r.survey_id).Run();
       if (!s.ok()) return s;
     } else {
-      // ?2 outcome. A batch that leaves more pending keeps the survey due.
-      s = update.Prepare(
-          db(),
-          "UPDATE sync_state SET "
-          "cursor_seq = iif(?2 = 'sent', max(cursor_seq, ?3), cursor_seq), "
+      // ?2 outcome, ?8 run complete. A batch that leaves more pending keeps
+      // the survey due.
+      std::string sql = "UPDATE sync_state SET cursor_seq = CASE WHEN ?2 = 'sent' THEN " +
+                        dialect().Greatest("cursor_seq", "?3") + " ELSE cursor_seq END, ";
+      sql +=
           "messages_sent = messages_sent + ?4, "
           "messages_skipped = messages_skipped + ?5, "
           "requests_made = requests_made + ?6, "
-          "failures = iif(?2 = 'retry', failures + 1, 0), "
+          "failures = CASE WHEN ?2 = 'retry' THEN failures + 1 ELSE 0 END, "
           "last_error = ?7, "
-          "next_run_at = iif(?2 = 'sent' AND NOT ?8, ?9, ?10), "
-          "last_success_at = iif(?2 = 'sent' AND ?8, ?9, last_success_at), "
-          "last_run_finished_at = iif((?2 = 'sent' AND ?8) OR ?2 = 'rejected', ?9, "
-          "                           last_run_finished_at) "
-          "WHERE survey_id = ?1");
+          "next_run_at = CASE WHEN ?2 = 'sent' AND ?8 = 0 THEN ?9 ELSE ?10 END, "
+          "last_success_at = CASE WHEN ?2 = 'sent' AND ?8 <> 0 THEN ?9 "
+          "  ELSE last_success_at END, "
+          "last_run_finished_at = CASE WHEN (?2 = 'sent' AND ?8 <> 0) OR ?2 = 'rejected' "
+          "  THEN ?9 ELSE last_run_finished_at END "
+          "WHERE survey_id = ?1";
+      s = update.Prepare(db, sql);
       if (s.ok()) {
         s = update.Bind(1, r.survey_id)
                 .Bind(2, OutcomeName(r.outcome))
@@ -213,61 +226,63 @@ Status SqliteStore::FinishSyncStep(const SyncStepRecord &r, const std::string &o
       }
       if (!s.ok()) return s;
     }
-    s = release.Prepare(db(), "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2");
+    s = release.Prepare(db, "DELETE FROM job_leases WHERE name = ?1 AND owner = ?2");
     if (s.ok()) s = release.Bind(1, LeaseName(r.survey_id)).Bind(2, owner).Run();
     return s;
   });
 }
 
-Result<SyncStatus> SqliteStore::GetSyncStatus(int64_t survey_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SqliteStatement q;
-  Status s = q.Prepare(
-      db(),
-      "SELECT s.segment_write_key <> '', st.last_run_started_at, "
-      "       st.last_run_finished_at, st.last_success_at, st.next_run_at, "
-      "       coalesce(st.cursor_seq, 0), coalesce(st.messages_sent, 0), "
-      "       coalesce(st.messages_skipped, 0), coalesce(st.requests_made, 0), "
-      "       coalesce(st.failures, 0), coalesce(st.last_error, ''), "
-      "       coalesce(st.run_requested, 0) "
-      "FROM surveys s LEFT JOIN sync_state st ON st.survey_id = s.id WHERE s.id = ?1");
-  if (!s.ok()) return s;
-  q.Bind(1, survey_id);
+Result<SyncStatus> SqlStore::GetSyncStatus(int64_t survey_id) {
   std::optional<SyncStatus> found;
-  if (q.Step()) {
-    SyncStatus st;
-    st.survey_id = survey_id;
-    st.enabled = q.Int(0) != 0;
-    st.last_run_started_at = q.OptionalInt(1);
-    st.last_run_finished_at = q.OptionalInt(2);
-    st.last_success_at = q.OptionalInt(3);
-    st.next_run_at = q.OptionalInt(4);
-    st.cursor_seq = q.Int(5);
-    st.messages_sent = q.Int(6);
-    st.messages_skipped = q.Int(7);
-    st.requests_made = q.Int(8);
-    st.failures = static_cast<int>(q.Int(9));
-    st.last_error = q.Text(10);
-    st.run_requested = q.Int(11) != 0;
-    st.running = st.last_run_started_at && !st.last_run_finished_at;
-    found = std::move(st);
-  }
-  s = q.status();
-  q.Reset();
+  Status s = Read([&](SqlSession &db) -> Status {
+    Statement q;
+    Status qs = q.Prepare(
+        db,
+        "SELECT s.segment_write_key <> '', st.last_run_started_at, "
+        "       st.last_run_finished_at, st.last_success_at, st.next_run_at, "
+        "       coalesce(st.cursor_seq, 0), coalesce(st.messages_sent, 0), "
+        "       coalesce(st.messages_skipped, 0), coalesce(st.requests_made, 0), "
+        "       coalesce(st.failures, 0), coalesce(st.last_error, ''), "
+        "       coalesce(st.run_requested, 0) "
+        "FROM surveys s LEFT JOIN sync_state st ON st.survey_id = s.id WHERE s.id = ?1");
+    if (!qs.ok()) return qs;
+    q.Bind(1, survey_id);
+    if (q.Step()) {
+      SyncStatus st;
+      st.survey_id = survey_id;
+      st.enabled = q.Int(0) != 0;
+      st.last_run_started_at = q.OptionalInt(1);
+      st.last_run_finished_at = q.OptionalInt(2);
+      st.last_success_at = q.OptionalInt(3);
+      st.next_run_at = q.OptionalInt(4);
+      st.cursor_seq = q.Int(5);
+      st.messages_sent = q.Int(6);
+      st.messages_skipped = q.Int(7);
+      st.requests_made = q.Int(8);
+      st.failures = static_cast<int>(q.Int(9));
+      st.last_error = q.Text(10);
+      st.run_requested = q.Int(11) != 0;
+      st.running = st.last_run_started_at && !st.last_run_finished_at;
+      found = std::move(st);
+    }
+    qs = q.status();
+    q.Reset();
+    if (!qs.ok() || !found) return qs;
+    auto pending = CountPending(db, survey_id, found->cursor_seq);
+    if (!pending.ok()) return pending.status();
+    found->pending = *pending;
+    return Status::Ok();
+  });
   if (!s.ok()) return s;
   if (!found)
     return Status::NotFound("survey " + std::to_string(survey_id) + " not found");
-  auto pending = CountPending(db(), survey_id, found->cursor_seq);
-  if (!pending.ok()) return pending.status();
-  found->pending = *pending;
   return *found;
 }
 
-Status SqliteStore::RequestSyncRun(int64_t survey_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SqliteStatement request;
-    Status s = request.Prepare(db(),
+Status SqlStore::RequestSyncRun(int64_t survey_id) {
+  return Write([&](SqlSession &db) -> Status {
+    Statement request;
+    Status s = request.Prepare(db,
                                "INSERT INTO sync_state (survey_id, run_requested) "
                                "VALUES (?1, 1) ON CONFLICT (survey_id) DO UPDATE SET "
                                "run_requested = 1");
