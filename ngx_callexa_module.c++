@@ -36,7 +36,6 @@ extern "C" {
 #include "metrics/shared_counters.h"
 #include "service/service.h"
 #include "service/service_config.h"
-#include "store/open_store.h"
 
 #if !(NGX_THREADS)
 #error ngx_http_callexa_module requires nginx built --with-threads

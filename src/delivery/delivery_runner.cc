@@ -58,6 +58,7 @@ DeliveryRecord Retry(int64_t invitation_id, int attempts, int64_t now,
                      std::string error) {
   DeliveryRecord r;
   r.invitation_id = invitation_id;
+  r.attempt = attempts;
   if (attempts >= kMaxDeliveryAttempts) {
     r.outcome = DeliveryRecord::Outcome::kFailed;
     r.error = "gave up after " + std::to_string(attempts) + " attempts: " + error;
@@ -123,6 +124,7 @@ void StepSender::Send(const DeliveryClaim &claim) {
     // Give it back unspent: due again at once, for whoever runs next.
     DeliveryRecord record;
     record.invitation_id = claim.invitation_id;
+    record.attempt = claim.attempts;
     record.outcome = DeliveryRecord::Outcome::kRetry;
     record.retry_at = now;
     record.error = "not sent yet: the sending worker stopped";
@@ -152,6 +154,7 @@ void StepSender::Send(const DeliveryClaim &claim) {
 DeliveryRecord StepSender::Attempt(const DeliveryClaim &claim, int64_t now) {
   DeliveryRecord record;
   record.invitation_id = claim.invitation_id;
+  record.attempt = claim.attempts;
   const Result<SurveyEmailContent> &content = ContentOf(claim);
   Result<OutgoingMail> mail = content.ok()
                                   ? Render(claim, content.value(), options_, secret_, now)

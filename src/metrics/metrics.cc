@@ -78,8 +78,14 @@ std::string RenderPrometheus(const MetricsSnapshot &m) {
              SurveyLabel(s.survey_id), *s.last_success_at);
     }
   }
-  Family(&out, "callexa_database_bytes", "gauge", "Size of the SQLite database.");
+  Family(&out, "callexa_database_info", "gauge", "The store's database backend.");
+  out += "callexa_database_info{backend=\"" + Escape(m.backend) + "\"} 1\n";
+  Family(&out, "callexa_database_bytes", "gauge",
+         "Size of the database (SQLite: its file's pages; PostgreSQL: the database).");
   out += "callexa_database_bytes " + std::to_string(m.database_bytes) + "\n";
+  Family(&out, "callexa_lease_takeovers_total", "counter",
+         "Invitations claimed after another worker's lease on them expired.");
+  out += "callexa_lease_takeovers_total " + std::to_string(m.lease_takeovers) + "\n";
   Family(&out, "callexa_oldest_due_invitation_age_seconds", "gauge",
          "How long the longest-waiting due invitation has waited (0: none waits).");
   out += "callexa_oldest_due_invitation_age_seconds " +

@@ -19,6 +19,11 @@ struct DeliveryRecord {
   Outcome outcome = Outcome::kSent;
   int64_t retry_at = 0;  // kRetry: when to try again
   std::string error;     // kRetry, kFailed, kBounced: the server's answer
+  // The claim's attempt number: with the lease's owner, the fencing token.
+  // The outcome is recorded only while the invitation is still on this
+  // attempt, so a sender whose lease expired cannot record over the one
+  // that took it over, even in the same process (0: no check).
+  int attempt = 0;
 };
 
 }  // namespace callexa

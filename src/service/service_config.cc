@@ -2,6 +2,7 @@
 
 #include "common/web_url.h"
 #include "mail/mail_from.h"
+#include "store/open_store.h"
 
 namespace callexa {
 namespace {
@@ -12,10 +13,16 @@ void DropTrailingSlashes(std::string *url) {
 
 }  // namespace
 
+bool DatabaseIsServer(const std::string &database) { return NamesPostgresql(database); }
+
 Status CheckServiceConfig(ServiceConfig *config) {
   DropTrailingSlashes(&config->public_url);
   DropTrailingSlashes(&config->segment_api);
   if (config->smtp_url == "off") config->smtp_url.clear();
+  Status database = CheckDatabaseSetting(config->database_path);
+  if (!database.ok()) {
+    return Status::InvalidArgument("callexa_database: " + database.message());
+  }
   if (!config->public_url.empty()) {
     Status s = CheckWebUrl(config->public_url, false, "callexa_public_url");
     if (!s.ok()) return s;

@@ -42,6 +42,10 @@ struct ServiceConfig {
 // `nginx -t` prints, naming the directive, otherwise.
 Status CheckServiceConfig(ServiceConfig *config);
 
+// Whether `callexa_database` names a PostgreSQL server (a connection
+// string) rather than a SQLite file.
+bool DatabaseIsServer(const std::string &database);
+
 // Whether survey emails can be sent: both a public URL and a sender.
 bool DeliveryConfigured(const ServiceConfig &config);
 

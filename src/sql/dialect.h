@@ -79,6 +79,15 @@ class SqlDialect {
     return "";
   }
 
+  // One row, one column: the database's size in bytes (SQLite: its
+  // pages; PostgreSQL: the files of the whole database).
+  const char *DatabaseSizeSql() const {
+    return backend_ == SqlBackend::kSqlite
+               ? "SELECT page_count * page_size FROM pragma_page_count(), "
+                 "pragma_page_size()"
+               : "SELECT pg_database_size(current_database())";
+  }
+
   // Appended to a claim's SELECT: rows another session holds are passed
   // over instead of waited for.
   const char *SkipLocked() const {

@@ -32,7 +32,11 @@ struct MetricsSnapshot {
   std::vector<Count> answers;       // per survey; label empty
   std::vector<Count> suppressions;  // per reason; survey_id 0
   std::vector<SurveySync> sync;     // surveys with a write key
+  std::string backend;              // "sqlite" or "postgresql"
   int64_t database_bytes = 0;       // the database's size, all its pages
+  // Invitations claimed after another worker's or host's lease on them
+  // expired (it died, or stalled, while sending).
+  int64_t lease_takeovers = 0;
   // When the longest-waiting due invitation (queued, retrying, or still on
   // its customer row with automation on) became due; unset when none is.
   // Against the current time: how far behind the scheduler is.

@@ -159,10 +159,19 @@ struct SqlStore::IngestStatements {
 Result<std::unique_ptr<SqlStore>> SqlStore::Open(
     std::unique_ptr<SqlConnections> connections) {
   std::unique_ptr<SqlStore> store(new SqlStore(std::move(connections)));
-  Status s =
-      store->Write([&](SqlSession &db) { return MigrateSchema(db, store->dialect()); });
-  if (!s.ok()) return s;
+  Status s = store->EnsureSchema();
+  if (!s.ok() && s.code() != Status::Code::kUnavailable) return s;
   return store;
+}
+
+Status SqlStore::EnsureSchema() {
+  if (schema_ready_) return Status::Ok();
+  std::lock_guard<std::mutex> lock(schema_mu_);
+  if (schema_ready_) return Status::Ok();
+  Status s = connections_->Write(
+      [this](SqlSession &db) { return MigrateSchema(db, dialect()); });
+  if (s.ok()) schema_ready_ = true;
+  return s;
 }
 
 void SqlStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) {

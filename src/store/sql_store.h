@@ -20,7 +20,11 @@ namespace callexa {
 class SqlStore : public Store {
  public:
   // A store over `connections`, its schema migrated to the newest
-  // version (once, when several workers or hosts open it together).
+  // version (once, when several workers or hosts open it together). When
+  // the database cannot be reached (Unavailable), the store is returned
+  // all the same and migrates on first use: a PostgreSQL server that is
+  // down while nginx starts is waited for, not fatal. A database newer
+  // than this code is an error.
   static Result<std::unique_ptr<SqlStore>> Open(
       std::unique_ptr<SqlConnections> connections);
 
@@ -120,9 +124,22 @@ class SqlStore : public Store {
   explicit SqlStore(std::unique_ptr<SqlConnections> connections)
       : connections_(std::move(connections)) {}
   const SqlDialect &dialect() const { return connections_->dialect(); }
-  Status Read(const SessionBody &body) { return connections_->Read(body); }
-  Status Write(const SessionBody &body) { return connections_->Write(body); }
-  Status Report(const SessionBody &body) { return connections_->Report(body); }
+  // Each reaches the database only once its schema is known to be current.
+  Status Read(const SessionBody &body) {
+    Status s = EnsureSchema();
+    return s.ok() ? connections_->Read(body) : s;
+  }
+  Status Write(const SessionBody &body) {
+    Status s = EnsureSchema();
+    return s.ok() ? connections_->Write(body) : s;
+  }
+  Status Report(const SessionBody &body) {
+    Status s = EnsureSchema();
+    return s.ok() ? connections_->Report(body) : s;
+  }
+  // Migrates the schema unless done: at Open, or after it, when the
+  // database was unreachable then.
+  Status EnsureSchema();
 
   // Applies `jobs` in one transaction. On a database failure inside a job,
   // rolls back, names the job in *failed and returns the error.
@@ -147,6 +164,8 @@ class SqlStore : public Store {
                           const Answer &answer, bool comment_changed, int64_t now);
 
   const std::unique_ptr<SqlConnections> connections_;
+  std::mutex schema_mu_;
+  std::atomic<bool> schema_ready_{false};
   std::atomic<int64_t> last_prune_at_{0};
   std::mutex secret_mu_;
   std::string token_secret_;  // cached after the first read, under secret_mu_

@@ -83,13 +83,15 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
     claims.clear();
     Status ps = PromoteDueInvitations(db, now, limit);
     if (!ps.ok()) return ps;
-    Statement work, lease, close;
+    Statement work, lease, close, count_takeovers;
+    int64_t takeovers = 0;
     ps = PrepareAll(
         db,
         {{&work,
           "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
           "       c.first_name, c.last_name, c.name, "
-          "       (SELECT reason FROM suppressions WHERE email = c.email), s.content "
+          "       (SELECT reason FROM suppressions WHERE email = c.email), s.content, "
+          "       i.status = 'sending' "
           "FROM invitations i JOIN customers c ON c.id = i.customer_id "
           "  JOIN surveys s ON s.id = i.survey_id "
           "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
@@ -99,6 +101,9 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
           "UPDATE invitations SET status = 'sending', attempts = ?2, "
           "next_attempt_at = ?3, lease_owner = ?4, updated_at = ?5 "
           "WHERE id = ?1"},
+         {&count_takeovers,
+          "INSERT INTO settings (name, value) VALUES ('lease_takeovers', ?1) "
+          "ON CONFLICT (name) DO UPDATE SET value = CAST(settings.value AS BIGINT) + ?1"},
          {&close,
           "UPDATE invitations SET status = 'suppressed', "
           "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
@@ -119,8 +124,14 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
       c.name = work.Text(8);
       c.survey_content_json = work.Text(10);
       found.emplace_back(std::move(c), ParseSuppressionReason(work.Text(9)));
+      // Still 'sending' past its lease: its sender died or stalled.
+      takeovers += work.Int(11);
     }
     if (!work.status().ok()) return work.status();
+    if (takeovers > 0) {
+      ps = count_takeovers.Bind(1, takeovers).Run();
+      if (!ps.ok()) return ps;
+    }
     for (auto &[claim, suppression] : found) {
       if (suppression) {
         ps = close.Bind(1, claim.invitation_id)
@@ -157,7 +168,8 @@ Status SqlStore::RecordDeliveries(const std::vector<DeliveryRecord> &records, in
                          "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
                          "next_attempt_at = ?3, last_error = ?4, "
                          "lease_owner = '', updated_at = ?5 "
-                         "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6"},
+                         "WHERE id = ?1 AND status = 'sending' AND lease_owner = ?6 "
+                         "  AND (?7 = 0 OR attempts = ?7)"},
                         {&suppress,
                          "INSERT INTO suppressions (email, reason, created_at) "
                          "SELECT c.email, ?3, ?2 FROM invitations i "
@@ -177,6 +189,7 @@ Status SqlStore::RecordDeliveries(const std::vector<DeliveryRecord> &records, in
               .Bind(4, r.error)
               .Bind(5, now)
               .Bind(6, owner)
+              .Bind(7, int64_t{r.attempt})
               .Run();
       if (!s.ok()) return s;
       const bool recorded = update.RowsChanged() > 0;

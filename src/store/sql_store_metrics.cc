@@ -20,12 +20,9 @@ Status ReadCounts(SqlSession &db, const char *sql,
 }  // namespace
 
 Result<MetricsSnapshot> SqlStore::ReadMetrics(int64_t now) {
-  // The database's size has no common SQL: SQLite's is its pages.
-  const char *size_sql =
-      dialect().backend() == SqlBackend::kSqlite
-          ? "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
-          : "SELECT pg_database_size(current_database())";
+  const char *size_sql = dialect().DatabaseSizeSql();
   MetricsSnapshot m;
+  m.backend = dialect().name();
   Status s = Read([&](SqlSession &db) -> Status {
     // Invitations still on the customer row have no invitations row yet.
     Status rs =
@@ -86,7 +83,13 @@ Result<MetricsSnapshot> SqlStore::ReadMetrics(int64_t now) {
     if (!size.status().ok()) return size.status();
     due.Bind(1, now);
     if (due.Step()) m.oldest_due_at = due.OptionalInt(0);
-    return due.status();
+    if (!due.status().ok()) return due.status();
+    Statement takeovers;
+    rs = takeovers.Prepare(db,
+                           "SELECT CAST(value AS BIGINT) FROM settings "
+                           "WHERE name = 'lease_takeovers'");
+    if (rs.ok() && takeovers.Step()) m.lease_takeovers = takeovers.Int(0);
+    return rs.ok() ? takeovers.status() : rs;
   });
   if (!s.ok()) return s;
   return m;
