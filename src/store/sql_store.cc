@@ -1,7 +1,10 @@
 #include "store/sql_store.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
 
 #include "common/secrets.h"
 #include "common/time_format.h"
@@ -75,86 +78,7 @@ Statement &BindSettings(Statement &st, int first, const Survey &s) {
       .Bind(first + 11, nlohmann::json(s.report_recipients).dump());
 }
 
-// A failure of the database itself, as opposed to a job's own rejection
-// (a wrong key): the transaction cannot go on.
-bool IsStoreFailure(const Status &s) {
-  return s.code() == Status::Code::kIOError || s.code() == Status::Code::kUnavailable;
-}
-
 }  // namespace
-
-// The statements of one group commit, prepared once for all its jobs.
-struct SqlStore::IngestStatements {
-  Statement survey_by_prefix, remember_message, upsert_customer, history, month_count,
-      count_invitation;
-
-  Status Prepare(SqlSession &db, const SqlDialect &dialect) {
-    const std::string upsert =
-        "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
-        "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
-        "last_decision, last_decision_at, pending_due_at, pending_since) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11, ?13, "
-        "        CASE WHEN ?13 IS NULL THEN NULL ELSE ?11 END) "
-        "ON CONFLICT (survey_id, email) DO UPDATE SET "
-        "user_id = " +
-        KeptUnlessEmpty("user_id") +
-        ", "
-        "anonymous_id = " +
-        KeptUnlessEmpty("anonymous_id") +
-        ", "
-        "first_name = " +
-        KeptUnlessEmpty("first_name") +
-        ", "
-        "last_name = " +
-        KeptUnlessEmpty("last_name") +
-        ", "
-        "name = " +
-        KeptUnlessEmpty("name") +
-        ", "
-        "gender = " +
-        KeptUnlessEmpty("gender") +
-        ", "
-        "created_at = coalesce(excluded.created_at, customers.created_at), "
-        "traits = " +
-        dialect.JsonMerge("customers.traits", "excluded.traits") +
-        ", "
-        "last_seen_at = excluded.last_seen_at, "
-        "last_decision = excluded.last_decision, "
-        "last_decision_at = excluded.last_decision_at, "
-        "pending_due_at = coalesce(excluded.pending_due_at, customers.pending_due_at), "
-        "pending_since = coalesce(excluded.pending_since, customers.pending_since)";
-    return PrepareAll(
-        db,
-        {
-            {&survey_by_prefix, std::string("SELECT ") + kSurveyColumns +
-                                    " FROM surveys WHERE key_prefix = ?1"},
-            {&remember_message,
-             "INSERT INTO seen_messages (survey_id, message_id, received_at) "
-             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"},
-            {&upsert_customer, upsert},
-            {&history,
-             "SELECT c.created_at, c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
-             "       (SELECT reason FROM suppressions WHERE email IN (?2, ?3) LIMIT 1) "
-             "FROM (SELECT 1) AS one "
-             "  LEFT JOIN customers c ON c.survey_id = ?1 AND c.email = ?2"},
-            {&month_count,
-             "SELECT invitations FROM survey_months "
-             "WHERE survey_id = ?1 AND month_start = ?2"},
-            {&count_invitation,
-             "INSERT INTO survey_months (survey_id, month_start, invitations) "
-             "VALUES (?1, ?2, 1) "
-             "ON CONFLICT (survey_id, month_start) "
-             "DO UPDATE SET invitations = survey_months.invitations + 1"},
-        });
-  }
-
- private:
-  // An identify's non-empty value replaces the stored one.
-  static std::string KeptUnlessEmpty(const std::string &column) {
-    return "CASE WHEN excluded." + column + " <> '' THEN excluded." + column +
-           " ELSE customers." + column + " END";
-  }
-};
 
 Result<std::unique_ptr<SqlStore>> SqlStore::Open(
     std::unique_ptr<SqlConnections> connections) {
@@ -175,37 +99,300 @@ Status SqlStore::EnsureSchema() {
 }
 
 void SqlStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) {
-  std::vector<IngestJob *> todo = jobs;
-  // A job that fails inside the transaction would leave it half applied:
-  // roll everything back, fail that job alone, and go again without it.
-  while (!todo.empty()) {
-    IngestJob *failed = nullptr;
-    Status s = CommitJobs(todo, now, &failed);
-    if (s.ok()) return;
-    for (IngestJob *job : failed ? std::vector<IngestJob *>{failed} : todo) {
-      job->status = Status::Unavailable("events not stored, try again", s.ToLogString());
+  Status s = CommitJobs(jobs, now);
+  if (s.ok()) return;
+  // A failure of one job's data (not of the database) would fail the whole
+  // group: apply each job alone, so that only the one at fault fails.
+  const bool data_error = s.code() == Status::Code::kIOError && jobs.size() > 1;
+  for (IngestJob *job : jobs) {
+    Status alone = data_error ? CommitJobs({job}, now) : s;
+    if (!alone.ok()) {
+      job->status =
+          Status::Unavailable("events not stored, try again", alone.ToLogString());
     }
-    if (failed == nullptr) return;
-    todo.erase(std::find(todo.begin(), todo.end(), failed));
   }
 }
 
-Status SqlStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
-                            IngestJob **failed) {
-  return Write([&](SqlSession &db) -> Status {
-    IngestStatements st;
-    Status s = st.Prepare(db, dialect());
+namespace {
+
+// The identifies of one group commit, applied with a fixed number of
+// statements whatever their count: PostgreSQL is a round trip away, so
+// the group reads what it needs at once, decides each identify in arrival
+// order in memory, and writes once. Rows travel as one JSON array
+// parameter, which both backends expand into a table.
+class IngestBatch {
+ public:
+  IngestBatch(SqlSession &db, const SqlDialect &dialect, int64_t now)
+      : db_(db), dialect_(dialect), now_(now) {}
+
+  Status Apply(const std::vector<IngestJob *> &jobs) {
+    Status s = Collect(jobs);
+    if (s.ok()) s = DropDuplicates();
+    if (s.ok()) s = ReadHistories();
+    if (s.ok()) s = ReadMonthCounts();
     if (!s.ok()) return s;
-    std::map<std::string, std::optional<Survey>> surveys;  // by API key, this batch
+    Plan();
+    s = WriteCustomers();
+    if (s.ok()) s = WriteMonthCounts();
+    return s;
+  }
+
+ private:
+  struct Item {
+    IngestJob *job = nullptr;
+    const Survey *survey = nullptr;
+    const IdentifyMessage *m = nullptr;
+    bool duplicate = false;
+    IdentifyPlan plan;
+    int round = 0;  // how many earlier items of the group are its customer's
+  };
+  using CustomerKey = std::pair<int64_t, std::string>;  // survey, email
+
+  // Finds each job's survey by its API key; a job without one fails alone.
+  Status Collect(const std::vector<IngestJob *> &jobs) {
     for (IngestJob *job : jobs) {
       job->stored = job->duplicates = job->scheduled = 0;
-      s = ApplyJob(st, job, now, &surveys);
-      if (IsStoreFailure(s)) {
-        *failed = job;
-        return s;
+      Result<const Survey *> survey = SurveyByKey(job->api_key);
+      if (!survey.ok()) return survey.status();
+      if (*survey == nullptr) {
+        job->status = Status::Unauthorized("invalid API key");
+        continue;
       }
-      job->status = s;
+      job->status = Status::Ok();
+      for (const IdentifyMessage &m : job->identifies) {
+        Item item;
+        item.job = job;
+        item.survey = *survey;
+        item.m = &m;
+        items_.push_back(std::move(item));
+      }
     }
+    return Status::Ok();
+  }
+
+  Result<const Survey *> SurveyByKey(const std::string &api_key) {
+    if (api_key.empty()) return nullptr;
+    auto cached = surveys_.find(api_key);
+    if (cached != surveys_.end())
+      return cached->second.has_value() ? &*cached->second : nullptr;
+    Statement q;
+    Status s = q.Prepare(db_, std::string("SELECT ") + kSurveyColumns +
+                                  " FROM surveys WHERE key_prefix = ?1");
+    std::vector<Survey> candidates;
+    if (s.ok()) {
+      q.Bind(1, ApiKeyPrefix(api_key));
+      while (q.Step()) candidates.push_back(ReadSurvey(q));
+      s = q.status();
+    }
+    if (!s.ok()) return s;
+    const std::optional<Survey> &found =
+        surveys_.emplace(api_key, MatchApiKey(std::move(candidates), api_key))
+            .first->second;
+    return found.has_value() ? &*found : nullptr;
+  }
+
+  // Remembers every messageId; an item whose id was already seen, before
+  // or earlier in this group, is a duplicate.
+  Status DropDuplicates() {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const Item &item : items_) {
+      if (!item.m->message_id.empty())
+        rows.push_back({item.survey->id, item.m->message_id});
+    }
+    if (rows.empty()) return Status::Ok();
+    Statement insert;
+    Status s = insert.Prepare(
+        db_,
+        "INSERT INTO seen_messages (survey_id, message_id, received_at) "
+        "SELECT CAST(r.value ->> 0 AS BIGINT), r.value ->> 1, ?2 FROM " +
+            dialect_.JsonRows("?1", "r") +
+            " WHERE true ON CONFLICT DO NOTHING RETURNING survey_id, message_id");
+    std::set<CustomerKey> fresh;
+    if (s.ok()) {
+      insert.Bind(1, rows.dump()).Bind(2, now_);
+      while (insert.Step()) fresh.emplace(insert.Int(0), insert.Text(1));
+      s = insert.status();
+    }
+    if (!s.ok()) return s;
+    for (Item &item : items_) {
+      if (item.m->message_id.empty()) continue;
+      item.duplicate = fresh.erase({item.survey->id, item.m->message_id}) == 0;
+      if (item.duplicate) ++item.job->duplicates;
+    }
+    return Status::Ok();
+  }
+
+  // What is stored of each customer of the group before it.
+  Status ReadHistories() {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const Item &item : items_) {
+      const CustomerKey key{item.survey->id, item.m->email};
+      if (item.duplicate || histories_.count(key) > 0) continue;
+      histories_[key];
+      rows.push_back({item.survey->id, item.m->email, ErasedEmailKey(item.m->email)});
+    }
+    if (rows.empty()) return Status::Ok();
+    Statement q;
+    Status s =
+        q.Prepare(db_,
+                  "SELECT CAST(r.value ->> 0 AS BIGINT), r.value ->> 1, c.created_at, "
+                  "       c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
+                  "       (SELECT reason FROM suppressions "
+                  "        WHERE email IN (r.value ->> 1, r.value ->> 2) LIMIT 1) "
+                  "FROM " +
+                      dialect_.JsonRows("?1", "r") +
+                      " LEFT JOIN customers c "
+                      "  ON c.survey_id = CAST(r.value ->> 0 AS BIGINT) AND c.email = "
+                      "r.value ->> 1");
+    if (s.ok()) {
+      q.Bind(1, rows.dump());
+      while (q.Step()) {
+        StoredCustomerHistory &h = histories_[{q.Int(0), q.Text(1)}];
+        h.created_at = q.OptionalInt(2);
+        h.has_pending_invitation = q.OptionalInt(3).value_or(0) > 0;
+        h.last_surveyed_at = q.OptionalInt(4);
+        h.suppression = ParseSuppressionReason(q.Text(5));
+      }
+      s = q.status();
+    }
+    return s;
+  }
+
+  // This month's invitations of each survey with a budget.
+  Status ReadMonthCounts() {
+    for (const Item &item : items_) {
+      if (item.duplicate || !item.survey->policy.monthly_budget ||
+          month_counts_.count(item.survey->id) > 0) {
+        continue;
+      }
+      Statement q;
+      Status s = q.Prepare(db_,
+                           "SELECT invitations FROM survey_months "
+                           "WHERE survey_id = ?1 AND month_start = ?2");
+      int64_t &count = month_counts_[item.survey->id];
+      if (s.ok()) {
+        q.Bind(1, item.survey->id).Bind(2, StartOfMonthUtc(now_));
+        if (q.Step()) count = q.Int(0);
+        s = q.status();
+      }
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  // Decides each identify in arrival order, each seeing what the ones
+  // before it changed, as one statement per identify would.
+  void Plan() {
+    std::map<CustomerKey, int> seen;
+    for (Item &item : items_) {
+      if (item.duplicate) continue;
+      const CustomerKey key{item.survey->id, item.m->email};
+      StoredCustomerHistory &h = histories_[key];
+      const bool budgeted = item.survey->policy.monthly_budget.has_value();
+      if (budgeted) h.invitations_this_month = month_counts_[item.survey->id];
+      item.plan = PlanIdentify(item.survey->policy, *item.m, h, now_);
+      item.round = seen[key]++;
+      if (item.m->created_at) h.created_at = item.m->created_at;
+      if (item.plan.pending_due_at) h.has_pending_invitation = true;
+      if (item.plan.counts_invitation) {
+        ++invitations_[item.survey->id];
+        if (budgeted) ++month_counts_[item.survey->id];
+        ++item.job->scheduled;
+      }
+      ++item.job->stored;
+    }
+  }
+
+  // One upsert per round: a statement may change each customer once.
+  Status WriteCustomers() {
+    Statement upsert;
+    for (int round = 0;; ++round) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (const Item &item : items_) {
+        if (item.duplicate || item.round != round) continue;
+        const IdentifyMessage &m = *item.m;
+        rows.push_back({item.survey->id, m.email, m.user_id, m.anonymous_id, m.first_name,
+                        m.last_name, m.name, m.gender,
+                        m.created_at ? nlohmann::json(*m.created_at) : nlohmann::json(),
+                        m.traits_json.empty() ? "{}" : m.traits_json, item.plan.decision,
+                        item.plan.pending_due_at
+                            ? nlohmann::json(*item.plan.pending_due_at)
+                            : nlohmann::json()});
+      }
+      if (rows.empty()) return Status::Ok();
+      if (round == 0) {
+        Status s = upsert.Prepare(db_, UpsertSql());
+        if (!s.ok()) return s;
+      }
+      Status s = upsert.Bind(1, rows.dump()).Bind(2, now_).Run();
+      if (!s.ok()) return s;
+    }
+  }
+
+  std::string UpsertSql() const {
+    auto text = [](int i) { return "r.value ->> " + std::to_string(i); };
+    auto integer = [&](int i) { return "CAST(" + text(i) + " AS BIGINT)"; };
+    auto kept_unless_empty = [](const std::string &column) {
+      return column + " = CASE WHEN excluded." + column + " <> '' THEN excluded." +
+             column + " ELSE customers." + column + " END, ";
+    };
+    return "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
+           "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
+           "last_decision, last_decision_at, pending_due_at, pending_since) "
+           "SELECT " +
+           integer(0) + ", " + text(1) + ", " + text(2) + ", " + text(3) + ", " +
+           text(4) + ", " + text(5) + ", " + text(6) + ", " + text(7) + ", " +
+           integer(8) + ", " + text(9) + ", ?2, ?2, " + text(10) + ", ?2, " +
+           integer(11) + ", CASE WHEN " + text(11) +
+           " IS NULL THEN NULL ELSE ?2 END FROM " + dialect_.JsonRows("?1", "r") +
+           " WHERE true ON CONFLICT (survey_id, email) DO UPDATE SET " +
+           kept_unless_empty("user_id") + kept_unless_empty("anonymous_id") +
+           kept_unless_empty("first_name") + kept_unless_empty("last_name") +
+           kept_unless_empty("name") + kept_unless_empty("gender") +
+           "created_at = coalesce(excluded.created_at, customers.created_at), "
+           "traits = " +
+           dialect_.JsonMerge("customers.traits", "excluded.traits") +
+           ", "
+           "last_seen_at = excluded.last_seen_at, "
+           "last_decision = excluded.last_decision, "
+           "last_decision_at = excluded.last_decision_at, "
+           "pending_due_at = coalesce(excluded.pending_due_at, "
+           "customers.pending_due_at), "
+           "pending_since = coalesce(excluded.pending_since, customers.pending_since)";
+  }
+
+  Status WriteMonthCounts() {
+    for (const auto &[survey_id, count] : invitations_) {
+      Statement add;
+      Status s =
+          add.Prepare(db_,
+                      "INSERT INTO survey_months (survey_id, month_start, invitations) "
+                      "VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (survey_id, month_start) DO UPDATE SET "
+                      "invitations = survey_months.invitations + excluded.invitations");
+      if (s.ok())
+        s = add.Bind(1, survey_id).Bind(2, StartOfMonthUtc(now_)).Bind(3, count).Run();
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  SqlSession &db_;
+  const SqlDialect &dialect_;
+  const int64_t now_;
+  std::map<std::string, std::optional<Survey>> surveys_;  // by API key
+  std::vector<Item> items_;
+  std::map<CustomerKey, StoredCustomerHistory> histories_;
+  std::map<int64_t, int64_t> month_counts_;  // by survey, with a budget
+  std::map<int64_t, int64_t> invitations_;   // new this group, by survey
+};
+
+}  // namespace
+
+Status SqlStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now) {
+  return Write([&](SqlSession &db) -> Status {
+    Status s = IngestBatch(db, dialect(), now).Apply(jobs);
+    if (!s.ok()) return s;
     if (now - last_prune_at_ > 3600) {
       Statement prune;
       Status ps = prune.Prepare(db, "DELETE FROM seen_messages WHERE received_at < ?1");
@@ -214,94 +401,6 @@ Status SqlStore::CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
     }
     return Status::Ok();
   });
-}
-
-Status SqlStore::ApplyJob(IngestStatements &st, IngestJob *job, int64_t now,
-                          std::map<std::string, std::optional<Survey>> *surveys) {
-  auto cached = surveys->find(job->api_key);
-  if (cached == surveys->end()) {
-    auto found = FindSurveyByKey(st, job->api_key);
-    if (!found.ok()) return found.status();
-    cached = surveys->emplace(job->api_key, std::move(found.value())).first;
-  }
-  if (!cached->second) return Status::Unauthorized("invalid API key");
-  for (const IdentifyMessage &m : job->identifies) {
-    Status s = ApplyIdentify(st, *cached->second, m, now, job);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Result<std::optional<Survey>> SqlStore::FindSurveyByKey(IngestStatements &st,
-                                                        const std::string &api_key) {
-  if (api_key.empty()) return std::optional<Survey>();
-  Statement &q = st.survey_by_prefix;
-  q.Bind(1, ApiKeyPrefix(api_key));
-  std::vector<Survey> candidates;
-  while (q.Step()) candidates.push_back(ReadSurvey(q));
-  Status s = q.status();
-  q.Reset();
-  if (!s.ok()) return s;
-  return MatchApiKey(std::move(candidates), api_key);
-}
-
-Status SqlStore::ApplyIdentify(IngestStatements &st, const Survey &survey,
-                               const IdentifyMessage &m, int64_t now, IngestJob *job) {
-  if (!m.message_id.empty()) {
-    Status s =
-        st.remember_message.Bind(1, survey.id).Bind(2, m.message_id).Bind(3, now).Run();
-    if (!s.ok()) return s;
-    if (st.remember_message.RowsChanged() == 0) {
-      ++job->duplicates;
-      return Status::Ok();
-    }
-  }
-
-  // What is known of this customer before this identify.
-  StoredCustomerHistory history;
-  st.history.Bind(1, survey.id).Bind(2, m.email).Bind(3, ErasedEmailKey(m.email));
-  if (st.history.Step()) {
-    history.created_at = st.history.OptionalInt(0);
-    history.has_pending_invitation = st.history.Int(1) > 0;
-    history.last_surveyed_at = st.history.OptionalInt(2);
-    history.suppression = ParseSuppressionReason(st.history.Text(3));
-  }
-  Status s = st.history.status();
-  st.history.Reset();
-  if (!s.ok()) return s;
-
-  if (survey.policy.monthly_budget) {
-    st.month_count.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now));
-    if (st.month_count.Step()) history.invitations_this_month = st.month_count.Int(0);
-    s = st.month_count.status();
-    st.month_count.Reset();
-    if (!s.ok()) return s;
-  }
-  const IdentifyPlan plan = PlanIdentify(survey.policy, m, history, now);
-
-  st.upsert_customer.Bind(1, survey.id)
-      .Bind(2, m.email)
-      .Bind(3, m.user_id)
-      .Bind(4, m.anonymous_id)
-      .Bind(5, m.first_name)
-      .Bind(6, m.last_name)
-      .Bind(7, m.name)
-      .Bind(8, m.gender)
-      .Bind(9, m.created_at)
-      .Bind(10, m.traits_json.empty() ? std::string_view("{}") : m.traits_json)
-      .Bind(11, now)
-      .Bind(12, plan.decision)
-      .Bind(13, plan.pending_due_at);
-  s = st.upsert_customer.Run();
-  if (!s.ok()) return s;
-
-  if (plan.counts_invitation) {
-    s = st.count_invitation.Bind(1, survey.id).Bind(2, StartOfMonthUtc(now)).Run();
-    if (!s.ok()) return s;
-    ++job->scheduled;
-  }
-  ++job->stored;
-  return Status::Ok();
 }
 
 Result<Survey> SqlStore::LoadSurvey(SqlSession &db, int64_t id) {

@@ -119,8 +119,6 @@ class SqlStore : public Store {
   Result<std::vector<ReportRun>> ListReportRuns(int64_t survey_id, int limit) override;
 
  private:
-  struct IngestStatements;
-
   explicit SqlStore(std::unique_ptr<SqlConnections> connections)
       : connections_(std::move(connections)) {}
   const SqlDialect &dialect() const { return connections_->dialect(); }
@@ -141,17 +139,8 @@ class SqlStore : public Store {
   // database was unreachable then.
   Status EnsureSchema();
 
-  // Applies `jobs` in one transaction. On a database failure inside a job,
-  // rolls back, names the job in *failed and returns the error.
-  Status CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now,
-                    IngestJob **failed);
-  // These two run inside CommitJobs' transaction.
-  Status ApplyJob(IngestStatements &st, IngestJob *job, int64_t now,
-                  std::map<std::string, std::optional<Survey>> *surveys);
-  Status ApplyIdentify(IngestStatements &st, const Survey &survey,
-                       const IdentifyMessage &m, int64_t now, IngestJob *job);
-  Result<std::optional<Survey>> FindSurveyByKey(IngestStatements &st,
-                                                const std::string &api_key);
+  // Applies `jobs` in one write transaction, or none of them.
+  Status CommitJobs(const std::vector<IngestJob *> &jobs, int64_t now);
   Result<Survey> LoadSurvey(SqlSession &db, int64_t id);
   // Inside ClaimDueInvitations' transaction.
   Status PromoteDueInvitations(SqlSession &db, int64_t now, int limit);
