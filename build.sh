@@ -9,6 +9,10 @@
 #   ./build.sh bench  build, then the benchmarks in tests/bench (figures only)
 #   ./build.sh fuzz [seconds]  build, then each libFuzzer target for that long
 #                     (default 600 s each); new crashes are kept in build/fuzz
+#   ./build.sh move-to-postgresql SQLITE_FILE CONNINFO
+#                     build build/callexa-move, then move the SQLite database
+#                     into an empty PostgreSQL database (README "Several
+#                     hosts: PostgreSQL"); nginx stopped first
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -178,6 +182,27 @@ build_for_tests() {
   phase "test tree (clang, ASan+UBSan)" build_tests
 }
 
+# The move to PostgreSQL (src/tools/callexa_move.c++): its main and the
+# few core sources it needs, compiled straight with g++ (no nginx, no test
+# tree), again only when they changed.
+build_move_tool() {
+  install_packages "${RUN_PACKAGES[@]}"
+  mkdir -p "$BUILD"
+  local tool="$BUILD/callexa-move" stamp="$BUILD/callexa-move.stamp" want
+  local sources=("$ROOT/src/tools/callexa_move.c++" "$ROOT"/src/sql/*.cc
+                 "$ROOT/src/store/schema.cc" "$ROOT/src/store/store_copy.cc")
+  want="$(cat "${sources[@]}" $(find "$ROOT/src/common" "$ROOT/src/sql" "$ROOT/src/store" \
+          -name '*.h' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)"
+  if [ -x "$tool" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  log "compiling $tool"
+  g++ -std=c++17 -O2 -Wall -Wextra -I"$ROOT/src" -I"$(pkg-config --variable=includedir libpq)" \
+    "${sources[@]}" -o "$tool.tmp" -lsqlite3 -lpq -lpthread
+  mv "$tool.tmp" "$tool"
+  echo "$want" >"$stamp"
+}
+
 # The embedded default configuration of `./build.sh run`.
 write_run_config() {
   local var="$1" user="$2" group="$3"
@@ -297,6 +322,14 @@ case "${1:-build}" in
     build_for_tests
     run_fuzzers "${2:-600}"
     ;;
+  move-to-postgresql)
+    if [ $# -ne 3 ]; then
+      echo "usage: $0 move-to-postgresql SQLITE_FILE CONNINFO" >&2
+      exit 2
+    fi
+    build_move_tool
+    exec "$BUILD/callexa-move" "$2" "$3"
+    ;;
   bench)
     build_module_only
     install_packages "${TEST_PACKAGES[@]}"
@@ -304,7 +337,7 @@ case "${1:-build}" in
     bash "$ROOT/tests/bench/run_all.sh"
     ;;
   *)
-    echo "usage: $0 [build|run|test|bench|fuzz [seconds]]" >&2
+    echo "usage: $0 [build|run|test|bench|fuzz [seconds]|move-to-postgresql SQLITE_FILE CONNINFO]" >&2
     exit 2
     ;;
 esac
