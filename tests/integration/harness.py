@@ -15,9 +15,16 @@ class cleanup, failing the class when error.log holds an [alert], [crit] or
 [emerg] line the class did not declare in `allowed_log_patterns`. Whatever
 happens, an nginx the harness started is killed when the interpreter exits.
 
-Standard library only; run with Debian's /usr/bin/python3. Environment:
-CALLEXA_MODULE (required) path of ngx_http_callexa_module.so; NGINX (optional)
-the nginx binary, default /usr/sbin/nginx; CALLEXA_KEEP_TMP=1 keeps prefixes.
+The module's database is a SQLite file in PREFIX/data unless a test passes
+`database`: another path, or a PostgreSQL connection string from
+postgres_database() (a schema of its own on the cluster CTest's fixture
+`postgres` starts; CALLEXA_TEST_POSTGRES_URI names the file holding the
+cluster's URI). CallexaNginx.state() reads either through one interface.
+
+Standard library (and Debian's psql for PostgreSQL) only; run with Debian's
+/usr/bin/python3. Environment: CALLEXA_MODULE (required) path of
+ngx_http_callexa_module.so; NGINX (optional) the nginx binary, default
+/usr/sbin/nginx; CALLEXA_KEEP_TMP=1 keeps prefixes.
 """
 
 import atexit
@@ -43,6 +50,7 @@ import urllib.parse
 import weakref
 
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+PSQL = "/usr/bin/psql"
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "correct horse battery staple"
 REQUEST_TIMEOUT = 15.0
@@ -344,11 +352,19 @@ class CallexaNginx:
     def _count(self, needle):
         return self.read_error_log().count(needle)
 
-    def reload(self, timeout=15.0):
-        """SIGHUP to the master; returns once the new workers have started."""
+    def reload(self, timeout=15.0, command=False):
+        """SIGHUP to the master (with command, through `nginx -s reload` as
+        an operator would); returns once the new workers have started."""
         started = self._count("start worker process")
         reconfigured = self._count("reconfiguring")
-        os.kill(self.proc.pid, signal.SIGHUP)
+        if command:
+            proc = subprocess.run(self.nginx_args() + ["-s", "reload"], stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=30, env=nginx_env())
+            if proc.returncode != 0:
+                raise RuntimeError("nginx -s reload failed (%d): %s"
+                                   % (proc.returncode, (proc.stdout + proc.stderr).decode()))
+        else:
+            os.kill(self.proc.pid, signal.SIGHUP)
         deadline = time.monotonic() + timeout
         while True:
             log = self.read_error_log()
@@ -499,7 +515,10 @@ class CallexaNginx:
 
     def state(self):
         """The module's state, read (and in tests written) through one
-        adapter: SqliteState today, whatever backend the module uses later."""
+        adapter: SqliteState, or PostgresState when `database` is a
+        PostgreSQL connection string."""
+        if is_postgres(self.database):
+            return PostgresState(self.database)
         return SqliteState(self.database,
                            running=self.proc is not None and self.proc.poll() is None)
 
@@ -626,15 +645,155 @@ class SmtpSink:
             time.sleep(0.1)
 
 
+def is_postgres(database):
+    """Whether callexa_database `database` names PostgreSQL (as the module
+    decides: a postgresql:// or postgres:// URI, or key=value pairs)."""
+    return bool(database) and (database.startswith(("postgresql://", "postgres://"))
+                               or "=" in database)
+
+
+class PostgresState:
+    """The module's PostgreSQL schema, seen from a test through psql.
+
+    query() and execute() take SQLite's `?` placeholders, so that a test
+    reads both backends alike; each value goes to psql as a variable and
+    into the statement as a quoted literal (PostgreSQL types it from its
+    use). Each call is one psql session, in autocommit.
+    """
+
+    def __init__(self, conninfo):
+        self.conninfo = conninfo
+
+    @staticmethod
+    def _bind(sql, params):
+        """`sql` with its i-th `?` outside quotes written :'p<i>'."""
+        out, n, quote = [], 0, None
+        for ch in sql:
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in ("'", '"'):
+                quote = ch
+            elif ch == "?":
+                n += 1
+                out.append(":'p%d'" % n)
+                continue
+            out.append(ch)
+        if n != len(params):
+            raise ValueError("%d placeholders, %d parameters: %s" % (n, len(params), sql))
+        return "".join(out)
+
+    def psql(self, sql, params=(), timeout=30):
+        """Runs `sql` (placeholders bound) in one psql session; its stdout."""
+        args = [PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.conninfo]
+        for i, p in enumerate(params):
+            args += ["-v", "p%d=%s" % (i + 1, p)]
+        proc = subprocess.run(args, input=self._bind(sql, params).encode(),
+                              capture_output=True, timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError("psql failed (%d) on %r:\n%s"
+                               % (proc.returncode, sql, proc.stderr.decode(errors="replace")))
+        return proc.stdout.decode()
+
+    def query(self, sql, params=()):
+        """Rows of a query as tuples, their values as JSON gives them
+        (numbers, strings, None)."""
+        out = self.psql("SELECT coalesce(json_agg(t), '[]') FROM (%s\n) t;"
+                        % sql.rstrip().rstrip(";"), params)
+        return [tuple(row.values()) for row in json.loads(out)]
+
+    def execute(self, sql, params=()):
+        self.psql(sql.rstrip().rstrip(";") + ";", params)
+
+
+class PostgresDatabase:
+    """A schema of its own on the test cluster, for one or more nginx.
+
+    conninfo is the cluster's URI with a search_path naming the schema and
+    a passfile the workers can read: libpq wants it mode 0600, and as root
+    the workers are nobody, so it is a copy of the cluster's (root's) in a
+    folder of nobody's. password is the cluster's, for tests that check it
+    leaks nowhere. cleanup() drops the schema and removes the folder.
+    """
+
+    def __init__(self, uri_file=None):
+        uri_file = uri_file or os.environ.get("CALLEXA_TEST_POSTGRES_URI", "")
+        if not uri_file:
+            raise unittest.SkipTest("CALLEXA_TEST_POSTGRES_URI is not set (run through "
+                                    "CTest, whose fixture postgres starts the cluster)")
+        if not os.path.isfile(uri_file):
+            raise RuntimeError("no PostgreSQL test cluster: %s does not exist "
+                               "(CTest's fixture postgres.start writes it)" % uri_file)
+        with open(uri_file) as f:
+            self.cluster_uri = f.read().strip()
+        parts = urllib.parse.urlsplit(self.cluster_uri)
+        query = urllib.parse.parse_qsl(parts.query)
+        cluster_passfile = dict(query)["passfile"]
+        with open(cluster_passfile) as f:
+            line = f.readline().rstrip("\n")
+        # host:port:database:user:password
+        fields = line.split(":", 4)
+        if len(fields) != 5 or fields[1] != str(parts.port):
+            # pg_cluster.sh writes both; another ctest run in the same build
+            # tree starting or stopping its cluster meanwhile rewrites them.
+            raise RuntimeError("the test cluster's URI (%s) and passfile disagree: was the "
+                               "fixture restarted by another ctest run in this build tree?"
+                               % uri_file)
+        self.password = fields[4]
+        self.schema = "it_" + os.urandom(6).hex()
+        self.directory = tempfile.mkdtemp(prefix="callexa-pg-client-")
+        self.passfile = os.path.join(self.directory, "passfile")
+        fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(line + "\n")
+        if running_as_root():
+            import grp
+            import pwd
+
+            uid = pwd.getpwnam("nobody").pw_uid
+            gid = grp.getgrnam("nogroup").gr_gid
+            for path in (self.directory, self.passfile):
+                os.chown(path, uid, gid)
+        query = [(k, self.passfile if k == "passfile" else v) for k, v in query]
+        query.append(("options", "-csearch_path=" + self.schema))
+        self.conninfo = urllib.parse.urlunsplit(parts._replace(
+            query=urllib.parse.urlencode(query, safe="/")))
+        PostgresState(self.cluster_uri).execute("CREATE SCHEMA " + self.schema)
+
+    def state(self):
+        return PostgresState(self.conninfo)
+
+    def query(self, sql, params=()):
+        return self.state().query(sql, params)
+
+    def execute(self, sql, params=()):
+        self.state().execute(sql, params)
+
+    def cleanup(self):
+        try:
+            PostgresState(self.cluster_uri).execute(
+                "SET lock_timeout = '20s'; DROP SCHEMA IF EXISTS %s CASCADE" % self.schema)
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def postgres_database():
+    """A fresh PostgreSQL schema on the test cluster (PostgresDatabase);
+    unittest.SkipTest outside CTest."""
+    return PostgresDatabase()
+
+
 def wait_until(predicate, timeout=20.0, interval=0.1, what="condition"):
-    """Polls predicate() until it returns a true value, which is returned."""
+    """Polls predicate() until it returns a true value, which is returned.
+    `what` names the condition in the failure: a string, or a function
+    called then (to describe the state that was reached)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+            raise AssertionError("timed out after %.0f s waiting for %s"
+                                 % (timeout, what() if callable(what) else what))
         time.sleep(interval)
 
 
@@ -677,7 +836,10 @@ def answer_on_page(nginx, page, score, comment, **fields):
 def db_execute(database, sql, params=()):
     """A write to the module's database while nginx runs (tests only: to
     make a backed-off retry due now, say)."""
-    SqliteState(database).execute(sql, params)
+    if is_postgres(database):
+        PostgresState(database).execute(sql, params)
+    else:
+        SqliteState(database).execute(sql, params)
 
 
 # Every CallexaNginx started and not yet cleaned up: killed when the
