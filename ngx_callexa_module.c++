@@ -324,16 +324,11 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   callexa::ServiceConfig *config = PoolNew<callexa::ServiceConfig>(cf->pool);
   if (config == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
   const callexa::ServiceConfig defaults;
-  // A PostgreSQL connection string is checked here, connected to only by
-  // the workers; a SQLite file is found like any path.
+  // A PostgreSQL connection string is kept as written (CheckServiceConfig
+  // checks its form; only the workers connect); a SQLite file is found
+  // like any path.
   const std::string database = ToString(mcf->database);
-  if (callexa::NamesPostgresql(database)) {
-    const callexa::Status s = callexa::CheckDatabaseSetting(database);
-    if (!s.ok()) {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "callexa_database: %s",
-                         s.message().c_str());
-      return static_cast<char *>(NGX_CONF_ERROR);
-    }
+  if (callexa::DatabaseIsServer(database)) {
     config->database_path = database;
   } else if (!FullPath(cf, &mcf->database, defaults.database_path, 0,
                        &config->database_path)) {
