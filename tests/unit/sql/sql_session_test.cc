@@ -17,22 +17,10 @@
 
 #include "sql/pg_session.h"
 #include "sql/sqlite_session.h"
+#include "testing/store_backend.h"
 
 namespace callexa {
 namespace {
-
-// The URI of the test cluster; a failure outside CTest.
-std::string PostgresUri() {
-  std::ifstream in(CALLEXA_TEST_POSTGRES_URI);
-  std::string uri;
-  std::getline(in, uri);
-  if (uri.empty()) {
-    ADD_FAILURE() << "no PostgreSQL test cluster (" << CALLEXA_TEST_POSTGRES_URI
-                  << "): run the tests through CTest, whose fixture postgres.start "
-                     "starts one";
-  }
-  return uri;
-}
 
 // A session on a fresh database of one backend, and what it needs.
 class Backend {
@@ -82,13 +70,13 @@ class SqliteBackend : public Backend {
 class PostgresBackend : public Backend {
  public:
   PostgresBackend() {
-    auto s = PgSession::Connect(PostgresUri());
+    auto s = PgSession::Connect(PostgresTestUri());
     EXPECT_TRUE(s.ok()) << s.status().ToLogString();
     if (s.ok()) session_ = std::move(s.value());
   }
   SqlSession *session() override { return session_.get(); }
   std::unique_ptr<SqlSession> Another() override {
-    auto s = PgSession::Connect(PostgresUri());
+    auto s = PgSession::Connect(PostgresTestUri());
     EXPECT_TRUE(s.ok()) << s.status().ToLogString();
     return s.ok() ? std::move(s.value()) : nullptr;
   }
@@ -246,7 +234,7 @@ TEST(PgParametersTest, WritesNumberedParametersOutsideQuotesAndComments) {
 }
 
 TEST(PgSessionTest, SetsTheTimeouts) {
-  auto s = PgSession::Connect(PostgresUri(), {1500, 700, 9000});
+  auto s = PgSession::Connect(PostgresTestUri(), {1500, 700, 9000});
   ASSERT_TRUE(s.ok()) << s.status().ToLogString();
   for (const auto &[name, want] : std::vector<std::pair<std::string, std::string>>{
            {"statement_timeout", "1500ms"},
@@ -261,14 +249,14 @@ TEST(PgSessionTest, SetsTheTimeouts) {
 }
 
 TEST(PgSessionTest, ALostConnectionIsResetAndItsStatementsPreparedAgain) {
-  auto s = PgSession::Connect(PostgresUri());
+  auto s = PgSession::Connect(PostgresTestUri());
   ASSERT_TRUE(s.ok());
   auto pid = (*s)->Prepare("SELECT pg_backend_pid() + ?1");
   ASSERT_TRUE(pid.ok());
   ASSERT_TRUE((*pid)->Bind(1, int64_t{0}).Step());
   const int64_t first = (*pid)->Int(0);
   (*pid)->Reset();
-  auto killer = PgSession::Connect(PostgresUri());
+  auto killer = PgSession::Connect(PostgresTestUri());
   ASSERT_TRUE(killer.ok());
   auto kill = (*killer)->Prepare("SELECT pg_terminate_backend(CAST(?1 AS integer))");
   ASSERT_TRUE(kill.ok());
@@ -284,7 +272,7 @@ TEST(PgSessionTest, ALostConnectionIsResetAndItsStatementsPreparedAgain) {
 }
 
 TEST(PgSessionTest, AUniqueViolationIsAConflict) {
-  auto s = PgSession::Connect(PostgresUri());
+  auto s = PgSession::Connect(PostgresTestUri());
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->Execute("CREATE TEMP TABLE u (id BIGINT PRIMARY KEY)").ok());
   auto insert = (*s)->Prepare("INSERT INTO u (id) VALUES (?1)");
@@ -298,7 +286,7 @@ TEST(PgSessionTest, AUniqueViolationIsAConflict) {
 TEST(PgSessionTest, NoSecretInAnyError) {
   // A wrong password written into the connection string (which operators
   // are told not to do) never reaches a message or a detail.
-  std::string uri = PostgresUri();
+  std::string uri = PostgresTestUri();
   const std::string secret = "s3cret-never-logged";
   const size_t passfile = uri.find("passfile=");
   uri.erase(passfile, uri.find('&', passfile) + 1 - passfile);
