@@ -32,6 +32,8 @@ Status PgConnections::Read(const SessionBody &body) {
   Result<std::unique_ptr<PgSession>> session = Take();
   if (!session.ok()) return session.status();
   Status s = body(**session);
+  // Reads repeat safely: once more when the connection turned out lost.
+  if (!s.ok() && (*session)->connection_lost()) s = body(**session);
   Give(std::move(session.value()));
   return s;
 }
@@ -41,6 +43,10 @@ Status PgConnections::InTransaction(const char *begin, const SessionBody &body) 
   if (!taken.ok()) return taken.status();
   PgSession &session = **taken;
   Status s = session.Execute(begin);
+  // A connection the server dropped while it sat in the pool (a restart,
+  // a failover) is found out here, before anything ran: try once more on
+  // a fresh one.
+  if (!s.ok() && session.connection_lost()) s = session.Execute(begin);
   if (s.ok()) s = body(session);
   if (s.ok()) {
     s = session.Commit();

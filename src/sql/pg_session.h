@@ -46,6 +46,10 @@ class PgSession : public SqlSession {
   Status Commit() override;
   Status Rollback() override;
 
+  // Whether the last call found the connection lost (the next one resets
+  // it).
+  bool connection_lost() const { return PQstatus(conn_) != CONNECTION_OK; }
+
   // For PgStatement: the connection, reset first when it was lost.
   Result<PGconn *> Connection();
   // The name `sql` is prepared under on this connection for parameters of
