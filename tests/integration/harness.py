@@ -740,6 +740,8 @@ class PostgresDatabase:
                                % uri_file)
         self.password = fields[4]
         self.schema = "it_" + os.urandom(6).hex()
+        # The schema first: when the cluster refuses, nothing is left behind.
+        PostgresState(self.cluster_uri).execute("CREATE SCHEMA " + self.schema)
         self.directory = tempfile.mkdtemp(prefix="callexa-pg-client-")
         self.passfile = os.path.join(self.directory, "passfile")
         fd = os.open(self.passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -757,7 +759,6 @@ class PostgresDatabase:
         query.append(("options", "-csearch_path=" + self.schema))
         self.conninfo = urllib.parse.urlunsplit(parts._replace(
             query=urllib.parse.urlencode(query, safe="/")))
-        PostgresState(self.cluster_uri).execute("CREATE SCHEMA " + self.schema)
 
     def state(self):
         return PostgresState(self.conninfo)
