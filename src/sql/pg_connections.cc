@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
+
 namespace callexa {
 namespace {
 
@@ -69,8 +71,18 @@ Status PgConnections::Report(const SessionBody &body) {
 }
 
 bool IsPostgresqlConninfo(const std::string &database) {
-  return database.rfind("postgresql://", 0) == 0 ||
-         database.rfind("postgres://", 0) == 0 || database.find('=') != std::string::npos;
+  if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0) {
+    return true;
+  }
+  // libpq's key=value form starts with a keyword and '=' ("host=db
+  // dbname=callexa"); a file path never does.
+  size_t i = 0;
+  while (i < database.size() &&
+         (std::islower(static_cast<unsigned char>(database[i])) || database[i] == '_')) {
+    ++i;
+  }
+  while (i < database.size() && database[i] == ' ') ++i;
+  return i > 0 && i < database.size() && database[i] == '=';
 }
 
 Status CheckPostgresqlConninfo(const std::string &conninfo) {

@@ -37,6 +37,36 @@ TEST(ServiceConfigTest, RefusesWhatNginxTestMustRefuse) {
   }
 }
 
+TEST(ServiceConfigTest, DatabaseIsAFileOrAPostgresqlStringWithoutPassword) {
+  EXPECT_FALSE(DatabaseIsServer("/var/lib/callexa/callexa.db"));
+  EXPECT_FALSE(DatabaseIsServer("data/a=b/callexa.db"));
+  EXPECT_TRUE(DatabaseIsServer("postgresql://callexa@db/callexa?passfile=/etc/pgpass"));
+  EXPECT_TRUE(DatabaseIsServer("postgres://db/callexa"));
+  EXPECT_TRUE(DatabaseIsServer("host=db dbname=callexa"));
+
+  ServiceConfig ok;
+  ok.database_path =
+      "postgresql://callexa@db1:5432,db2:5432/callexa?"
+      "target_session_attrs=read-write&sslmode=verify-full";
+  EXPECT_TRUE(CheckServiceConfig(&ok).ok());
+
+  for (const char *with_password :
+       {"postgresql://callexa:s3cret@db/callexa", "host=db password=s3cret dbname=x"}) {
+    ServiceConfig config;
+    config.database_path = with_password;
+    const Status s = CheckServiceConfig(&config);
+    ASSERT_FALSE(s.ok()) << with_password;
+    EXPECT_NE(s.message().find("callexa_database"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("passfile"), std::string::npos) << s.message();
+    EXPECT_EQ(s.ToLogString().find("s3cret"), std::string::npos) << s.ToLogString();
+  }
+  ServiceConfig malformed;
+  malformed.database_path = "postgresql://db/callexa?no_such_option=1";
+  const Status s = CheckServiceConfig(&malformed);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("callexa_database"), std::string::npos) << s.message();
+}
+
 TEST(ServiceConfigTest, DeliveryNeedsAPublicUrlAndASender) {
   ServiceConfig c;
   EXPECT_FALSE(DeliveryConfigured(c));
