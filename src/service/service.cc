@@ -87,6 +87,30 @@ JobStepResult DescribeReportStep(const ReportMailStepResult &r) {
   return out;
 }
 
+// `step` with its [error] lines written at most once a minute each: a
+// database that is down fails every step of a job the same way, and one
+// line a minute says so, with how many it held back.
+std::function<JobStepResult()> OnceAMinutePerError(std::function<JobStepResult()> step) {
+  auto limiter = std::make_shared<LogLimiter>();
+  return [step = std::move(step), limiter] {
+    JobStepResult r = step();
+    std::vector<LogLine> kept;
+    for (LogLine &line : r.log) {
+      int64_t held_back = 0;
+      if (line.level == LogLevel::kError &&
+          !limiter->Admit(line.text, UnixNow(), &held_back)) {
+        continue;
+      }
+      if (held_back > 0) {
+        line.text += " (and " + std::to_string(held_back) + " more this minute)";
+      }
+      kept.push_back(std::move(line));
+    }
+    r.log = std::move(kept);
+    return r;
+  };
+}
+
 LogLevel LevelOf(SyncStepResult::Level level) {
   switch (level) {
     case SyncStepResult::Level::kError:
@@ -274,6 +298,8 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     service->StartSync(config, startup_log);
     service->StartRetention();
     service->StartReports(config, startup_log);
+    for (PeriodicJob &job : service->jobs_)
+      job.step = OnceAMinutePerError(std::move(job.step));
   }
   return service;
 }

@@ -18,7 +18,7 @@ bool IsOk(const PGresult *r) {
 std::string OneLine(const char *message) {
   std::string out = message != nullptr ? message : "";
   for (char &c : out) {
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;

@@ -777,10 +777,11 @@ class PostgresDatabase:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def postgres_database():
-    """A fresh PostgreSQL schema on the test cluster (PostgresDatabase);
-    unittest.SkipTest outside CTest."""
-    return PostgresDatabase()
+def postgres_database(uri_file=None):
+    """A fresh PostgreSQL schema (PostgresDatabase) on the test cluster, or
+    on the cluster whose URI file is `uri_file` (one a test started itself
+    with tests/support/pg_cluster.sh); unittest.SkipTest outside CTest."""
+    return PostgresDatabase(uri_file)
 
 
 def wait_until(predicate, timeout=20.0, interval=0.1, what="condition"):

@@ -7,6 +7,13 @@
 #                               STATE/uri (a libpq URI whose passfile holds the
 #                               password) and STATE/dir
 #   pg_cluster.sh stop STATE    stops it and removes its folder
+#   pg_cluster.sh stop-server STATE
+#                               stops the server only (pg_ctl stop -m fast),
+#                               keeping the cluster, its port and password
+#   pg_cluster.sh start-server STATE
+#                               starts it again on the same port, with the
+#                               same options (for outage tests; the shared
+#                               fixture's cluster is never stopped so)
 #
 # PostgreSQL refuses to run as root: as root, the cluster runs as nobody.
 set -euo pipefail
@@ -15,6 +22,14 @@ bin=/usr/lib/postgresql/15/bin
 
 as_server() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+# pg_ctl start of the cluster in folder $1 on port $2; waits until it
+# accepts connections.
+start_server() {
+  as_server "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+    -o "-p $2 -k $1 -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
+    || { cat "$1/server.log"; exit 1; }
 }
 
 case "$cmd" in
@@ -32,9 +47,7 @@ case "$cmd" in
       || { cat "$dir/initdb.log"; exit 1; }
     rm -f "$dir/pwfile"
     port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
-      || { cat "$dir/server.log"; exit 1; }
+    start_server "$dir" "$port"
     (umask 077 && echo "127.0.0.1:$port:*:callexa:$password" >"$state/passfile")
     echo "postgresql://callexa@127.0.0.1:$port/postgres?passfile=$state/passfile&connect_timeout=10" \
       >"$state/uri"
@@ -46,8 +59,17 @@ case "$cmd" in
     as_server "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir" "$state/dir" "$state/uri" "$state/passfile"
     ;;
+  stop-server)
+    dir="$(cat "$state/dir")"
+    as_server "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+    ;;
+  start-server)
+    dir="$(cat "$state/dir")"
+    port="$(sed -E 's|^postgresql://[^@]*@127\.0\.0\.1:([0-9]+)/.*$|\1|' "$state/uri")"
+    start_server "$dir" "$port"
+    ;;
   *)
-    echo "usage: $0 start|stop STATE_DIR" >&2
+    echo "usage: $0 start|stop|stop-server|start-server STATE_DIR" >&2
     exit 2
     ;;
 esac
