@@ -132,8 +132,9 @@ Lane AdminApi::LaneFor(const HttpRequest &request) const {
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
   if (parts.empty() || parts[0] != "api") return HandleAdminUi(request);
-  if (parts.size() < 2 || (parts[1] != "surveys" && parts[1] != "suppressions" &&
-                           parts[1] != "installation" && parts[1] != "erasure")) {
+  if (parts.size() < 2 ||
+      (parts[1] != "surveys" && parts[1] != "suppressions" &&
+       parts[1] != "installation" && parts[1] != "database" && parts[1] != "erasure")) {
     return JsonError(Status::NotFound("no such admin route: /" + request.path));
   }
   if (!IsSafeMethod(request.method)) {
@@ -141,6 +142,7 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
     if (!s.ok()) return JsonError(s);
   }
   if (parts.size() == 2 && parts[1] == "installation") return Installation(request);
+  if (parts.size() == 2 && parts[1] == "database") return Database(request, now);
   if (parts.size() == 2 && parts[1] == "erasure") return Erasure(request, now);
   if (parts[1] == "suppressions" && parts.size() <= 3) {
     return Suppressions(request, parts.size() == 3 ? parts[2] : "");
@@ -201,6 +203,22 @@ HttpResponse AdminApi::Installation(const HttpRequest &request) {
                {"tracking_api_url", url(options_.tracking_api_path)},
                {"survey_url", url(options_.survey_path)},
                {"embed_url", url(options_.embed_path)}});
+}
+
+// The database the installation runs on, as the Status page shows it: the
+// backend's name, never its connection string (that may name hosts and a
+// passfile), the size and how many leases other workers or hosts took over.
+// Read from the database on every call, like /metrics, so every worker and
+// host answers alike.
+HttpResponse AdminApi::Database(const HttpRequest &request, int64_t now) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/database"));
+  }
+  auto m = stores_.metrics->ReadMetrics(now);
+  if (!m.ok()) return JsonError(m.status());
+  return Json(200, {{"backend", m->backend},
+                    {"size_bytes", m->database_bytes},
+                    {"lease_takeovers", m->lease_takeovers}});
 }
 
 // Handle() has checked the request is same-origin: no other site can erase.

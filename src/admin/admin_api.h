@@ -16,6 +16,7 @@
 #include "mail/mail_transport.h"
 #include "store/asset_store.h"
 #include "store/ingest_store.h"
+#include "store/metrics_store.h"
 #include "store/privacy_store.h"
 #include "store/report_run_store.h"
 #include "store/report_store.h"
@@ -37,6 +38,7 @@ struct AdminStores {
   PrivacyStore *privacy;        // erasure on request
   ReportStore *reports;         // statistics and exports, on the reports lane
   ReportRunStore *report_runs;  // what the report emails did
+  MetricsStore *metrics;        // the database's backend, size and lease takeovers
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -68,9 +70,9 @@ class AdminApi : public Endpoint {
   explicit AdminApi(const AdminStores &stores, AdminOptions options = {})
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
-      : AdminApi(
-            AdminStores{store, store, store, store, store, store, store, store, store},
-            std::move(options)) {}
+      : AdminApi(AdminStores{store, store, store, store, store, store, store, store,
+                             store, store},
+                 std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
   // kReports for the statistics and the CSV export (admin/report_routes.h).
@@ -79,6 +81,7 @@ class AdminApi : public Endpoint {
 
  private:
   HttpResponse Installation(const HttpRequest &request);
+  HttpResponse Database(const HttpRequest &request, int64_t now);
   HttpResponse Erasure(const HttpRequest &request, int64_t now);
   HttpResponse Surveys(const HttpRequest &request, int64_t now);
   HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);

@@ -6,7 +6,8 @@
 // ADMIN_PASSWORD, SHOT_DIR (screenshots), OUT_FILE (JSON for the Python
 // side: keys, the preview's HTML), TEST_TO (test email recipient),
 // XSS_SURVEY_ID (a survey whose answer's comment holds markup),
-// SUPPRESSED (an address to lift).
+// SUPPRESSED (an address to lift), DATABASE (callexa_database, which the
+// Status page must never show).
 // Exits 0 when every step worked; else prints what failed and exits 1.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -201,6 +202,22 @@ try {
   check(reporting.report_frequency === 'weekly', 'the report frequency was not saved');
   check(reporting.report_recipients.join() === 'owner@acme.example,cto@acme.example', `report recipients: ${reporting.report_recipients}`);
   await page.locator('table', { hasText: 'Period' }).or(page.getByText('No report has been due yet.')).first().waitFor();
+
+  step('the Status page shows the database: backend, size, lease takeovers');
+  await go(`#/surveys/${surveyId}/status`, 'Status');
+  const dbCard = page.getByRole('region', { name: 'Database' });
+  await dbCard.waitFor();
+  const statOf = async (label) => (await dbCard.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('.stat-value').innerText()).trim();
+  check((await statOf('Backend')) === 'SQLite', `backend shown: ${await statOf('Backend')}`);
+  const size = await statOf('Size');
+  check(/^\d[\d.,]* (KB|MB|GB)$/.test(size), `database size shown: ${size}`);
+  check((await statOf('Lease takeovers')) === '0', `lease takeovers shown: ${await statOf('Lease takeovers')}`);
+  await dbCard.getByText('invitations taken over after a worker or host stalled or died').waitFor();
+  const database = await api('database');
+  check(database.status === 200 && Object.keys(database.body).sort().join() === 'backend,lease_takeovers,size_bytes', `api/database: ${JSON.stringify(database)}`);
+  const statusText = await page.locator('main').innerText();
+  check(!statusText.includes(env('DATABASE')), 'the Status page shows callexa_database');
+  check(!/\b(null|undefined|NaN)\b/.test(statusText), `the Status page shows a missing value: ${statusText}`);
 
   step('a comment holding markup shows as text');
   const xssSurvey = env('XSS_SURVEY_ID');

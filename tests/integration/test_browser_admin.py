@@ -2,9 +2,11 @@
 auth_basic in front of callexa_admin, a real SMTP server (aiosmtpd), and
 tests/browser/admin_flow.mjs in Debian's chromium logging in, creating a
 survey, copying its key, editing the email in place, saving, sending a test
-email, importing recipients, lifting a suppression, rotating the key and
-reading answers that hold markup; every page at 1280 and 390 px is kept as
-a screenshot under build/screenshots and checked with axe-core.
+email, importing recipients, lifting a suppression, rotating the key,
+reading answers that hold markup and the Status page's Database card
+(backend, size, lease takeovers; never callexa_database); every page at
+1280 and 390 px is kept as a screenshot under build/screenshots and checked
+with axe-core.
 
 Then, here: the test email's HTML part is the preview's HTML (apart from
 the per-message link tokens), and the rotated-out key no longer works."""
@@ -77,7 +79,8 @@ class BrowserAdminTest(harness.NginxTestCase):
                    BASE="http://127.0.0.1:%d/admin/" % self.nginx.port,
                    ADMIN_USER=harness.ADMIN_USER, ADMIN_PASSWORD=harness.ADMIN_PASSWORD,
                    SHOT_DIR=SHOT_DIR, OUT_FILE=out_file, TEST_TO="owner@shop.example",
-                   XSS_SURVEY_ID=str(xss_survey["id"]), SUPPRESSED=suppressed)
+                   XSS_SURVEY_ID=str(xss_survey["id"]), SUPPRESSED=suppressed,
+                   DATABASE=self.nginx.database)
         run = subprocess.run(["node", os.path.join(BROWSER_DIR, "admin_flow.mjs")],
                              cwd=BROWSER_DIR, env=env, capture_output=True, text=True,
                              timeout=300)

@@ -377,6 +377,47 @@ TEST(AdminInstallationTest, ShowsTheUrlsToPasteIntoSegment) {
             405);
 }
 
+// GET api/database on every backend: what the Status page's Database card
+// shows, read from the database like /metrics.
+class AdminDatabaseTest : public ::testing::TestWithParam<StoreBackendFactory> {
+ protected:
+  TempStore store_{GetParam()};
+};
+
+TEST_P(AdminDatabaseTest, ShowsTheBackendSizeAndLeaseTakeoversOnly) {
+  AdminApi api(store_.get());
+  HttpResponse r = api.Handle(Request("GET", "api/database"), kNow);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["backend"], GetParam().name);
+  EXPECT_GT(j["size_bytes"].get<int64_t>(), 0);
+  EXPECT_EQ(j["lease_takeovers"], 0);
+  // Those three and nothing else: never the connection string or the
+  // file's path (both hold a "/"), which may name hosts and a passfile.
+  EXPECT_EQ(j.size(), 3u) << r.body;
+  EXPECT_EQ(r.body.find('/'), std::string::npos) << r.body;
+
+  // A worker claims an invitation and stalls past its lease; another takes
+  // it over.
+  const Survey survey = store_.NewSurvey();
+  store_.Identify(survey, "ada@example.com", kNow);
+  auto first = store_->ClaimDueInvitations(kNow, 10, 60, "worker-a");
+  ASSERT_TRUE(first.ok() && first->size() == 1u);
+  auto taken = store_->ClaimDueInvitations(kNow + 61, 10, 60, "worker-b");
+  ASSERT_TRUE(taken.ok() && taken->size() == 1u);
+  r = api.Handle(Request("GET", "api/database"), kNow + 62);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["lease_takeovers"], 1);
+
+  r = api.Handle(Request("POST", "api/database", json::object()), kNow);
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(json::parse(r.body)["message"], "use GET on api/database");
+  EXPECT_EQ(api.Handle(Request("GET", "api/database/x"), kNow).status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, AdminDatabaseTest, StoreBackendValues(),
+                         StoreBackendName);
+
 }  // namespace
 }  // namespace callexa
 

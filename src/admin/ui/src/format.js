@@ -30,6 +30,22 @@ export function plural(n, one, many) {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
+// A size in bytes as people read it: "812 bytes", "4.2 KB", "37 MB",
+// "1.5 GB" (units of 1024, as the logo limit's "512 KB").
+export function formatBytes(n) {
+  if (n == null || !Number.isFinite(n)) return '—';
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (n < 1024) return plural(n, 'byte', 'bytes');
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1023.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${units[unit]}`;
+}
+
 export function percent(fraction) {
   return fraction == null ? '—' : `${(fraction * 100).toFixed(1)}%`;
 }

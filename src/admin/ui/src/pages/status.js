@@ -1,8 +1,10 @@
 // What runs in the background: the scheduler's invitations by state with
-// the latest errors, and the sync-back to Segment with "run now".
+// the latest errors, the sync-back to Segment with "run now", and the
+// database every survey shares (api/database: its backend, size and lease
+// takeovers; never its connection string).
 import { api } from '../api.js';
-import { button, clear, h, toast } from '../dom.js';
-import { formatTime } from '../format.js';
+import { append, button, clear, h, toast } from '../dom.js';
+import { formatBytes, formatTime } from '../format.js';
 
 const STATES = [
   ['scheduled', 'Scheduled', 'waiting for their due time'],
@@ -20,8 +22,27 @@ function stat(label, value, hint) {
   return h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, h('span', { class: 'stat-value' }, value), hint ? h('span', { class: 'hint' }, hint) : null));
 }
 
+const BACKENDS = {
+  sqlite: ['SQLite', 'a file on this host', 'the database file'],
+  postgresql: ['PostgreSQL', 'shared by every host', 'the whole database'],
+};
+
+// The Database card's content; a failed read shows in the card alone.
+function databaseStats(db) {
+  if (db.error) return h('p', { class: 'notice notice-error' }, 'The database figures cannot be read: ', db.error);
+  const [name, where, what] = BACKENDS[db.backend] || [db.backend, '', ''];
+  return h('dl', { class: 'stats' },
+    stat('Backend', name, where),
+    stat('Size', formatBytes(db.size_bytes), what),
+    stat('Lease takeovers', db.lease_takeovers.toLocaleString(), 'invitations taken over after a worker or host stalled or died'),
+  );
+}
+
 export async function statusPage(main, survey) {
-  const delivery = await api(`surveys/${survey.id}/delivery`);
+  const [delivery, database] = await Promise.all([
+    api(`surveys/${survey.id}/delivery`),
+    api('database').catch((e) => ({ error: e.message })),
+  ]);
   const syncBox = h('div', null);
   async function loadSync() {
     const s = await api(`surveys/${survey.id}/sync`);
@@ -34,7 +55,8 @@ export async function statusPage(main, survey) {
         toast(e.message, 'error');
       }
     }, { class: 'btn btn-primary', disabled: !s.enabled || s.run_requested || s.running });
-    clear(syncBox).append(
+    // dom.js's append: it skips the nulls (Element.append would show "null").
+    append(clear(syncBox), [
       s.enabled ? null : h('p', { class: 'notice' }, 'Off: paste a Segment write key on the ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Setup'), ' page to send ratings back to Segment.'),
       h('dl', { class: 'stats' },
         stat('State', s.running ? 'Running' : s.failures > 0 ? `Failing (${s.failures} in a row)` : 'Idle'),
@@ -47,14 +69,14 @@ export async function statusPage(main, survey) {
       ),
       s.last_error ? h('p', { class: 'notice notice-error' }, 'Last error: ', s.last_error) : null,
       h('div', { class: 'actions actions-left' }, run),
-    );
+    ]);
   }
   await loadSync();
   const errors = delivery.last_errors || [];
   return h(
     'div',
     { class: 'page' },
-    h('div', { class: 'page-head' }, h('h1', null, 'Status'), h('p', { class: 'lead' }, 'The scheduler and the sync-back, as they run now.')),
+    h('div', { class: 'page-head' }, h('h1', null, 'Status'), h('p', { class: 'lead' }, 'The scheduler, the sync-back and the database, as they run now.')),
     h('section', { class: 'card', 'aria-labelledby': 'sched-title' },
       h('h2', { id: 'sched-title' }, 'Scheduler'),
       survey.automation ? null : h('p', { class: 'notice' }, 'The automation is off: due surveys wait. Switch it on in ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Setup'), '.'),
@@ -68,5 +90,10 @@ export async function statusPage(main, survey) {
         : h('p', { class: 'empty-line' }, 'No failures, retries or bounces.'),
     ),
     h('section', { class: 'card', 'aria-labelledby': 'sync-title' }, h('h2', { id: 'sync-title' }, 'Sync-back to Segment'), syncBox),
+    h('section', { class: 'card', 'aria-labelledby': 'db-title' },
+      h('h2', { id: 'db-title' }, 'Database'),
+      h('p', { class: 'hint' }, 'Shared by every survey.'),
+      databaseStats(database),
+    ),
   );
 }
