@@ -21,12 +21,9 @@ class SqlDialect {
     return backend_ == SqlBackend::kSqlite ? "sqlite" : "postgresql";
   }
 
-  // The larger (smaller) of two non-NULL values.
+  // The larger of two non-NULL values.
   std::string Greatest(std::string_view a, std::string_view b) const {
     return Call(backend_ == SqlBackend::kSqlite ? "max" : "greatest", a, b);
-  }
-  std::string Least(std::string_view a, std::string_view b) const {
-    return Call(backend_ == SqlBackend::kSqlite ? "min" : "least", a, b);
   }
 
   // JSON object text `patch` merged into `target` (RFC 7396 at the top
@@ -35,13 +32,6 @@ class SqlDialect {
     if (backend_ == SqlBackend::kSqlite) return Call("json_patch", target, patch);
     return "jsonb_strip_nulls((" + std::string(target) + ")::jsonb || (" +
            std::string(patch) + ")::jsonb)::text";
-  }
-
-  // The string elements of the JSON array text `array`, as a table with
-  // one column `value`, for FROM or IN (SELECT value FROM ...).
-  std::string JsonArrayElements(std::string_view array) const {
-    if (backend_ == SqlBackend::kSqlite) return "json_each(" + std::string(array) + ")";
-    return "jsonb_array_elements_text((" + std::string(array) + ")::jsonb) AS value";
   }
 
   // Whether the JSON text `object` is an object whose member `key` (a text
@@ -97,12 +87,6 @@ class SqlDialect {
     }
     return "jsonb_array_elements(CAST(" + std::string(array) + " AS jsonb)) AS " +
            std::string(alias) + "(value)";
-  }
-
-  // Appended to a claim's SELECT: rows another session holds are passed
-  // over instead of waited for.
-  const char *SkipLocked() const {
-    return backend_ == SqlBackend::kSqlite ? "" : " FOR UPDATE SKIP LOCKED";
   }
 
  private:
