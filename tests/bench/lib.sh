@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the benchmarks in tests/bench/ (identify_bench.sh,
-# mail_bench.sh, sync_bench.sh): what they share. Not run on its own.
+# mail_bench.sh, sync_bench.sh, postgres_bench.sh): what they share. Not run
+# on its own.
 #
 # The caller sets ROOT (the repository) before sourcing, then:
 #

@@ -14,6 +14,9 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   MAIL_BENCH_MESSAGES  survey emails per peer in mail_bench.sh (default 10000)
 #   STATS_BENCH_ANSWERS  answers seeded by stats_bench.sh (default 1000000)
+#   INVITE_BENCH_CUSTOMERS  due invitations per run in postgres_bench.sh (default 5000)
+#   BENCH_NETEM_DELAY  latency added each way in postgres_bench.sh's network
+#                      namespace (default 1ms; "none": the namespace alone)
 #   BENCH_KEEP=1       keep the temporary directory (configs, logs, databases)
 set -euo pipefail
 
@@ -22,12 +25,14 @@ ROOT="$(cd "$BENCH_DIR/../.." && pwd)"
 PEERS="$ROOT/../shared/bench"
 NODE_DIR="$ROOT/build/bench/node"
 
-# Debian packages: the load generator, the Lua peer, the row count and the
-# SMTP sink.
+# Debian packages: the load generator, the Lua peer, the row count, the
+# SMTP sink, and for postgres_bench.sh the PostgreSQL server and client,
+# ip netns and tc netem.
 PACKAGES=(
   nginx openssl curl ca-certificates wrk sqlite3
   libnginx-mod-http-lua lua-sql-sqlite3 lua-cjson
   python3 python3-aiosmtpd
+  postgresql-15 postgresql-client-15 iproute2
 )
 
 log() { printf '%s\n' "bench: $*" >&2; }
@@ -71,8 +76,9 @@ install_node_peer() {
 }
 
 [ -d "$PEERS" ] || die "peers not found at $PEERS (expected ../shared/bench beside the repo)"
-for f in ngx_http_callexa_module.so tests/smtp_send_loop tests/stats_bench_driver; do
-  [ -f "$ROOT/build/$f" ] || die "build/$f is missing: run ./build.sh first"
+for f in ngx_http_callexa_module.so bench-tools/smtp_send_loop bench-tools/stats_bench_driver \
+         bench-tools/sync_bench_driver; do
+  [ -f "$ROOT/build/$f" ] || die "build/$f is missing: run ./build.sh bench"
 done
 
 install_packages
@@ -101,3 +107,4 @@ run_bench "$BENCH_DIR/identify_bench.sh"
 run_bench "$BENCH_DIR/mail_bench.sh"
 run_bench "$BENCH_DIR/sync_bench.sh"
 run_bench "$BENCH_DIR/stats_bench.sh"
+run_bench "$BENCH_DIR/postgres_bench.sh"
