@@ -117,53 +117,6 @@ PEER_ORDER=(noop ours node lua)
 declare -A LABEL=([noop]="nginx return 204" [ours]="ours (callexa)" [node]="Node peer"
                   [lua]="Lua peer")
 
-# One identify POST with curl; echoes the status code.
-probe() {  # url script-auth message-id
-  local body
-  body='{"type":"identify","messageId":"'"$3"'","userId":"probe","timestamp":"2026-11-28T10:00:00.000Z","traits":{"email":"probe@example.com","createdAt":"2026-11-20T08:00:00Z","firstName":"Ada"}}'
-  curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
-    -H "Authorization: $2" -d "$body" "$1" || true  # curl prints 000 when it fails
-}
-
-run_wrk() {  # peer url script
-  local peer="$1" url="$2" script="$3" out="$WORK/wrk-$1.out" line kv
-  sleep 1  # let the previous run's connections close
-  log "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency  ${LABEL[$peer]}  $url"
-  # In the background, so that a signal to this script is handled at once.
-  CALLEXA_WRK_SCRIPT="$script" timeout -k 5 $((SECONDS_PER_RUN + 60)) \
-    wrk "-t$THREADS" "-c$CONNECTIONS" "-d${SECONDS_PER_RUN}s" --latency -s "$WRAPPER" "$url" \
-    >"$out" 2>&1 &
-  local pid=$! rc=0
-  track "$pid" TERM wrk
-  wait "$pid" || rc=$?
-  forget "$pid"
-  if [ "$rc" -ne 0 ]; then
-    log "wrk against ${LABEL[$peer]} failed:"; tail -20 "$out" >&2
-    NOTE[$peer]="wrk failed"
-    return 0
-  fi
-  line="$(grep '^CALLEXA_BENCH ' "$out" | tail -1)"
-  if [ -z "$line" ]; then
-    log "no CALLEXA_BENCH line from wrk against ${LABEL[$peer]}:"; tail -20 "$out" >&2
-    NOTE[$peer]="no figures"
-    return 0
-  fi
-  declare -A f=()
-  for kv in ${line#CALLEXA_BENCH }; do f[${kv%%=*}]="${kv#*=}"; done
-  REQ[$peer]="${f[requests]}"
-  DUR[$peer]="${f[duration_us]}"
-  STATUS[$peer]="${f[status]}"
-  SOCK[$peer]="$(( f[connect] + f[read] + f[write] + f[timeout] ))"
-  P50[$peer]="${f[p50_us]}"
-  P99[$peer]="${f[p99_us]}"
-  local detail=()
-  for kv in connect read write timeout; do
-    [ "${f[$kv]}" -gt 0 ] && detail+=("$kv ${f[$kv]}")
-  done
-  [ ${#detail[@]} -gt 0 ] && NOTE[$peer]="socket errors: $(IFS=,; echo "${detail[*]}" | sed 's/,/, /g')"
-  return 0
-}
-
 count_seen() {
   sqlite3 -readonly -cmd '.timeout 5000' "$OURS_DB" 'SELECT count(*) FROM seen_messages;'
 }
@@ -212,14 +165,14 @@ if [ "$LUA_OK" = 1 ]; then
   [[ "$code" == 2* ]] || log "probe of the Lua peer answered $code"
 fi
 
-run_wrk noop "http://127.0.0.1:$OURS_PORT/noop" "$OURS_SCRIPT"
+run_wrk noop "${LABEL[noop]}" "http://127.0.0.1:$OURS_PORT/noop" "$OURS_SCRIPT"
 
 ROWS_BEFORE="$(settled_count)"
-run_wrk ours "http://127.0.0.1:$OURS_PORT/segment" "$OURS_SCRIPT"
+run_wrk ours "${LABEL[ours]}" "http://127.0.0.1:$OURS_PORT/segment" "$OURS_SCRIPT"
 ROWS_AFTER="$(settled_count)"
 
-[ "$NODE_OK" = 1 ] && run_wrk node "http://127.0.0.1:$NODE_PORT/segment" "$PEER_SCRIPT"
-[ "$LUA_OK" = 1 ] && run_wrk lua "http://127.0.0.1:$LUA_PORT/segment" "$PEER_SCRIPT"
+[ "$NODE_OK" = 1 ] && run_wrk node "${LABEL[node]}" "http://127.0.0.1:$NODE_PORT/segment" "$PEER_SCRIPT"
+[ "$LUA_OK" = 1 ] && run_wrk lua "${LABEL[lua]}" "http://127.0.0.1:$LUA_PORT/segment" "$PEER_SCRIPT"
 
 # --------------------------------------------------------------------------
 # Report

@@ -267,3 +267,63 @@ ours_rev() {
   (cd "$ROOT" && git diff --quiet HEAD -- 2>/dev/null) || rev="$rev + uncommitted changes"
   printf '%s' "$rev"
 }
+
+# --------------------------------------------------------------------------
+# Identify load (identify_bench.sh, postgres_bench.sh). The caller declares
+# the associative arrays REQ DUR STATUS SOCK P50 P99 NOTE, and sets WRAPPER,
+# THREADS, CONNECTIONS and SECONDS_PER_RUN.
+
+# One identify POST with curl; echoes the status code.
+probe() {  # url authorization message-id
+  local body
+  body='{"type":"identify","messageId":"'"$3"'","userId":"probe","timestamp":"2026-11-28T10:00:00.000Z","traits":{"email":"probe@example.com","createdAt":"2026-11-20T08:00:00Z","firstName":"Ada"}}'
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+    -H "Authorization: $2" -d "$body" "$1" || true  # curl prints 000 when it fails
+}
+
+# One wrk run against `url` with the request script `script`; fills the
+# figures of `key` (parse_wrk_line), or NOTE with why there are none.
+run_wrk() {  # key label url script
+  local key="$1" label="$2" url="$3" script="$4" out="$WORK/wrk-$1.out" line
+  sleep 1  # let the previous run's connections close
+  log "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency  $label  $url"
+  # In the background, so that a signal to this script is handled at once.
+  CALLEXA_WRK_SCRIPT="$script" timeout -k 5 $((SECONDS_PER_RUN + 60)) \
+    wrk "-t$THREADS" "-c$CONNECTIONS" "-d${SECONDS_PER_RUN}s" --latency -s "$WRAPPER" "$url" \
+    >"$out" 2>&1 &
+  local pid=$! rc=0
+  track "$pid" TERM wrk
+  wait "$pid" || rc=$?
+  forget "$pid"
+  if [ "$rc" -ne 0 ]; then
+    log "wrk against $label failed:"; tail -20 "$out" >&2
+    NOTE[$key]="wrk failed"
+    return 0
+  fi
+  line="$(grep '^CALLEXA_BENCH ' "$out" | tail -1)"
+  if [ -z "$line" ]; then
+    log "no CALLEXA_BENCH line from wrk against $label:"; tail -20 "$out" >&2
+    NOTE[$key]="no figures"
+    return 0
+  fi
+  parse_wrk_line "$key" "$line"
+}
+
+# Fills REQ DUR STATUS SOCK P50 P99 (NOTE on socket errors) of `key` from a
+# CALLEXA_BENCH line of tests/bench/wrk_report.lua.
+parse_wrk_line() {  # key line
+  local key="$1" kv detail=()
+  declare -A f=()
+  for kv in ${2#CALLEXA_BENCH }; do f[${kv%%=*}]="${kv#*=}"; done
+  REQ[$key]="${f[requests]}"
+  DUR[$key]="${f[duration_us]}"
+  STATUS[$key]="${f[status]}"
+  SOCK[$key]="$(( f[connect] + f[read] + f[write] + f[timeout] ))"
+  P50[$key]="${f[p50_us]}"
+  P99[$key]="${f[p99_us]}"
+  for kv in connect read write timeout; do
+    [ "${f[$kv]}" -gt 0 ] && detail+=("$kv ${f[$kv]}")
+  done
+  [ ${#detail[@]} -gt 0 ] && NOTE[$key]="socket errors: $(IFS=,; echo "${detail[*]}" | sed 's/,/, /g')"
+  return 0
+}

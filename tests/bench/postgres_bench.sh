@@ -187,58 +187,6 @@ log_problems() {  # prefix
 declare -A REQ DUR STATUS SOCK P50 P99 NOTE STORED OK2XX PGCPU LOGLINES PGSTAT
 calc() { awk "BEGIN { $1 }"; }
 
-# One identify POST with curl; echoes the status code.
-probe() {  # url auth message-id
-  local body
-  body='{"type":"identify","messageId":"'"$3"'","userId":"probe","timestamp":"2026-11-28T10:00:00.000Z","traits":{"email":"probe@example.com","createdAt":"2026-11-20T08:00:00Z","firstName":"Ada"}}'
-  curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
-    -H "Authorization: $2" -d "$body" "$1" || true  # curl prints 000 when it fails
-}
-
-# Fills REQ DUR STATUS SOCK P50 P99 (and NOTE) of a row from a CALLEXA_BENCH line.
-parse_wrk_line() {  # row line
-  local row="$1" kv detail=()
-  declare -A f=()
-  for kv in ${2#* }; do f[${kv%%=*}]="${kv#*=}"; done
-  REQ[$row]="${f[requests]}"
-  DUR[$row]="${f[duration_us]}"
-  STATUS[$row]="${f[status]}"
-  SOCK[$row]="$(( f[connect] + f[read] + f[write] + f[timeout] ))"
-  P50[$row]="${f[p50_us]}"
-  P99[$row]="${f[p99_us]}"
-  for kv in connect read write timeout; do
-    [ "${f[$kv]}" -gt 0 ] && detail+=("$kv ${f[$kv]}")
-  done
-  [ ${#detail[@]} -gt 0 ] && NOTE[$row]="socket errors: $(IFS=,; echo "${detail[*]}" | sed 's/,/, /g')"
-  return 0
-}
-
-run_wrk() {  # row url script
-  local row="$1" url="$2" script="$3" out="$WORK/wrk-$1.out" line
-  sleep 1  # let the previous run's connections close
-  log "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency  $row  $url"
-  # In the background, so that a signal to this script is handled at once.
-  CALLEXA_WRK_SCRIPT="$script" timeout -k 5 $((SECONDS_PER_RUN + 60)) \
-    wrk "-t$THREADS" "-c$CONNECTIONS" "-d${SECONDS_PER_RUN}s" --latency -s "$WRAPPER" "$url" \
-    >"$out" 2>&1 &
-  local pid=$! rc=0
-  track "$pid" TERM wrk
-  wait "$pid" || rc=$?
-  forget "$pid"
-  if [ "$rc" -ne 0 ]; then
-    log "wrk ($row) failed:"; tail -20 "$out" >&2
-    NOTE[$row]="wrk failed"
-    return 0
-  fi
-  line="$(grep '^CALLEXA_BENCH ' "$out" | tail -1)"
-  if [ -z "$line" ]; then
-    log "no CALLEXA_BENCH line from wrk ($row):"; tail -20 "$out" >&2
-    NOTE[$row]="no figures"
-    return 0
-  fi
-  parse_wrk_line "$row" "$line"
-}
-
 COUNT_SEEN=""  # a command printing the rows of seen_messages
 count_seen() { "$COUNT_SEEN"; }
 seen_sqlite() { sqlite3 -readonly -cmd '.timeout 5000' "$SQLITE_DB" 'SELECT count(*) FROM seen_messages;'; }
@@ -295,7 +243,7 @@ measure_identify() {  # row
     ticks0="$(pg_ticks)"
     counters0="$(pg_counters)"
   fi
-  run_wrk "$row" "$SEGMENT_URL" "$OURS_SCRIPT"
+  run_wrk "$row" "$row" "$SEGMENT_URL" "$OURS_SCRIPT"
   after="$(settled_count)"
   stop_nginx
   if [ -n "$ticks0" ] && [ -n "${REQ[$row]:-}" ]; then
@@ -579,7 +527,7 @@ start_postgres
 log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $3 }') on 127.0.0.1:$PG_PORT in $PG_DIR"
 
 start_identify_nginx sqlite sqlite
-run_wrk noop "http://127.0.0.1:$NGINX_PORT/noop" "$OURS_SCRIPT"
+run_wrk noop noop "http://127.0.0.1:$NGINX_PORT/noop" "$OURS_SCRIPT"
 measure_identify sqlite
 pg_sql postgres "CREATE DATABASE identify_cold" >/dev/null
 start_identify_nginx pg-cold postgres identify_cold
