@@ -31,7 +31,8 @@ void ResetCounters(SharedCounters *c) {
   }
   for (auto &n : c->commit_buckets) n.store(0, kRelaxed);
   for (auto *n : {&c->commit_count, &c->commit_micros, &c->emails_sent,
-                  &c->emails_retried, &c->emails_bounced, &c->emails_failed}) {
+                  &c->emails_retried, &c->emails_bounced, &c->emails_failed,
+                  &c->database_connects_failed, &c->database_connections_lost}) {
     n->store(0, kRelaxed);
   }
 }
@@ -128,6 +129,14 @@ std::string RenderCounters(const SharedCounters &c) {
     out += std::string("callexa_emails_total{outcome=\"") + o.outcome + "\"} " +
            std::to_string(o.n->load(kRelaxed)) + "\n";
   }
+  out +=
+      "# HELP callexa_database_connection_errors_total PostgreSQL connections that "
+      "could not be made (connect) or were found lost (lost).\n"
+      "# TYPE callexa_database_connection_errors_total counter\n";
+  out += "callexa_database_connection_errors_total{kind=\"connect\"} " +
+         std::to_string(c.database_connects_failed.load(kRelaxed)) + "\n";
+  out += "callexa_database_connection_errors_total{kind=\"lost\"} " +
+         std::to_string(c.database_connections_lost.load(kRelaxed)) + "\n";
   return out;
 }
 

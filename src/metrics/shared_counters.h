@@ -45,6 +45,9 @@ struct SharedCounters {
   std::atomic<uint64_t> commit_micros;
   // The scheduler's outcomes.
   std::atomic<uint64_t> emails_sent, emails_retried, emails_bounced, emails_failed;
+  // PostgreSQL connections that could not be made, and ones found lost (a
+  // restart, a failover, a dropped connection).
+  std::atomic<uint64_t> database_connects_failed, database_connections_lost;
 };
 
 static_assert(std::atomic<uint64_t>::is_always_lock_free,

@@ -270,7 +270,16 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   service->quitting_ = std::move(quitting);
   service->counters_ = counters;
   Parts &p = *service->parts_;
-  auto store = OpenStore(config.database_path);
+  ConnectionEvents events;
+  if (counters != nullptr) {
+    events.connect_failed = [counters] {
+      counters->database_connects_failed.fetch_add(1, std::memory_order_relaxed);
+    };
+    events.connection_lost = [counters] {
+      counters->database_connections_lost.fetch_add(1, std::memory_order_relaxed);
+    };
+  }
+  auto store = OpenStore(config.database_path, std::move(events));
   if (!store.ok()) {
     // Keep serving: every request answers 503, so Segment retries later.
     startup_log->push_back({LogLevel::kCrit, "callexa: " + store.status().ToLogString()});

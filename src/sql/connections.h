@@ -19,6 +19,13 @@ namespace callexa {
 
 using SessionBody = std::function<Status(SqlSession &)>;
 
+// What a backend tells its owner about its connections, for /metrics; each
+// may be empty, and is called from the thread that met the event.
+struct ConnectionEvents {
+  std::function<void()> connect_failed;   // a connection could not be made
+  std::function<void()> connection_lost;  // a connection was found lost
+};
+
 class SqlConnections {
  public:
   virtual ~SqlConnections() = default;

@@ -22,7 +22,13 @@ Result<std::unique_ptr<PgSession>> PgConnections::Take() {
       return session;
     }
   }
-  return PgSession::Connect(conninfo_, timeouts_);
+  Result<std::unique_ptr<PgSession>> session = PgSession::Connect(conninfo_, timeouts_);
+  if (!session.ok() && events_.connect_failed) events_.connect_failed();
+  return session;
+}
+
+void PgConnections::NoteLost(const PgSession &session) const {
+  if (session.connection_lost() && events_.connection_lost) events_.connection_lost();
 }
 
 void PgConnections::Give(std::unique_ptr<PgSession> session) {
@@ -35,7 +41,10 @@ Status PgConnections::Read(const SessionBody &body) {
   if (!session.ok()) return session.status();
   Status s = body(**session);
   // Reads repeat safely: once more when the connection turned out lost.
-  if (!s.ok() && (*session)->connection_lost()) s = body(**session);
+  if (!s.ok() && (*session)->connection_lost()) {
+    NoteLost(**session);
+    s = body(**session);
+  }
   Give(std::move(session.value()));
   return s;
 }
@@ -48,13 +57,17 @@ Status PgConnections::InTransaction(const char *begin, const SessionBody &body) 
   // A connection the server dropped while it sat in the pool (a restart,
   // a failover) is found out here, before anything ran: try once more on
   // a fresh one.
-  if (!s.ok() && session.connection_lost()) s = session.Execute(begin);
+  if (!s.ok() && session.connection_lost()) {
+    NoteLost(session);
+    s = session.Execute(begin);
+  }
   if (s.ok()) s = body(session);
   if (s.ok()) {
     s = session.Commit();
   } else {
     session.Rollback();
   }
+  if (!s.ok()) NoteLost(session);
   Give(std::move(taken.value()));
   return s;
 }

@@ -23,8 +23,9 @@ namespace callexa {
 class PgConnections : public SqlConnections {
  public:
   // No connection is made here: the first Read/Write/Report connects.
-  explicit PgConnections(std::string conninfo, PgTimeouts timeouts = {})
-      : conninfo_(std::move(conninfo)), timeouts_(timeouts) {}
+  explicit PgConnections(std::string conninfo, ConnectionEvents events = {},
+                         PgTimeouts timeouts = {})
+      : conninfo_(std::move(conninfo)), events_(std::move(events)), timeouts_(timeouts) {}
 
   const SqlDialect &dialect() const override { return dialect_; }
   Status Read(const SessionBody &body) override;
@@ -37,9 +38,12 @@ class PgConnections : public SqlConnections {
   void Give(std::unique_ptr<PgSession> session);
   // Runs `body` between `begin` and COMMIT (or ROLLBACK when it fails).
   Status InTransaction(const char *begin, const SessionBody &body);
+  // Tells the owner when `session` found its connection lost.
+  void NoteLost(const PgSession &session) const;
 
   const SqlDialect dialect_{SqlBackend::kPostgresql};
   const std::string conninfo_;
+  const ConnectionEvents events_;
   const PgTimeouts timeouts_;
   std::mutex mu_;  // guards idle_
   std::vector<std::unique_ptr<PgSession>> idle_;

@@ -5,11 +5,12 @@
 
 namespace callexa {
 
-Result<std::unique_ptr<SqlStore>> OpenStore(const std::string &database) {
+Result<std::unique_ptr<SqlStore>> OpenStore(const std::string &database,
+                                            ConnectionEvents events) {
   if (IsPostgresqlConninfo(database)) {
     Status s = CheckPostgresqlConninfo(database);
     if (!s.ok()) return s;
-    return SqlStore::Open(std::make_unique<PgConnections>(database));
+    return SqlStore::Open(std::make_unique<PgConnections>(database, std::move(events)));
   }
   auto connections = SqliteConnections::Open(database);
   if (!connections.ok()) return connections.status();

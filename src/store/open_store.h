@@ -13,7 +13,9 @@
 namespace callexa {
 
 // Opens and migrates the store; call it after fork, in each worker.
-Result<std::unique_ptr<SqlStore>> OpenStore(const std::string &database);
+// `events` hears of PostgreSQL's connection errors.
+Result<std::unique_ptr<SqlStore>> OpenStore(const std::string &database,
+                                            ConnectionEvents events = {});
 
 // Whether `database` is a PostgreSQL connection string rather than a path.
 bool NamesPostgresql(const std::string &database);

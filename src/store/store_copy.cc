@@ -562,7 +562,7 @@ Status CopySqliteToPostgresql(const std::string &sqlite_path, const std::string 
   timeouts.statement_ms = 3600 * 1000;
   timeouts.lock_ms = 60 * 1000;
   timeouts.idle_in_transaction_ms = 600 * 1000;
-  PgConnections pg(conninfo, timeouts);
+  PgConnections pg(conninfo, {}, timeouts);
   return CopyStore(**sqlite, pg, report);
 }
 

@@ -60,6 +60,7 @@ HTTP_CONF = """
 """
 SERVER_CONF = """
     location /s/ { callexa_survey; }
+    location = /metrics { callexa_metrics; }
 """
 CLIENTS = 4
 # How long the server stays down under load, at least, and how many 503s
@@ -300,6 +301,12 @@ class PostgresOutageTest(unittest.TestCase):
                          [], "503s more than a second after the first 200 of the recovery")
         down = [r for r in records if r[0] > stopped and r[1] < restarting]
         self.assertGreaterEqual(len(down), OUTAGE_503S)
+        # /metrics counts the connections the outage cost.
+        metrics = n.http("GET", "/metrics").body.decode()
+        errors = sum(int(m) for m in re.findall(
+            r'^callexa_database_connection_errors_total\{kind="(?:connect|lost)"\} (\d+)$',
+            metrics, re.M))
+        self.assertGreater(errors, 0, metrics)
 
         # -- 2. nothing lost, nothing twice ---------------------------------------
         ok = {r[2] for r in records if r[3] == 200}

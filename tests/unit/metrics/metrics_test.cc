@@ -100,6 +100,7 @@ TEST(MetricsTest, SharedCountersByHandlerStatusAndLatency) {
   CountCommit(&c, 30000);                 // 30 ms
   CountCommit(&c, 9000000);               // 9 s: over every bound
   c.emails_bounced.fetch_add(3);
+  c.database_connections_lost.fetch_add(2);
   const std::string text = RenderCounters(c);
   for (const char *line : {
            "callexa_http_requests_total{handler=\"destination\",status=\"200\"} 2\n",
@@ -114,6 +115,8 @@ TEST(MetricsTest, SharedCountersByHandlerStatusAndLatency) {
            "callexa_ingest_commit_seconds_sum 9.0308\n",
            "callexa_emails_total{outcome=\"bounced\"} 3\n",
            "callexa_emails_total{outcome=\"sent\"} 0\n",
+           "callexa_database_connection_errors_total{kind=\"connect\"} 0\n",
+           "callexa_database_connection_errors_total{kind=\"lost\"} 2\n",
        }) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 
 #include "common/secrets.h"
@@ -16,7 +17,10 @@ namespace {
 // ran and go on, on fresh connections.
 TEST(PgConnectionsTest, ReadsAndWritesGoOnAfterTheServerDroppedThePool) {
   const std::string name = "pool_" + RandomHex(6);
-  PgConnections pool(PostgresTestUri() + "&application_name=" + name);
+  std::atomic<int> lost{0};
+  ConnectionEvents events;
+  events.connection_lost = [&] { ++lost; };
+  PgConnections pool(PostgresTestUri() + "&application_name=" + name, events);
   auto count = [&](int64_t *out) {
     return pool.Read([&](SqlSession &db) -> Status {
       Statement q;
@@ -50,6 +54,19 @@ TEST(PgConnectionsTest, ReadsAndWritesGoOnAfterTheServerDroppedThePool) {
   EXPECT_TRUE(wrote.ok()) << wrote.ToLogString();
   const Status read = count(&sessions);
   EXPECT_TRUE(read.ok()) << read.ToLogString();
+  EXPECT_EQ(lost, 1);  // the one pooled connection, found out by the write
+}
+
+TEST(PgConnectionsTest, AServerThatCannotBeReachedIsUnavailableAndCounted) {
+  std::atomic<int> failed{0};
+  ConnectionEvents events;
+  events.connect_failed = [&] { ++failed; };
+  // Port 1 on loopback: refused at once.
+  PgConnections pool("postgresql://callexa@127.0.0.1:1/callexa?connect_timeout=2",
+                     events);
+  const Status s = pool.Write([](SqlSession &db) { return db.Execute("SELECT 1"); });
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToLogString();
+  EXPECT_EQ(failed, 1);
 }
 
 }  // namespace
