@@ -17,12 +17,17 @@ List-Unsubscribe header of an email name the host whose scheduler sent it.
   sends everything else at once, and the leased ones once their lease
   runs out (made to run out here: it is 10 minutes), each once but for
   the one message that may have been on the wire;
-- nginx -s reload of one host mid-run: nothing lost, nothing twice.
+- nginx -s reload of one host mid-run: nothing lost, nothing twice;
+- both hosts' worker 0 run the reports job: each survey's report of the
+  last completed week goes to each of its two recipients once, from one
+  host, and its run is recorded once (sent), also when both hosts poll
+  while the other is sending.
 
 Every class also checks that the cluster's password is in no log of nginx.
 """
 
 import collections
+import json
 import os
 import re
 import sys
@@ -50,6 +55,13 @@ SERVER_CONF = """
     location = /metrics { callexa_metrics; }
 """
 WRITE_KEY = "wk_fleet"
+DAY = 86400
+
+
+def last_monday(now):
+    """Monday 00:00 UTC of the week holding `now` (1970-01-01 was a Thursday)."""
+    day = now // DAY
+    return (day - (day + 3) % 7) * DAY
 
 
 class Mailbox:
@@ -478,6 +490,218 @@ class ReloadTest(FleetTestCase):
         self.assertEqual(self.invitation_states(survey), {"sent": len(emails)})
         print("reload: per host port %s" % dict(self.mailbox.senders(emails)),
               file=sys.stderr)
+
+
+class ReportTest(FleetTestCase):
+    """The report email with both hosts' worker 0 polling the reports job
+    (every 300 ms) on the one database. No clock is moved: a survey whose
+    report is switched on sends the last completed week's report at once
+    (as in test_report_email.py), and its answers are written into that
+    week here.
+
+    The two hosts' polls tend to run in step, one a little behind the
+    other: the first to poll after a switch claims the runs, and the other,
+    polling while it sends, finds them leased or finished. Each sending
+    step moves the sender's next polls later by its length, so the other
+    host leads after a few rounds and sends too; the test goes on until
+    both have sent a report of a round after the first."""
+
+    SCORES = [(10, "Great support"), (9, ""), (8, ""), (3, "Too slow"), (10, "")]
+    BATCH = 5        # surveys switched on together in a round
+    MAX_ROUNDS = 30
+
+    def test_6_report_email_once_per_recipient_across_hosts(self):
+        a, b = self.a, self.b
+        week_to = last_monday(int(time.time()))
+        week_from = week_to - 7 * DAY
+        surveys = []     # (survey, [recipients], round), switched on
+        sender = {}      # survey id -> port of the host that sent its report
+        rounds = []      # per round, "a" or "b" per survey: who sent it
+        batch = self.new_batch(0, week_from)
+        for rnd in range(self.MAX_ROUNDS):
+            # Switched on one after the other, alternately on a and b: both
+            # reports jobs see them within a poll, and whichever claims a
+            # run first sends it while the other may be iterating too.
+            for i, (survey, recipients) in enumerate(batch):
+                r = self.hosts[i % 2].admin(
+                    "PATCH", "surveys/%d" % survey["id"],
+                    {"report_frequency": "weekly", "report_recipients": recipients})
+                self.assertEqual(r.status, 200, r.body)
+                self.assertEqual(sorted(r.body["report_recipients"]), sorted(recipients))
+                recipients[:] = r.body["report_recipients"]  # the order they go in
+            surveys += [(survey, recipients, rnd) for survey, recipients in batch]
+            # The next round's surveys are made while this one sends, so
+            # that its switch comes as soon as this one is done, at no
+            # particular point of either host's poll.
+            done, batch = batch, self.new_batch(len(surveys), week_from)
+            self.wait_reports_done(done)
+            for survey, _ in done:
+                sender[survey["id"]] = self.sent_from(survey)
+            rounds.append("".join("ab"[[h.port for h in self.hosts].index(sender[s["id"]])]
+                                  for s, _ in done))
+            # A host that sent a report of a later round polled every survey
+            # of the first round after its run was recorded; once both have,
+            # both reports jobs went over finished runs and sent nothing again.
+            if rnd >= 1 and {sender[s["id"]] for s, _, in_round in surveys
+                             if in_round >= 1} == {a.port, b.port}:
+                break
+        else:
+            self.fail("one host sent every report of %d rounds: %s"
+                      % (self.MAX_ROUNDS, " ".join(rounds)))
+
+        # Each recipient got the period's report once, from the host that
+        # recorded the run, and nothing else was sent.
+        reports = self.reports()
+        counts = collections.Counter(to for to, _, _ in reports)
+        everyone = [r for _, recipients, _ in surveys for r in recipients]
+        self.assertEqual({r: counts[r] for r in everyone if counts[r] != 1}, {},
+                         "recipients without exactly one report")
+        self.assertEqual(len(reports), len(everyone), "emails to no recipient of a report")
+        self.assertEqual(len(self.smtp.messages()), len(everyone), "emails not reports")
+        self.assertEqual(len({mid for _, _, mid in reports}), len(reports),
+                         "a Message-ID used twice")
+        for survey, recipients, _ in surveys:
+            ports = {port for to, port, _ in reports if to in recipients}
+            self.assertEqual(ports, {sender[survey["id"]]},
+                             "survey %d: its two reports came from %s" % (survey["id"], ports))
+        # The week's report, from the answers either host reads.
+        week = time.strftime("%d %b %Y", time.gmtime(week_from)).lstrip("0")
+        for m in self.smtp.messages():
+            self.assertRegex(m["Subject"], r"^Report \d+: NPS \+40 in the week of %s$" % week)
+            text = m.get_body(("plain",)).get_content()
+            self.assertIn("5 answers: 3 promoters (60%), 1 passive (20%), 1 detractor (20%)",
+                          text)
+            self.assertIn("Great support", text)
+            self.assertIn("Ada L.", text)
+            self.assertNotIn("@example.com", text)  # the commenter, not the address
+
+        # One run per survey, for that week, sent, both recipients handled,
+        # its lease released; the API on either host says the same.
+        ids = ",".join(str(s["id"]) for s, _, _ in surveys)
+        rows = self.db.query(
+            "SELECT survey_id, period_from, period_to, status, attempts, handled, "
+            "lease_owner, last_error FROM report_runs WHERE survey_id = ANY "
+            "(string_to_array(?, ',')::bigint[]) ORDER BY survey_id", (ids,))
+        want = [(s["id"], week_from, week_to, "sent", 0, json.dumps(recipients), None, "")
+                for s, recipients, _ in surveys]
+        self.assertEqual([r[:5] + (json.dumps(json.loads(r[5])),) + r[6:] for r in rows],
+                         want)
+        for i, (survey, _, _) in enumerate(surveys):
+            r = self.hosts[i % 2].admin("GET", "surveys/%d/report-runs" % survey["id"])
+            self.assertEqual(r.status, 200, r.body)
+            self.assertEqual([(x["status"], x["recipients_handled"], x["attempts"])
+                              for x in r.body["runs"]], [("sent", 2, 0)])
+
+        # Each host's error log says what it sent, once per survey between
+        # them, and holds no [error] or worse.
+        for h in self.hosts:
+            bad = [line for line in h.read_error_log().splitlines()
+                   if re.search(r"\[(error|alert|crit|emerg)\]", line)]
+            self.assertEqual(bad, [], "error.log of port %d" % h.port)
+        for survey, _, _ in surveys:
+            notices = {h.port: len(re.findall(
+                r"\[notice\] .*callexa: reports: survey %d \(Report \d+\), the week of "
+                r".*: report sent to 2 recipients" % survey["id"], h.read_error_log()))
+                for h in self.hosts}
+            self.assertEqual({p: c for p, c in notices.items() if c},
+                             {sender[survey["id"]]: 1}, "survey %d" % survey["id"])
+        print("reports: %d surveys in %d rounds, sent by host %s"
+              % (len(surveys), len(rounds), " ".join(rounds)), file=sys.stderr)
+
+    # -- helpers -------------------------------------------------------------
+
+    def new_batch(self, first, week_from):
+        """BATCH new surveys (made alternately on a and b, reports off),
+        numbered from `first`, each with SCORES answered in the week from
+        `week_from`; [(survey, its two recipients)]."""
+        batch = []
+        for n in range(first, first + self.BATCH):
+            survey = self.new_survey(self.hosts[n % 2], name="Report %d" % n,
+                                     automation=False)
+            batch.append((survey, ["owner%d@acme.example" % n, "cto%d@acme.example" % n]))
+        self.insert_answers([s for s, _ in batch], week_from + DAY)
+        return batch
+
+    def insert_answers(self, surveys, at):
+        """SCORES as answers of new customers of each survey, given an hour
+        apart from `at`, in one transaction (as test_sync.insert_answers
+        does on SQLite)."""
+        sql, params = ["BEGIN;"], []
+        seq = "coalesce((SELECT value::bigint FROM settings WHERE name = 'answer_seq'), 0)"
+        n = 0
+        for survey in surveys:
+            for i, (score, comment) in enumerate(self.SCORES):
+                n += 1
+                t = at + i * 3600
+                sql.append(
+                    "WITH c AS (INSERT INTO customers (survey_id, email, first_name, "
+                    "last_name, first_seen_at, last_seen_at) VALUES (%(s)d, ?, 'Ada', "
+                    "'Lovelace', %(t)d, %(t)d) RETURNING id), "
+                    "i AS (INSERT INTO invitations (survey_id, customer_id, status, due_at, "
+                    "created_at, updated_at, answered_at) SELECT %(s)d, id, 'answered', "
+                    "%(t)d, %(t)d, %(t)d, %(t)d FROM c RETURNING id, customer_id) "
+                    "INSERT INTO answers (invitation_id, survey_id, customer_id, score, "
+                    "comment, created_at, answered_at, change_seq) SELECT id, %(s)d, "
+                    "customer_id, %(score)d, ?, %(t)d, %(t)d, %(seq)s + %(n)d FROM i;"
+                    % dict(s=survey["id"], t=t, score=score, seq=seq, n=n))
+                params += ["c%d.%d@example.com" % (survey["id"], i), comment]
+        sql.append("INSERT INTO settings (name, value) VALUES ('answer_seq', "
+                   "(%s + %d)::text) ON CONFLICT (name) DO UPDATE SET value = "
+                   "excluded.value;" % (seq, n))
+        sql.append("COMMIT")
+        self.db.execute("\n".join(sql), params)
+
+    def reports(self):
+        """(recipient, port of the host whose dashboard link it has,
+        Message-ID) of every report email in the sink."""
+        out = []
+        for m in self.smtp.messages():
+            if m["Auto-Submitted"] != "auto-generated":
+                continue
+            [to] = m.envelope["rcpt_tos"]
+            text = m.get_body(("plain",)).get_content()
+            link = re.search(r"^Dashboard: http://127\.0\.0\.1:(\d+)/admin/#/surveys/\d+/"
+                             r"dashboard$", text, re.M)
+            if link is None:
+                raise AssertionError("report to %s without its dashboard link:\n%s"
+                                     % (to, text))
+            out.append((to.lower(), int(link.group(1)), m["Message-ID"]))
+        return out
+
+    def sent_from(self, survey):
+        """The port of the host that sent `survey`'s report (checked: one)."""
+        ports = {h.port for h in self.hosts if re.search(
+            r"callexa: reports: survey %d \(" % survey["id"], h.read_error_log())}
+        self.assertEqual(len(ports), 1, "survey %d: report notices on %s"
+                         % (survey["id"], ports))
+        return ports.pop()
+
+    def wait_reports_done(self, batch):
+        """Until each survey of `batch` has its report in the sink for both
+        recipients, its run recorded as sent and the sender's notice
+        written."""
+        ids = ",".join(str(s["id"]) for s, _ in batch)
+        recipients = {r for _, rs in batch for r in rs}
+
+        def state():
+            arrived = {to for to, _, _ in self.reports()} & recipients
+            runs = dict(self.db.query(
+                "SELECT survey_id, status FROM report_runs WHERE survey_id = ANY "
+                "(string_to_array(?, ',')::bigint[])", (ids,)))
+            logs = "".join(h.read_error_log() for h in self.hosts)
+            noticed = [s["id"] for s, _ in batch if re.search(
+                r"callexa: reports: survey %d \(.*report sent to 2 recipients"
+                % s["id"], logs)]
+            return arrived, runs, noticed
+
+        def done():
+            arrived, runs, noticed = state()
+            return (arrived == recipients and len(noticed) == len(batch) and
+                    list(runs.values()) == ["sent"] * len(batch))
+
+        harness.wait_until(done, timeout=30, interval=0.1, what=lambda: (
+            "the reports of surveys %s: %d of %d recipients reached, runs %s, "
+            "notices of %s" % ((ids, len(state()[0]), len(recipients)) + state()[1:])))
 
 
 if __name__ == "__main__":
