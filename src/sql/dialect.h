@@ -78,17 +78,6 @@ class SqlDialect {
                : "SELECT pg_database_size(current_database())";
   }
 
-  // The elements of the JSON array text `array` as rows of table `alias`,
-  // each in its column `value`, read with `alias.value ->> i`: how a
-  // statement takes many rows in one parameter.
-  std::string JsonRows(std::string_view array, std::string_view alias) const {
-    if (backend_ == SqlBackend::kSqlite) {
-      return "json_each(" + std::string(array) + ") AS " + std::string(alias);
-    }
-    return "jsonb_array_elements(CAST(" + std::string(array) + " AS jsonb)) AS " +
-           std::string(alias) + "(value)";
-  }
-
  private:
   static std::string Call(std::string_view fn, std::string_view a, std::string_view b) {
     return std::string(fn) + "(" + std::string(a) + ", " + std::string(b) + ")";

@@ -1,5 +1,7 @@
 #include "sql/sqlite_statement.h"
 
+#include "sql/sqlite_session.h"
+
 namespace callexa {
 
 Status SqliteError(sqlite3 *db, int rc, std::string_view what) {
@@ -26,11 +28,22 @@ Status SqliteError(sqlite3 *db, int rc, std::string_view what) {
   }
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  if (home_ != nullptr && stmt_ != nullptr) {
+    home_->GiveBack(std::move(sql_), stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 Status SqliteStatement::Prepare(sqlite3 *db, std::string_view sql) {
+  if (home_ != nullptr && stmt_ != nullptr) {
+    home_->GiveBack(std::move(sql_), stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  home_ = nullptr;
   db_ = db;
-  sqlite3_finalize(stmt_);
   stmt_ = nullptr;
   const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);

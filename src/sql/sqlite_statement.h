@@ -16,6 +16,8 @@
 
 namespace callexa {
 
+class SqliteSession;
+
 class SqliteStatement : public SqlStatement {
  public:
   SqliteStatement() = default;
@@ -24,6 +26,18 @@ class SqliteStatement : public SqlStatement {
   ~SqliteStatement() override;
 
   Status Prepare(sqlite3 *db, std::string_view sql);
+  // For SqliteSession's cache: from now on, the statement goes back to
+  // `home` under `sql` when destroyed, instead of being finalized.
+  void LendTo(SqliteSession *home, std::string sql) {
+    home_ = home;
+    sql_ = std::move(sql);
+  }
+  // Takes `stmt`, compiled from `sql` on `db` and lent by `home`.
+  void Adopt(sqlite3 *db, sqlite3_stmt *stmt, SqliteSession *home, std::string sql) {
+    db_ = db;
+    stmt_ = stmt;
+    LendTo(home, std::move(sql));
+  }
 
   SqliteStatement &Bind(int index, int64_t value) override;
   SqliteStatement &Bind(int index, std::string_view value) override;
@@ -44,6 +58,8 @@ class SqliteStatement : public SqlStatement {
  private:
   sqlite3 *db_ = nullptr;
   sqlite3_stmt *stmt_ = nullptr;
+  SqliteSession *home_ = nullptr;  // set: stmt_ goes back to it
+  std::string sql_;
   Status status_;
   int64_t changed_ = 0;
 };

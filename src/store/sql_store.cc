@@ -12,6 +12,7 @@
 #include "policy/customer_state.h"
 #include "policy/erasure.h"
 #include "policy/identify_plan.h"
+#include "sql/row_batch.h"
 #include "store/schema.h"
 
 namespace callexa {
@@ -115,15 +116,83 @@ void SqlStore::ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) {
 
 namespace {
 
+// The statements of a group commit on one backend, written once.
+struct IngestSql {
+  explicit IngestSql(const SqlDialect &dialect)
+      : survey_by_prefix(std::string("SELECT ") + kSurveyColumns +
+                         " FROM surveys WHERE key_prefix = ?1"),
+        remember(Remember(dialect)),
+        history(History(dialect)),
+        upsert(Upsert(dialect)) {}
+
+  static const IngestSql &For(const SqlDialect &dialect) {
+    static const IngestSql sqlite{SqlDialect(SqlBackend::kSqlite)};
+    static const IngestSql postgresql{SqlDialect(SqlBackend::kPostgresql)};
+    return dialect.backend() == SqlBackend::kSqlite ? sqlite : postgresql;
+  }
+
+  const std::string survey_by_prefix, remember, history, upsert;
+
+ private:
+  static std::string Remember(const SqlDialect &dialect) {
+    const RowBatch r(dialect);
+    return "INSERT INTO seen_messages (survey_id, message_id, received_at) SELECT " +
+           r.Int(0) + ", " + r.Text(1) + ", ?2 FROM " + r.From() +
+           " WHERE true ON CONFLICT DO NOTHING RETURNING survey_id, message_id";
+  }
+
+  static std::string History(const SqlDialect &dialect) {
+    const RowBatch r(dialect);
+    return "SELECT " + r.Int(0) + ", " + r.Text(1) +
+           ", c.created_at, c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
+           "(SELECT reason FROM suppressions WHERE email IN (" +
+           r.Text(1) + ", " + r.Text(2) + ") LIMIT 1) FROM " + r.From() +
+           " LEFT JOIN customers c ON c.survey_id = " + r.Int(0) +
+           " AND c.email = " + r.Text(1);
+  }
+
+  static std::string Upsert(const SqlDialect &dialect) {
+    const RowBatch r(dialect);
+    auto text = [&](int i) { return r.Text(i); };
+    auto integer = [&](int i) { return r.Int(i); };
+    auto kept_unless_empty = [](const std::string &column) {
+      return column + " = CASE WHEN excluded." + column + " <> '' THEN excluded." +
+             column + " ELSE customers." + column + " END, ";
+    };
+    return "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
+           "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
+           "last_decision, last_decision_at, pending_due_at, pending_since) "
+           "SELECT " +
+           integer(0) + ", " + text(1) + ", " + text(2) + ", " + text(3) + ", " +
+           text(4) + ", " + text(5) + ", " + text(6) + ", " + text(7) + ", " +
+           integer(8) + ", " + text(9) + ", ?2, ?2, " + text(10) + ", ?2, " +
+           integer(11) + ", CASE WHEN " + text(11) +
+           " IS NULL THEN NULL ELSE ?2 END FROM " + r.From() +
+           " WHERE true ON CONFLICT (survey_id, email) DO UPDATE SET " +
+           kept_unless_empty("user_id") + kept_unless_empty("anonymous_id") +
+           kept_unless_empty("first_name") + kept_unless_empty("last_name") +
+           kept_unless_empty("name") + kept_unless_empty("gender") +
+           "created_at = coalesce(excluded.created_at, customers.created_at), "
+           "traits = " +
+           dialect.JsonMerge("customers.traits", "excluded.traits") +
+           ", "
+           "last_seen_at = excluded.last_seen_at, "
+           "last_decision = excluded.last_decision, "
+           "last_decision_at = excluded.last_decision_at, "
+           "pending_due_at = coalesce(excluded.pending_due_at, "
+           "customers.pending_due_at), "
+           "pending_since = coalesce(excluded.pending_since, customers.pending_since)";
+  }
+};
+
 // The identifies of one group commit, applied with a fixed number of
-// statements whatever their count: PostgreSQL is a round trip away, so
+// statements on PostgreSQL whatever their count (it is a round trip away):
 // the group reads what it needs at once, decides each identify in arrival
-// order in memory, and writes once. Rows travel as one JSON array
-// parameter, which both backends expand into a table.
+// order in memory, and writes once; the rows go through RowBatch.
 class IngestBatch {
  public:
   IngestBatch(SqlSession &db, const SqlDialect &dialect, int64_t now)
-      : db_(db), dialect_(dialect), now_(now) {}
+      : db_(db), dialect_(dialect), sql_(IngestSql::For(dialect)), now_(now) {}
 
   Status Apply(const std::vector<IngestJob *> &jobs) {
     Status s = Collect(jobs);
@@ -176,8 +245,7 @@ class IngestBatch {
     if (cached != surveys_.end())
       return cached->second.has_value() ? &*cached->second : nullptr;
     Statement q;
-    Status s = q.Prepare(db_, std::string("SELECT ") + kSurveyColumns +
-                                  " FROM surveys WHERE key_prefix = ?1");
+    Status s = q.Prepare(db_, sql_.survey_by_prefix);
     std::vector<Survey> candidates;
     if (s.ok()) {
       q.Bind(1, ApiKeyPrefix(api_key));
@@ -200,18 +268,14 @@ class IngestBatch {
         rows.push_back({item.survey->id, item.m->message_id});
     }
     if (rows.empty()) return Status::Ok();
+    const RowBatch r(dialect_);
     Statement insert;
-    Status s = insert.Prepare(
-        db_,
-        "INSERT INTO seen_messages (survey_id, message_id, received_at) "
-        "SELECT CAST(r.value ->> 0 AS BIGINT), r.value ->> 1, ?2 FROM " +
-            dialect_.JsonRows("?1", "r") +
-            " WHERE true ON CONFLICT DO NOTHING RETURNING survey_id, message_id");
+    Status s = insert.Prepare(db_, sql_.remember);
     std::set<CustomerKey> fresh;
     if (s.ok()) {
-      insert.Bind(1, rows.dump()).Bind(2, now_);
-      while (insert.Step()) fresh.emplace(insert.Int(0), insert.Text(1));
-      s = insert.status();
+      s = r.Run(
+          insert, rows, [this](Statement &q) { q.Bind(2, now_); },
+          [&](const Statement &q) { fresh.emplace(q.Int(0), q.Text(1)); });
     }
     if (!s.ok()) return s;
     for (Item &item : items_) {
@@ -232,28 +296,19 @@ class IngestBatch {
       rows.push_back({item.survey->id, item.m->email, ErasedEmailKey(item.m->email)});
     }
     if (rows.empty()) return Status::Ok();
+    const RowBatch r(dialect_);
     Statement q;
-    Status s =
-        q.Prepare(db_,
-                  "SELECT CAST(r.value ->> 0 AS BIGINT), r.value ->> 1, c.created_at, "
-                  "       c.pending_due_at IS NOT NULL, c.last_surveyed_at, "
-                  "       (SELECT reason FROM suppressions "
-                  "        WHERE email IN (r.value ->> 1, r.value ->> 2) LIMIT 1) "
-                  "FROM " +
-                      dialect_.JsonRows("?1", "r") +
-                      " LEFT JOIN customers c "
-                      "  ON c.survey_id = CAST(r.value ->> 0 AS BIGINT) AND c.email = "
-                      "r.value ->> 1");
+    Status s = q.Prepare(db_, sql_.history);
     if (s.ok()) {
-      q.Bind(1, rows.dump());
-      while (q.Step()) {
-        StoredCustomerHistory &h = histories_[{q.Int(0), q.Text(1)}];
-        h.created_at = q.OptionalInt(2);
-        h.has_pending_invitation = q.OptionalInt(3).value_or(0) > 0;
-        h.last_surveyed_at = q.OptionalInt(4);
-        h.suppression = ParseSuppressionReason(q.Text(5));
-      }
-      s = q.status();
+      s = r.Run(
+          q, rows, [](Statement &) {},
+          [this](const Statement &row) {
+            StoredCustomerHistory &h = histories_[{row.Int(0), row.Text(1)}];
+            h.created_at = row.OptionalInt(2);
+            h.has_pending_invitation = row.OptionalInt(3).value_or(0) > 0;
+            h.last_surveyed_at = row.OptionalInt(4);
+            h.suppression = ParseSuppressionReason(row.Text(5));
+          });
     }
     return s;
   }
@@ -321,44 +376,14 @@ class IngestBatch {
       }
       if (rows.empty()) return Status::Ok();
       if (round == 0) {
-        Status s = upsert.Prepare(db_, UpsertSql());
+        Status s = upsert.Prepare(db_, sql_.upsert);
         if (!s.ok()) return s;
       }
-      Status s = upsert.Bind(1, rows.dump()).Bind(2, now_).Run();
+      Status s = RowBatch(dialect_).Run(
+          upsert, rows, [this](Statement &q) { q.Bind(2, now_); },
+          [](const Statement &) {});
       if (!s.ok()) return s;
     }
-  }
-
-  std::string UpsertSql() const {
-    auto text = [](int i) { return "r.value ->> " + std::to_string(i); };
-    auto integer = [&](int i) { return "CAST(" + text(i) + " AS BIGINT)"; };
-    auto kept_unless_empty = [](const std::string &column) {
-      return column + " = CASE WHEN excluded." + column + " <> '' THEN excluded." +
-             column + " ELSE customers." + column + " END, ";
-    };
-    return "INSERT INTO customers (survey_id, email, user_id, anonymous_id, first_name, "
-           "last_name, name, gender, created_at, traits, first_seen_at, last_seen_at, "
-           "last_decision, last_decision_at, pending_due_at, pending_since) "
-           "SELECT " +
-           integer(0) + ", " + text(1) + ", " + text(2) + ", " + text(3) + ", " +
-           text(4) + ", " + text(5) + ", " + text(6) + ", " + text(7) + ", " +
-           integer(8) + ", " + text(9) + ", ?2, ?2, " + text(10) + ", ?2, " +
-           integer(11) + ", CASE WHEN " + text(11) +
-           " IS NULL THEN NULL ELSE ?2 END FROM " + dialect_.JsonRows("?1", "r") +
-           " WHERE true ON CONFLICT (survey_id, email) DO UPDATE SET " +
-           kept_unless_empty("user_id") + kept_unless_empty("anonymous_id") +
-           kept_unless_empty("first_name") + kept_unless_empty("last_name") +
-           kept_unless_empty("name") + kept_unless_empty("gender") +
-           "created_at = coalesce(excluded.created_at, customers.created_at), "
-           "traits = " +
-           dialect_.JsonMerge("customers.traits", "excluded.traits") +
-           ", "
-           "last_seen_at = excluded.last_seen_at, "
-           "last_decision = excluded.last_decision, "
-           "last_decision_at = excluded.last_decision_at, "
-           "pending_due_at = coalesce(excluded.pending_due_at, "
-           "customers.pending_due_at), "
-           "pending_since = coalesce(excluded.pending_since, customers.pending_since)";
   }
 
   Status WriteMonthCounts() {
@@ -379,6 +404,7 @@ class IngestBatch {
 
   SqlSession &db_;
   const SqlDialect &dialect_;
+  const IngestSql &sql_;
   const int64_t now_;
   std::map<std::string, std::optional<Survey>> surveys_;  // by API key
   std::vector<Item> items_;
