@@ -1,5 +1,7 @@
 #include "sql/row_batch.h"
 
+#include <nlohmann/json.hpp>
+
 namespace callexa {
 namespace {
 
@@ -10,24 +12,43 @@ Status Drain(Statement &q, const std::function<void(const Statement &)> &each) {
   return s;
 }
 
+// The rows as the JSON array of arrays PostgreSQL's statement expands.
+std::string RowsJson(const std::vector<SqlRow> &rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SqlRow &row : rows) {
+    nlohmann::json columns = nlohmann::json::array();
+    for (const SqlValue &v : row) {
+      if (const int64_t *n = std::get_if<int64_t>(&v)) {
+        columns.push_back(*n);
+      } else if (const std::string_view *t = std::get_if<std::string_view>(&v)) {
+        columns.push_back(std::string(*t));
+      } else {
+        columns.push_back(nullptr);
+      }
+    }
+    out.push_back(std::move(columns));
+  }
+  return out.dump();
+}
+
 }  // namespace
 
-Status RowBatch::Run(Statement &q, const nlohmann::json &rows,
+Status RowBatch::Run(Statement &q, const std::vector<SqlRow> &rows,
                      const std::function<void(Statement &)> &bind,
                      const std::function<void(const Statement &)> &each) const {
   if (one_statement_) {
     bind(q);
-    q.Bind(1, rows.dump());
+    q.Bind(1, RowsJson(rows));
     return Drain(q, each);
   }
-  for (const nlohmann::json &row : rows) {
+  for (const SqlRow &row : rows) {
     bind(q);
     for (size_t i = 0; i < row.size(); ++i) {
       const int index = kFirstColumn + static_cast<int>(i);
-      if (row[i].is_number_integer()) {
-        q.Bind(index, row[i].get<int64_t>());
-      } else if (row[i].is_string()) {
-        q.Bind(index, std::string_view(row[i].get_ref<const std::string &>()));
+      if (const int64_t *n = std::get_if<int64_t>(&row[i])) {
+        q.Bind(index, *n);
+      } else if (const std::string_view *t = std::get_if<std::string_view>(&row[i])) {
+        q.Bind(index, *t);
       } else {
         q.Bind(index, std::optional<int64_t>());
       }

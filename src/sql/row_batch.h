@@ -12,15 +12,23 @@
 #ifndef CALLEXA_SQL_ROW_BATCH_H_
 #define CALLEXA_SQL_ROW_BATCH_H_
 
+#include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
 
 #include "common/status.h"
 #include "sql/dialect.h"
 #include "sql/statement.h"
 
 namespace callexa {
+
+// A column's value: NULL, an integer or text (borrowed: it must outlive
+// the Run it is given to).
+using SqlValue = std::variant<std::monostate, int64_t, std::string_view>;
+using SqlRow = std::vector<SqlValue>;
 
 class RowBatch {
  public:
@@ -39,10 +47,9 @@ class RowBatch {
   }
   std::string Int(int i) const { return "CAST(" + Text(i) + " AS BIGINT)"; }
 
-  // Runs `q` over `rows` (a JSON array of arrays of integers, strings and
-  // nulls): `bind` binds the statement's own parameters before each run,
-  // `each` sees every row the runs return.
-  Status Run(Statement &q, const nlohmann::json &rows,
+  // Runs `q` over `rows`: `bind` binds the statement's own parameters
+  // before each run, `each` sees every row the runs return.
+  Status Run(Statement &q, const std::vector<SqlRow> &rows,
              const std::function<void(Statement &)> &bind,
              const std::function<void(const Statement &)> &each) const;
 

@@ -262,10 +262,11 @@ class IngestBatch {
   // Remembers every messageId; an item whose id was already seen, before
   // or earlier in this group, is a duplicate.
   Status DropDuplicates() {
-    nlohmann::json rows = nlohmann::json::array();
+    std::vector<SqlRow> rows;
     for (const Item &item : items_) {
-      if (!item.m->message_id.empty())
-        rows.push_back({item.survey->id, item.m->message_id});
+      if (!item.m->message_id.empty()) {
+        rows.push_back({item.survey->id, std::string_view(item.m->message_id)});
+      }
     }
     if (rows.empty()) return Status::Ok();
     const RowBatch r(dialect_);
@@ -288,12 +289,16 @@ class IngestBatch {
 
   // What is stored of each customer of the group before it.
   Status ReadHistories() {
-    nlohmann::json rows = nlohmann::json::array();
+    std::vector<SqlRow> rows;
+    std::vector<std::string> erased_keys;  // the rows' third columns
+    erased_keys.reserve(items_.size());
     for (const Item &item : items_) {
       const CustomerKey key{item.survey->id, item.m->email};
       if (item.duplicate || histories_.count(key) > 0) continue;
       histories_[key];
-      rows.push_back({item.survey->id, item.m->email, ErasedEmailKey(item.m->email)});
+      erased_keys.push_back(ErasedEmailKey(item.m->email));
+      rows.push_back({item.survey->id, std::string_view(item.m->email),
+                      std::string_view(erased_keys.back())});
     }
     if (rows.empty()) return Status::Ok();
     const RowBatch r(dialect_);
@@ -362,17 +367,21 @@ class IngestBatch {
   Status WriteCustomers() {
     Statement upsert;
     for (int round = 0;; ++round) {
-      nlohmann::json rows = nlohmann::json::array();
+      std::vector<SqlRow> rows;
       for (const Item &item : items_) {
         if (item.duplicate || item.round != round) continue;
         const IdentifyMessage &m = *item.m;
-        rows.push_back({item.survey->id, m.email, m.user_id, m.anonymous_id, m.first_name,
-                        m.last_name, m.name, m.gender,
-                        m.created_at ? nlohmann::json(*m.created_at) : nlohmann::json(),
-                        m.traits_json.empty() ? "{}" : m.traits_json, item.plan.decision,
-                        item.plan.pending_due_at
-                            ? nlohmann::json(*item.plan.pending_due_at)
-                            : nlohmann::json()});
+        auto optional = [](const std::optional<int64_t> &v) {
+          return v ? SqlValue(*v) : SqlValue();
+        };
+        rows.push_back(
+            {item.survey->id, std::string_view(m.email), std::string_view(m.user_id),
+             std::string_view(m.anonymous_id), std::string_view(m.first_name),
+             std::string_view(m.last_name), std::string_view(m.name),
+             std::string_view(m.gender), optional(m.created_at),
+             m.traits_json.empty() ? std::string_view("{}")
+                                   : std::string_view(m.traits_json),
+             std::string_view(item.plan.decision), optional(item.plan.pending_due_at)});
       }
       if (rows.empty()) return Status::Ok();
       if (round == 0) {
