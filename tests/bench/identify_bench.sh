@@ -121,19 +121,6 @@ count_seen() {
   sqlite3 -readonly -cmd '.timeout 5000' "$OURS_DB" 'SELECT count(*) FROM seen_messages;'
 }
 
-# Waits (bounded) until the row count stops moving: commits still running
-# when wrk stopped.
-settled_count() {
-  local prev now i
-  prev="$(count_seen)"
-  for ((i = 0; i < 30; i++)); do
-    sleep 0.5
-    now="$(count_seen)"
-    [ "$now" = "$prev" ] && { echo "$now"; return 0; }
-    prev="$now"
-  done
-  echo "$prev"
-}
 
 # --------------------------------------------------------------------------
 # Run

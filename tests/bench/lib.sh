@@ -327,3 +327,42 @@ parse_wrk_line() {  # key line
   [ ${#detail[@]} -gt 0 ] && NOTE[$key]="socket errors: $(IFS=,; echo "${detail[*]}" | sed 's/,/, /g')"
   return 0
 }
+
+# Waits (bounded) until the row count the caller's count_seen prints stops
+# moving: commits still running when wrk stopped. Prints it.
+settled_count() {
+  local prev now i
+  prev="$(count_seen)"
+  for ((i = 0; i < 30; i++)); do
+    sleep 0.5
+    now="$(count_seen)"
+    [ "$now" = "$prev" ] && { echo "$now"; return 0; }
+    prev="$now"
+  done
+  echo "$prev"
+}
+
+# Posts `total` identifies (bench1@example.com ...; first name Ada, last
+# name Lovelace) to /v1/batch on `port`, `size` per request, written first
+# as files in `folder`. Dies on any answer but 2xx.
+ingest_identifies() {  # folder port authorization total size
+  local folder="$1" port="$2" auth="$3" code f
+  /usr/bin/python3 - "$folder" "$4" "$5" <<'EOF'
+import json, os, sys
+folder, total, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for start in range(1, total + 1, size):
+    batch = [{"type": "identify", "userId": "bench%d" % i,
+              "traits": {"email": "bench%d@example.com" % i,
+                         "firstName": "Ada", "lastName": "Lovelace"}}
+             for i in range(start, min(start + size, total + 1))]
+    with open(os.path.join(folder, "%08d.json" % start), "w") as f:
+        json.dump({"batch": batch}, f)
+EOF
+  log "ingesting $4 identifies, $5 per /v1/batch"
+  for f in "$folder"/*.json; do
+    code="$(curl -sS -o "$WORK/batch.out" -w '%{http_code}' --max-time 60 \
+              -H 'Content-Type: application/json' -H "$auth" --data-binary "@$f" \
+              "http://127.0.0.1:$port/v1/batch")"
+    [[ "$code" == 2* ]] || die "POST /v1/batch answered $code: $(head -c 300 "$WORK/batch.out")"
+  done
+}

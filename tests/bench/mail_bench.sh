@@ -157,30 +157,13 @@ workers_cpu() {
 # The survey, and MESSAGES identifies due at once, through an nginx without
 # delivery: nothing is claimed until the second nginx starts.
 ingest() {
-  local code key auth f
+  local key auth
   write_conf ""
   start_nginx /noop
   key="$(api_key_of "$(create_survey "$SURVEY_JSON")")"
   auth="Authorization: Basic $(printf '%s:' "$key" | base64 -w0)"
   # The traits smtp_send_loop.cc renders with.
-  /usr/bin/python3 - "$OURS/batches" "$MESSAGES" "$BATCH" <<'EOF'
-import json, os, sys
-folder, total, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for start in range(1, total + 1, size):
-    batch = [{"type": "identify", "userId": "bench%d" % i,
-              "traits": {"email": "bench%d@example.com" % i,
-                         "firstName": "Ada", "lastName": "Lovelace"}}
-             for i in range(start, min(start + size, total + 1))]
-    with open(os.path.join(folder, "%08d.json" % start), "w") as f:
-        json.dump({"batch": batch}, f)
-EOF
-  log "ingesting $MESSAGES identifies, $BATCH per /v1/batch"
-  for f in "$OURS/batches"/*.json; do
-    code="$(curl -sS -o "$WORK/batch.out" -w '%{http_code}' --max-time 60 \
-              -H 'Content-Type: application/json' -H "$auth" --data-binary "@$f" \
-              "http://127.0.0.1:$OURS_PORT/v1/batch")"
-    [[ "$code" == 2* ]] || die "POST /v1/batch answered $code: $(head -c 300 "$WORK/batch.out")"
-  done
+  ingest_identifies "$OURS/batches" "$OURS_PORT" "$auth" "$MESSAGES" "$BATCH"
   stop_nginx
   # The workers have checkpointed and closed the database: it is one file.
   [ ! -s "$DB-wal" ] || die "$DB-wal is left after nginx stopped"

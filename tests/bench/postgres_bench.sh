@@ -192,19 +192,6 @@ count_seen() { "$COUNT_SEEN"; }
 seen_sqlite() { sqlite3 -readonly -cmd '.timeout 5000' "$SQLITE_DB" 'SELECT count(*) FROM seen_messages;'; }
 seen_postgres() { pg_sql "$SEEN_DATABASE" 'SELECT count(*) FROM seen_messages'; }
 
-# Waits (bounded) until the row count stops moving: commits still running
-# when wrk stopped.
-settled_count() {
-  local prev now i
-  prev="$(count_seen)"
-  for ((i = 0; i < 30; i++)); do
-    sleep 0.5
-    now="$(count_seen)"
-    [ "$now" = "$prev" ] && { echo "$now"; return 0; }
-    prev="$now"
-  done
-  echo "$prev"
-}
 
 # An nginx with ours at /segment (and return 204 at /noop) on the database
 # the caller chose (its own SQLite file, or a database the caller created on
@@ -354,7 +341,7 @@ declare -A INV_SECS INV_NOTE INV_SPLIT INV_ONCE INV_LOG INV_STAT INV_PGCPU
 HOST_PIDS=() HOST_PREFIXES=()
 
 ingest_customers() {
-  local auth f code due
+  local auth due
   pg_sql postgres "CREATE DATABASE ingested" >/dev/null
   bench_prefix "$WORK/ingest" batches
   use_postgres ingested
@@ -366,24 +353,7 @@ ingest_customers() {
 "
   start_nginx /noop
   auth="Authorization: Basic $(printf '%s:' "$(api_key_of "$(create_survey "$INVITE_SURVEY")")" | base64 -w0)"
-  python3 - "$NGINX_PREFIX/batches" "$CUSTOMERS" "$BATCH" <<'EOF'
-import json, os, sys
-folder, total, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-for start in range(1, total + 1, size):
-    batch = [{"type": "identify", "userId": "bench%d" % i,
-              "traits": {"email": "bench%d@example.com" % i,
-                         "firstName": "Ada", "lastName": "Lovelace"}}
-             for i in range(start, min(start + size, total + 1))]
-    with open(os.path.join(folder, "%08d.json" % start), "w") as f:
-        json.dump({"batch": batch}, f)
-EOF
-  log "ingesting $CUSTOMERS identifies, $BATCH per /v1/batch, into PostgreSQL"
-  for f in "$NGINX_PREFIX/batches"/*.json; do
-    code="$(curl -sS -o "$WORK/batch.out" -w '%{http_code}' --max-time 60 \
-              -H 'Content-Type: application/json' -H "$auth" --data-binary "@$f" \
-              "http://127.0.0.1:$NGINX_PORT/v1/batch")"
-    [[ "$code" == 2* ]] || die "POST /v1/batch answered $code: $(head -c 300 "$WORK/batch.out")"
-  done
+  ingest_identifies "$NGINX_PREFIX/batches" "$NGINX_PORT" "$auth" "$CUSTOMERS" "$BATCH"
   stop_nginx  # its connections close: the database can be a template
   due="$(pg_sql ingested 'SELECT count(*) FROM customers WHERE pending_due_at IS NOT NULL')"
   [ "$due" -eq "$CUSTOMERS" ] || die "$due invitations due after ingesting $CUSTOMERS identifies"
