@@ -345,7 +345,8 @@ const std::vector<CopyTable> &CopiedTables() {
         {"embed_origins", K::kText},
         {"retention_months", K::kOptionalInt},
         {"report_frequency", K::kText},
-        {"report_recipients", K::kText}}},
+        {"report_recipients", K::kText},
+        {"archived_at", K::kOptionalInt}}},
       {"customers",
        "id",
        true,
@@ -413,7 +414,8 @@ const std::vector<CopyTable> &CopiedTables() {
         {"answered_at", K::kInt},
         {"change_seq", K::kInt},
         {"consent_text", K::kText},
-        {"next_answer_at", K::kOptionalInt}}},
+        {"next_answer_at", K::kOptionalInt},
+        {"review_clicked_at", K::kOptionalInt}}},
       // token_secret (the survey links' signatures), answer_seq (sync-back's
       // cursors count on it never going back), lease_takeovers.
       {kSettings, "name", false, {{"name", K::kText}, {"value", K::kText}}},
@@ -466,6 +468,16 @@ const std::vector<CopyTable> &CopiedTables() {
         {"last_error", K::kText},
         {"created_at", K::kInt},
         {"finished_at", K::kOptionalInt}}},
+      {"audit_log",
+       "id",
+       true,
+       {{"id", K::kInt},
+        {"at", K::kInt},
+        {"actor", K::kText},
+        {"role", K::kText},
+        {"action", K::kText},
+        {"survey_id", K::kOptionalInt},
+        {"details", K::kText}}},
   };
   return *tables;
 }

@@ -116,6 +116,8 @@ TEST_F(SqliteFileTest, MigrationSixLinksTheAnswersItFinds) {
       "ALTER TABLE surveys DROP COLUMN retention_months;"
       "DROP TABLE report_runs; ALTER TABLE surveys DROP COLUMN report_frequency;"
       "ALTER TABLE surveys DROP COLUMN report_recipients;"
+      "DROP TABLE audit_log; ALTER TABLE surveys DROP COLUMN archived_at;"
+      "ALTER TABLE answers DROP COLUMN review_clicked_at;"
       "PRAGMA user_version = 5;"
       "INSERT INTO surveys (id, public_id, api_key, key_prefix, name, min_delay_days,"
       "  max_delay_days, resurvey_interval_days, automation, created_at, updated_at)"

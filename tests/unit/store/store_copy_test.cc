@@ -420,6 +420,9 @@ class StoreCopyTest : public ::testing::Test {
       std::unique_ptr<Store> old = sqlite_.Open();
       made = Populate(old.get());
     }
+    sqlite_.Exec(
+        "INSERT INTO audit_log (at, actor, role, action, survey_id, details) "
+        "VALUES (1, 'alice', 'owner', 'survey.update', 1, '{}')");
     const Status s = CopySqliteToPostgresql(sqlite_.path(), pg_.conninfo(), report);
     EXPECT_TRUE(s.ok()) << s.message() << ": " << s.detail();
     return made;
