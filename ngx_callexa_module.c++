@@ -28,6 +28,7 @@ extern "C" {
 #include <utility>
 #include <vector>
 
+#include "admin/admin_roles.h"
 #include "common/curl_global.h"
 #include "common/log_limiter.h"
 #include "http/endpoint.h"
@@ -98,6 +99,10 @@ struct CallexaMainConf {
 struct CallexaLocConf {
   // The kEndpointTable row of this location; NGX_CONF_UNSET_PTR until set.
   const void *endpoint;
+  // callexa_admin_user and callexa_admin_role (http, server or location):
+  // who an admin request comes from and as which role; null when unset.
+  ngx_http_complex_value_t *admin_user;
+  ngx_http_complex_value_t *admin_role;
 };
 
 // A location whose handler needs nginx's access control, and where the
@@ -201,7 +206,15 @@ ngx_int_t ContentHandler(ngx_http_request_t *r);
         NGX_HTTP_MAIN_CONF_OFFSET, offsetof(CallexaMainConf, field), nullptr       \
   }
 
-// The http{} directives.
+#define CALLEXA_ANY_COMPLEX(name, field)                                             \
+  {                                                                                  \
+    ngx_string(name),                                                                \
+        NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1, \
+        ngx_http_set_complex_value_slot, NGX_HTTP_LOC_CONF_OFFSET,                   \
+        offsetof(CallexaLocConf, field), nullptr                                     \
+  }
+
+// The directives other than the handlers'.
 const ngx_command_t kMainCommands[] = {
     CALLEXA_MAIN_STR("callexa_database", database),
     CALLEXA_MAIN_STR("callexa_thread_pool", thread_pool_name),
@@ -219,10 +232,13 @@ const ngx_command_t kMainCommands[] = {
     CALLEXA_MAIN_MSEC("callexa_smtp_timeout", smtp_timeout),
     CALLEXA_MAIN_STR("callexa_segment_api", segment_api),
     CALLEXA_MAIN_MSEC("callexa_sync_interval", sync_interval),
+    CALLEXA_ANY_COMPLEX("callexa_admin_user", admin_user),
+    CALLEXA_ANY_COMPLEX("callexa_admin_role", admin_role),
 };
 
 #undef CALLEXA_MAIN_STR
 #undef CALLEXA_MAIN_MSEC
+#undef CALLEXA_ANY_COMPLEX
 
 constexpr size_t kMainCommandCount = sizeof kMainCommands / sizeof kMainCommands[0];
 
@@ -412,6 +428,8 @@ void *CreateLocConf(ngx_conf_t *cf) {
       static_cast<CallexaLocConf *>(ngx_pcalloc(cf->pool, sizeof(CallexaLocConf)));
   if (lcf == nullptr) return nullptr;
   lcf->endpoint = NGX_CONF_UNSET_PTR;
+  lcf->admin_user = static_cast<ngx_http_complex_value_t *>(NGX_CONF_UNSET_PTR);
+  lcf->admin_role = static_cast<ngx_http_complex_value_t *>(NGX_CONF_UNSET_PTR);
   return lcf;
 }
 
@@ -421,6 +439,8 @@ char *MergeLocConf(ngx_conf_t *, void *parent, void *child) {
   if (conf->endpoint == NGX_CONF_UNSET_PTR) {
     conf->endpoint = prev->endpoint == NGX_CONF_UNSET_PTR ? nullptr : prev->endpoint;
   }
+  ngx_conf_merge_ptr_value(conf->admin_user, prev->admin_user, nullptr);
+  ngx_conf_merge_ptr_value(conf->admin_role, prev->admin_role, nullptr);
   return NGX_CONF_OK;
 }
 
@@ -533,15 +553,17 @@ bool VerifiedClientCertificate(ngx_http_request_t *r) {
 // auth_request checked it (alone, or with allow/deny under `satisfy any`,
 // as the operator chose), or it came with a verified client certificate.
 // Subrequests skip the access phase, so they never qualify.
+// Whether auth_basic checked this request's password.
+bool BasicAuthChecked(ngx_http_request_t *r, const LocationGuard &g) {
+  ngx_str_t realm;
+  return g.basic_realm != nullptr &&
+         ngx_http_complex_value(r, g.basic_realm, &realm) == NGX_OK && !IsOff(realm);
+}
+
 bool NginxAuthenticated(ngx_http_request_t *r) {
   if (r != r->main) return false;
   const LocationGuard g = GuardOf(r->srv_conf, r->loc_conf);
-  if (g.basic_realm != nullptr) {
-    ngx_str_t realm;
-    if (ngx_http_complex_value(r, g.basic_realm, &realm) == NGX_OK && !IsOff(realm)) {
-      return true;
-    }
-  }
+  if (BasicAuthChecked(r, g)) return true;
   return g.auth_request || (g.client_certificate && VerifiedClientCertificate(r));
 }
 
@@ -626,6 +648,7 @@ struct CallexaWorker {
   std::vector<std::unique_ptr<GroupCommit>> commits;  // one per CommitEndpoint
   std::vector<std::unique_ptr<JobTimer>> jobs;
   callexa::LogLimiter failures;                 // 5xx causes, on the event loop
+  callexa::LogLimiter unknown_roles;            // callexa_admin_role values, ditto
   callexa::SharedCounters *counters = nullptr;  // in the counters zone
 
   // A gracefully exiting worker (reload, quit) leaves as soon as no
@@ -1096,6 +1119,10 @@ void CountAnswer(ngx_http_request_t *r, int status) {
 }
 
 void Finish(ngx_http_request_t *r, const HttpResponse &resp) {
+  if (!resp.error_log.empty()) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "callexa: %s",
+                  resp.error_log.c_str());
+  }
   LogFailure(r, resp);
   CountAnswer(r, resp.status);
   ngx_http_finalize_request(r, SendResponse(r, resp));
@@ -1418,6 +1445,46 @@ size_t MaxBodyBytes(const EndpointSpec &spec, std::string_view path) {
   return g_worker->service->endpoint(spec.id)->MaxBodyBytes(path);
 }
 
+// Who an admin request comes from, and as which role: callexa_admin_user
+// (by default the user auth_basic checked; an Authorization header that
+// no password check vouched for names nobody) and callexa_admin_role
+// (unset: everyone nginx let in is the owner; a value naming no role is
+// the least, viewer, with a warning).
+void SetAdminIdentity(ngx_http_request_t *r, HttpRequest *in) {
+  const auto *lcf = static_cast<CallexaLocConf *>(
+      ngx_http_get_module_loc_conf(r, ngx_http_callexa_module));
+  ngx_str_t value = ngx_null_string;
+  if (lcf->admin_user != nullptr) {
+    if (ngx_http_complex_value(r, lcf->admin_user, &value) == NGX_OK) {
+      in->admin_user = ToString(value);
+    }
+  } else if (BasicAuthChecked(r, GuardOf(r->srv_conf, r->loc_conf)) &&
+             ngx_http_auth_basic_user(r) == NGX_OK) {
+    in->admin_user = ToString(r->headers_in.user);
+  }
+  if (lcf->admin_role == nullptr) {
+    in->admin_role = "owner";
+    return;
+  }
+  value = ngx_null_string;
+  const bool evaluated = ngx_http_complex_value(r, lcf->admin_role, &value) == NGX_OK;
+  const std::string role = evaluated ? ToString(value) : std::string();
+  if (callexa::ParseAdminRole(role)) {
+    in->admin_role = role;
+    return;
+  }
+  in->admin_role = "viewer";
+  int64_t held_back = 0;
+  if (!g_worker->unknown_roles.Admit(role, ngx_time(), &held_back)) return;
+  const std::string more =
+      held_back > 0 ? " (and " + std::to_string(held_back) + " more in the last minute)"
+                    : "";
+  ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                "callexa: callexa_admin_role gave \"%s\" for user \"%s\", which is "
+                "not owner, editor or viewer: treated as viewer%s",
+                role.c_str(), in->admin_user.c_str(), more.c_str());
+}
+
 void Dispatch(ngx_http_request_t *r) {
   const EndpointSpec &spec = EndpointOf(r);
   std::string body;
@@ -1432,6 +1499,7 @@ void Dispatch(ngx_http_request_t *r) {
     return;
   }
   HttpRequest in = ToCoreRequest(r, std::move(body));
+  if (spec.id == callexa::EndpointId::kAdmin) SetAdminIdentity(r, &in);
   if (spec.lane == Lane::kGroupCommit) {
     EnqueueCommit(r, g_worker->service->commit_endpoint(spec.id), in);
     return;

@@ -5,7 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "admin/admin_roles.h"
 #include "admin/admin_ui.h"
+#include "admin/audit.h"
+#include "admin/customer_routes.h"
 #include "admin/recipients.h"
 #include "admin/report_routes.h"
 #include "admin/survey_json.h"
@@ -17,6 +20,7 @@
 #include "common/secrets.h"
 #include "common/time_format.h"
 #include "model/identify.h"
+#include "policy/customer_reason.h"
 
 namespace callexa {
 namespace {
@@ -81,6 +85,19 @@ Result<std::string> EmailOfBody(const HttpRequest &request) {
   return *address;
 }
 
+// The survey as the request's role may see it. Its keys are the owner's
+// (README "A team"): the API key lets anyone feed identifies in and the
+// write key writes to the owner's Segment, so other roles get null.
+json SurveyJsonFor(const HttpRequest &request, const Survey &survey) {
+  json out = SurveyToJson(survey);
+  if (ParseAdminRole(request.admin_role).value_or(AdminRole::kViewer) !=
+      AdminRole::kOwner) {
+    out["api_key"] = nullptr;
+    out["segment_write_key"] = nullptr;
+  }
+  return out;
+}
+
 bool IsSafeMethod(const std::string &m) { return m == "GET" || m == "HEAD"; }
 
 // The limit (1..1000) and offset query parameters of list routes.
@@ -131,6 +148,86 @@ Lane AdminApi::LaneFor(const HttpRequest &request) const {
 
 HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   const std::vector<std::string> parts = SplitPath(request.path);
+  // A change's fields decide which change it is (a key is the owner's); a
+  // body that is not JSON is refused by the route itself.
+  json fields;
+  if (!IsSafeMethod(request.method) && JsonNestingDepth(request.body) <= kMaxJsonDepth) {
+    fields = json::parse(request.body, nullptr, false);
+  }
+  const AdminAction action = AdminActionOf(request.method, parts, fields);
+  const AdminRole role = ParseAdminRole(request.admin_role).value_or(AdminRole::kViewer);
+  if (role < action.minimum) {
+    return JsonError(Status::Forbidden(RoleRefusal(role, action)));
+  }
+  if (parts.size() == 2 && parts[0] == "api" && parts[1] == "me") return Me(request);
+  if (parts.size() == 2 && parts[0] == "api" && parts[1] == "audit") {
+    return Audit(request);
+  }
+  // The survey as it was, for the record of a change to it.
+  json before;
+  int64_t id = 0;
+  if (!action.name.empty() && parts.size() == 3 && ParseId(parts[2], &id)) {
+    auto survey = stores_.surveys->GetSurvey(id);
+    if (survey.ok()) before = SurveyToJson(*survey);
+  }
+  HttpResponse response = Route(request, now);
+  if (action.name.empty() || response.status < 200 || response.status > 299) {
+    return response;
+  }
+  json answer = json::parse(response.body, nullptr, false);
+  if (!before.is_null()) {
+    // The survey as it is now, keys included: the answer hides them from
+    // roles other than the owner's, and would read as a change of key.
+    auto survey = stores_.surveys->GetSurvey(id);
+    if (survey.ok()) answer = SurveyToJson(*survey);
+  }
+  const AuditEntry entry =
+      AuditRecordOf(action, request.admin_user, role, parts, before, answer, now);
+  const Status recorded = stores_.audit->RecordAudit(entry);
+  if (!recorded.ok()) {
+    // The change is made and stays: the operator hears of the gap.
+    response.error_log = "the audit record of " + entry.action + " by \"" + entry.actor +
+                         "\" was not written: " + recorded.ToLogString();
+  }
+  return response;
+}
+
+HttpResponse AdminApi::Me(const HttpRequest &request) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/me"));
+  }
+  const AdminRole role = ParseAdminRole(request.admin_role).value_or(AdminRole::kViewer);
+  return Json(200, {{"user", request.admin_user.empty() ? json(nullptr)
+                                                        : json(request.admin_user)},
+                    {"role", AdminRoleName(role)}});
+}
+
+HttpResponse AdminApi::Audit(const HttpRequest &request) {
+  if (!IsSafeMethod(request.method)) {
+    return JsonError(Status::MethodNotAllowed("use GET on api/audit"));
+  }
+  AuditQuery q;
+  const std::string survey = QueryParam(request.query, "survey_id");
+  int64_t id = 0;
+  if (!survey.empty()) {
+    if (!ParseId(survey, &id)) {
+      return JsonError(Status::InvalidArgument("survey_id must be a survey's id"));
+    }
+    q.survey_id = id;
+  }
+  Status s = ReadPaging(request, &q.limit, &q.offset);
+  if (!s.ok()) return JsonError(s);
+  auto entries = stores_.audit->ListAudit(q);
+  if (!entries.ok()) return JsonError(entries.status());
+  auto total = stores_.audit->CountAudit(q);
+  if (!total.ok()) return JsonError(total.status());
+  json list = json::array();
+  for (const AuditEntry &e : *entries) list.push_back(AuditEntryToJson(e));
+  return Json(200, {{"entries", std::move(list)}, {"total", *total}});
+}
+
+HttpResponse AdminApi::Route(const HttpRequest &request, int64_t now) {
+  const std::vector<std::string> parts = SplitPath(request.path);
   if (parts.empty() || parts[0] != "api") return HandleAdminUi(request);
   if (parts.size() < 2 ||
       (parts[1] != "surveys" && parts[1] != "suppressions" &&
@@ -157,13 +254,20 @@ HttpResponse AdminApi::Handle(const HttpRequest &request, int64_t now) {
   }
   if (parts.size() == 3) return OneSurvey(request, id, now);
   if (parts.size() == 4 && parts[3] == "api-key") return RotateKey(request, id, now);
-  if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id);
+  if (parts.size() == 4 && parts[3] == "duplicate") return Duplicate(request, id, now);
+  if (parts.size() == 4 && parts[3] == "customers") return Customers(request, id, now);
+  if (parts.size() == 5 && parts[3] == "customers") {
+    return HandleCustomerRoute(stores_.surveys, request, id, parts[4], now);
+  }
   if (parts.size() == 4 && parts[3] == "sync")
     return HandleSyncRoute(stores_.sync, request, id);
   if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
   if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
   if (parts.size() == 4 && parts[3] == "stats") {
     return HandleStatsRoute(stores_.surveys, stores_.reports, request, id, now);
+  }
+  if (parts.size() == 4 && parts[3] == "traits") {
+    return HandleTraitsRoute(stores_.surveys, request, id);
   }
   if (parts.size() == 4 && parts[3] == "responses.csv") {
     return HandleResponsesCsvRoute(stores_.surveys, stores_.reports, request, id, now);
@@ -240,10 +344,19 @@ HttpResponse AdminApi::Erasure(const HttpRequest &request, int64_t now) {
 
 HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
   if (IsSafeMethod(request.method)) {
+    const std::string archived = QueryParam(request.query, "archived");
+    if (!archived.empty() && archived != "true" && archived != "false") {
+      return JsonError(Status::InvalidArgument("archived must be true or false"));
+    }
     auto surveys = stores_.surveys->ListSurveys();
     if (!surveys.ok()) return JsonError(surveys.status());
     json list = json::array();
-    for (const Survey &s : *surveys) list.push_back(SurveyToJson(s));
+    for (const Survey &s : *surveys) {
+      // Archived surveys are left out unless asked for (then listed among
+      // the others, each with its archived_at).
+      if (s.archived_at && archived != "true") continue;
+      list.push_back(SurveyJsonFor(request, s));
+    }
     json out = {{"surveys", std::move(list)}};
     if (QueryParam(request.query, "include") == "counts") {
       // The figures beside each survey, keyed by id, so that each survey
@@ -272,23 +385,94 @@ HttpResponse AdminApi::Surveys(const HttpRequest &request, int64_t now) {
   if (!s.ok()) return JsonError(s);
   auto created = stores_.surveys->CreateSurvey(std::move(draft), now);
   if (!created.ok()) return JsonError(created.status());
-  return Json(201, SurveyToJson(*created));
+  return Json(201, SurveyJsonFor(request, *created));
 }
 
 HttpResponse AdminApi::OneSurvey(const HttpRequest &request, int64_t id, int64_t now) {
   auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
-  if (IsSafeMethod(request.method)) return Json(200, SurveyToJson(*survey));
+  if (IsSafeMethod(request.method)) return Json(200, SurveyJsonFor(request, *survey));
+  if (request.method == "DELETE") return DeleteSurvey(request, *survey);
   if (request.method != "PATCH") {
-    return JsonError(Status::MethodNotAllowed("use GET or PATCH on api/surveys/{id}"));
+    return JsonError(
+        Status::MethodNotAllowed("use GET, PATCH or DELETE on api/surveys/{id}"));
   }
   auto body = ParseJsonBody(request);
   if (!body.ok()) return JsonError(body.status());
+  // "archived" is no setting: it archives or restores, after the settings.
+  std::optional<bool> archive;
+  if (body->is_object() && body->contains("archived")) {
+    if (!(*body)["archived"].is_boolean()) {
+      return JsonError(Status::InvalidArgument("archived must be true or false"));
+    }
+    archive = (*body)["archived"].get<bool>();
+    body->erase("archived");
+  }
+  const bool archived = archive.value_or(survey->archived_at.has_value());
   Status s = ApplySurveySettings(*body, &survey.value());
   if (!s.ok()) return JsonError(s);
-  auto updated = stores_.surveys->UpdateSurvey(*survey, now);
+  if (archived && body->contains("automation") && survey->policy.automation) {
+    return JsonError(Status::Conflict(
+        "automation cannot be on while the survey is archived: restore it first"));
+  }
+  Result<Survey> updated = *survey;
+  if (!body->empty()) updated = stores_.surveys->UpdateSurvey(*survey, now);
+  if (updated.ok() && archive && *archive != survey->archived_at.has_value()) {
+    updated = stores_.surveys->SetSurveyArchived(id, *archive, now);
+  }
   if (!updated.ok()) return JsonError(updated.status());
-  return Json(200, SurveyToJson(*updated));
+  return Json(200, SurveyJsonFor(request, *updated));
+}
+
+// DELETE with {"confirm": "<the survey's exact name>"}: the name typed
+// again, so that no stray request deletes a survey and its answers.
+HttpResponse AdminApi::DeleteSurvey(const HttpRequest &request, const Survey &survey) {
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  const auto confirm = body->is_object() ? body->find("confirm") : body->end();
+  if (confirm == body->end() || !confirm->is_string() ||
+      confirm->get<std::string>() != survey.name) {
+    return JsonError(Status::InvalidArgument("confirm must be the survey's exact name"));
+  }
+  auto deleted = stores_.surveys->DeleteSurvey(survey.id);
+  if (!deleted.ok()) return JsonError(deleted.status());
+  return Json(200, {{"deleted", true},
+                    {"id", survey.id},
+                    {"name", survey.name},
+                    {"customers", deleted->customers},
+                    {"invitations", deleted->invitations},
+                    {"answers", deleted->answers},
+                    {"testimonials", deleted->testimonials}});
+}
+
+// POST with {} or {"name": ...}: a copy of the survey's settings and
+// content, without its customers or answers, automation off.
+HttpResponse AdminApi::Duplicate(const HttpRequest &request, int64_t id, int64_t now) {
+  if (request.method != "POST") {
+    return JsonError(Status::MethodNotAllowed("use POST on api/surveys/{id}/duplicate"));
+  }
+  auto survey = stores_.surveys->GetSurvey(id);
+  if (!survey.ok()) return JsonError(survey.status());
+  auto body = ParseJsonBody(request);
+  if (!body.ok()) return JsonError(body.status());
+  if (!body->is_object()) {
+    return JsonError(Status::InvalidArgument("body must be a JSON object"));
+  }
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    if (it.key() != "name") {
+      return JsonError(Status::InvalidArgument("unknown field \"" + it.key() + "\""));
+    }
+  }
+  Survey named;
+  named.name = survey->name + " (copy)";
+  if (named.name.size() > 200) named.name = survey->name;
+  if (body->contains("name")) {
+    Status s = ApplySurveySettings({{"name", (*body)["name"]}}, &named);
+    if (!s.ok()) return JsonError(s);
+  }
+  auto copy = stores_.surveys->DuplicateSurvey(id, named.name, now);
+  if (!copy.ok()) return JsonError(copy.status());
+  return Json(201, SurveyJsonFor(request, *copy));
 }
 
 HttpResponse AdminApi::RotateKey(const HttpRequest &request, int64_t id, int64_t now) {
@@ -302,7 +486,7 @@ HttpResponse AdminApi::RotateKey(const HttpRequest &request, int64_t id, int64_t
   return Json(200, SurveyToJson(*rotated));
 }
 
-HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
+HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id, int64_t now) {
   if (!IsSafeMethod(request.method)) {
     return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/customers"));
   }
@@ -318,6 +502,18 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
     }
     q.email = *normalized;
   }
+  // q: part of an address or a name, as typed (no address check).
+  q.search = QueryParam(request.query, "q");
+  if (q.search.size() > 200) {
+    return JsonError(Status::InvalidArgument("q must have at most 200 bytes"));
+  }
+  q.state = QueryParam(request.query, "state");
+  if (!q.state.empty() && q.state != "ignored" && q.state != "none" &&
+      !ParseInvitationStatus(q.state)) {
+    return JsonError(Status::InvalidArgument(
+        "state must be scheduled, queued, sending, retry, sent, answered, bounced, "
+        "failed, suppressed, ignored or none"));
+  }
   Status s = ReadPaging(request, &q.limit, &q.offset);
   if (!s.ok()) return JsonError(s);
   auto customers = stores_.surveys->FindCustomers(q);
@@ -325,7 +521,12 @@ HttpResponse AdminApi::Customers(const HttpRequest &request, int64_t id) {
   auto total = stores_.surveys->CountCustomers(q);
   if (!total.ok()) return JsonError(total.status());
   json list = json::array();
-  for (const CustomerView &c : *customers) list.push_back(CustomerToJson(c));
+  for (const CustomerView &c : *customers) {
+    json one = CustomerToJson(c);
+    one["reason_text"] = ExplainSkipReason(c.reason, survey->policy,
+                                           {c.created_at, c.last_surveyed_at}, now);
+    list.push_back(std::move(one));
+  }
   return Json(200, {{"customers", std::move(list)}, {"total", *total}});
 }
 
@@ -353,6 +554,13 @@ Status ReadBand(const HttpRequest &request, int *min_score, int *max_score) {
 HttpResponse RecipientsPreview(const json &body) {
   auto list = ReadRecipients(body);
   if (!list.ok()) return JsonError(list.status());
+  // Each CSV column with the meaning guessed or chosen, for the owner to
+  // change (sent back as "mapping").
+  json header = json::array();
+  for (const CsvColumn &c : list->header) {
+    header.push_back(
+        {{"name", c.name}, {"meaning", c.meaning}, {"trait_key", c.trait_key}});
+  }
   json sample = json::array();
   for (size_t i = 0; i < list->identifies.size() && i < 5; ++i) {
     const IdentifyMessage &m = list->identifies[i];
@@ -367,6 +575,7 @@ HttpResponse RecipientsPreview(const json &body) {
                     {"rejected", list->rejected},
                     {"columns", list->columns},
                     {"ignored_columns", list->ignored_columns},
+                    {"header", std::move(header)},
                     {"sample", std::move(sample)}});
 }
 
@@ -391,6 +600,20 @@ HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_
   if (dry_run) return RecipientsPreview(*body);
   auto recipients = ParseRecipients(*body);
   if (!recipients.ok()) return JsonError(recipients.status());
+  // Addresses the survey already knows, so the page can say so; counted
+  // for a few added by hand, not for a whole import.
+  std::optional<int64_t> existing;
+  if (recipients->identifies.size() <= 20) {
+    existing = 0;
+    for (const IdentifyMessage &m : recipients->identifies) {
+      CustomerQuery known;
+      known.survey_id = id;
+      known.email = m.email;
+      auto n = stores_.surveys->CountCustomers(known);
+      if (!n.ok()) return JsonError(n.status());
+      *existing += *n;
+    }
+  }
   // The same path as Segment's identifies, so the same eligibility rules.
   IngestJob job;
   job.api_key = survey->api_key;
@@ -400,6 +623,7 @@ HttpResponse AdminApi::Recipients(const HttpRequest &request, int64_t id, int64_
   return Json(200, {{"received", job.identifies.size()},
                     {"stored", job.stored},
                     {"scheduled", job.scheduled},
+                    {"existing", existing ? json(*existing) : json(nullptr)},
                     {"ignored_columns", recipients->ignored_columns}});
 }
 
@@ -415,6 +639,7 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   if (s.ok()) s = ReadTime(request, "from", &q.from);
   if (s.ok()) s = ReadTime(request, "to", &q.to);
   if (s.ok()) s = ReadBand(request, &q.min_score, &q.max_score);
+  if (s.ok()) s = ReadTraitFilters(request.query, &q.traits);
   if (!s.ok()) return JsonError(s);
   auto responses = stores_.surveys->ListResponses(q);
   if (!responses.ok()) return JsonError(responses.status());
@@ -518,7 +743,7 @@ HttpResponse AdminApi::TestEmail(const HttpRequest &request, int64_t id, int64_t
   auto secret = stores_.secrets->TokenSecret();
   if (!secret.ok()) return JsonError(secret.status());
   auto mail = RenderTestEmail(*content, *address, options_.preview, *secret, now,
-                              "test-" + RandomHex(12));
+                              "test-" + RandomHex(12), id);
   if (!mail.ok()) return JsonError(mail.status());
   SendResult sent;
   {

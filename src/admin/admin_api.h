@@ -15,6 +15,7 @@
 #include "http/http_exchange.h"
 #include "mail/mail_transport.h"
 #include "store/asset_store.h"
+#include "store/audit_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
@@ -39,6 +40,7 @@ struct AdminStores {
   ReportStore *reports;         // statistics and exports, on the reports lane
   ReportRunStore *report_runs;  // what the report emails did
   MetricsStore *metrics;        // the database's backend, size and lease takeovers
+  AuditStore *audit;            // who changed what
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -71,22 +73,29 @@ class AdminApi : public Endpoint {
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
       : AdminApi(AdminStores{store, store, store, store, store, store, store, store,
-                             store, store},
+                             store, store, store},
                  std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }
   // kReports for the statistics and the CSV export (admin/report_routes.h).
   Lane LaneFor(const HttpRequest &request) const override;
+  // Checks the request's role against the route (admin/admin_roles.h),
+  // routes it, and records a change that succeeded in the audit log.
   HttpResponse Handle(const HttpRequest &request, int64_t now) override;
 
  private:
+  HttpResponse Route(const HttpRequest &request, int64_t now);
+  HttpResponse Me(const HttpRequest &request);
+  HttpResponse Audit(const HttpRequest &request);
   HttpResponse Installation(const HttpRequest &request);
   HttpResponse Database(const HttpRequest &request, int64_t now);
   HttpResponse Erasure(const HttpRequest &request, int64_t now);
   HttpResponse Surveys(const HttpRequest &request, int64_t now);
   HttpResponse OneSurvey(const HttpRequest &request, int64_t id, int64_t now);
+  HttpResponse DeleteSurvey(const HttpRequest &request, const Survey &survey);
+  HttpResponse Duplicate(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse RotateKey(const HttpRequest &request, int64_t id, int64_t now);
-  HttpResponse Customers(const HttpRequest &request, int64_t id);
+  HttpResponse Customers(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Recipients(const HttpRequest &request, int64_t id, int64_t now);
   HttpResponse Responses(const HttpRequest &request, int64_t id);
   HttpResponse Delivery(const HttpRequest &request, int64_t id);

@@ -1,5 +1,6 @@
 #include "admin/report_routes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -19,6 +20,7 @@ constexpr size_t kMaxTraitFilters = 10;
 constexpr size_t kMaxTraitNameBytes = 64;
 constexpr size_t kMaxValueBytes = 500;
 constexpr std::string_view kTraitPrefix = "trait.";
+constexpr size_t kMaxColumns = 20;
 
 bool IsTraitName(std::string_view name) {
   if (name.empty() || name.size() > kMaxTraitNameBytes) return false;
@@ -44,19 +46,45 @@ Status ReadTime(const std::string &name, const std::string &text,
   return Status::Ok();
 }
 
-Status ReadTrait(const std::string &name, const std::string &value, ReportFilter *f) {
+Status ReadTrait(const std::string &name, const std::string &value,
+                 std::vector<TraitFilter> *traits) {
   const std::string trait = name.substr(kTraitPrefix.size());
   if (!IsTraitName(trait)) {
     return Status::InvalidArgument(
         name + ": a trait name is 1 to 64 letters, digits or underscores");
   }
-  if (f->traits.size() == kMaxTraitFilters) {
+  if (traits->size() == kMaxTraitFilters) {
     return Status::InvalidArgument("at most 10 trait.<name> parameters");
   }
   if (value.size() > kMaxValueBytes) {
     return Status::InvalidArgument(name + " must be at most 500 bytes");
   }
-  f->traits.push_back({trait, value});
+  traits->push_back({trait, value});
+  return Status::Ok();
+}
+
+// columns=user_id,trait.plan: the export's extra columns, each once.
+Status ReadColumns(const std::string &value, std::vector<std::string> *columns) {
+  std::set<std::string> seen;
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t comma = std::min(value.find(',', start), value.size());
+    const std::string column = value.substr(start, comma - start);
+    start = comma + 1;
+    const bool trait = column.compare(0, kTraitPrefix.size(), kTraitPrefix) == 0 &&
+                       IsTraitName(column.substr(kTraitPrefix.size()));
+    if (column != "user_id" && !trait) {
+      return Status::InvalidArgument("columns: \"" + column.substr(0, 80) +
+                                     "\" is not user_id or trait.<name>");
+    }
+    if (!seen.insert(column).second) {
+      return Status::InvalidArgument("columns names " + column + " twice");
+    }
+    if (columns->size() == kMaxColumns) {
+      return Status::InvalidArgument("columns may name at most 20 columns");
+    }
+    columns->push_back(column);
+  }
   return Status::Ok();
 }
 
@@ -91,12 +119,13 @@ Status ReadParam(const std::string &name, const std::string &value, ReportQuery 
     q->filter.has_comment = value == "true";
     return Status::Ok();
   }
+  if (name == "columns") return ReadColumns(value, &q->columns);
   if (name.compare(0, kTraitPrefix.size(), kTraitPrefix) == 0) {
-    return ReadTrait(name, value, &q->filter);
+    return ReadTrait(name, value, &q->filter.traits);
   }
   return Status::InvalidArgument(
       "unknown parameter " + name +
-      " (from, to, interval, band, tag, has_comment, trait.<name>)");
+      " (from, to, interval, band, tag, has_comment, trait.<name>, columns)");
 }
 
 json Rounded(double value, int decimals) {
@@ -126,6 +155,7 @@ json HeadlineJson(const PeriodStats &p) {
         {"passives_pct", Rounded(n.passives_pct, 2)},
         {"detractors_pct", Rounded(n.detractors_pct, 2)},
         {"with_comment", p.with_comment},
+        {"review_clicks", p.review_clicks},
         {"invitations_sent", p.invitations_sent},
         {"invitations_answered", p.invitations_answered}}},
       {"response_rate", Rounded(p.response_rate, 4)},
@@ -182,7 +212,20 @@ std::string Day(int64_t t) { return FormatIso8601(t).substr(0, 10); }
 
 bool IsReportRoute(const std::vector<std::string> &parts) {
   return parts.size() == 4 && parts[0] == "api" && parts[1] == "surveys" &&
-         (parts[3] == "stats" || parts[3] == "responses.csv");
+         (parts[3] == "stats" || parts[3] == "responses.csv" || parts[3] == "traits");
+}
+
+Status ReadTraitFilters(std::string_view query, std::vector<TraitFilter> *traits) {
+  std::set<std::string> seen;
+  for (const auto &[name, value] : QueryParams(query)) {
+    if (name.compare(0, kTraitPrefix.size(), kTraitPrefix) != 0) continue;
+    if (!seen.insert(name).second) {
+      return Status::InvalidArgument(name + " is given more than once");
+    }
+    Status s = ReadTrait(name, value, traits);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Result<ReportQuery> ReadReportQuery(std::string_view query, int64_t now) {
@@ -236,6 +279,9 @@ HttpResponse HandleStatsRoute(SurveyStore *surveys, ReportStore *reports,
   ReportQuery query;
   Status s = Prepare(surveys, request, survey_id, now, &survey, &query);
   if (!s.ok()) return JsonError(s);
+  if (!query.columns.empty()) {
+    return JsonError(Status::InvalidArgument("columns applies to responses.csv only"));
+  }
   auto report = RunNpsReport(reports, query.filter, query.period, query.interval,
                              PageContent(survey).tags);
   if (!report.ok()) return JsonError(report.status());
@@ -255,6 +301,13 @@ HttpResponse HandleResponsesCsvRoute(SurveyStore *surveys, ReportStore *reports,
   ExportColumns columns;
   columns.tags = page.tags;
   for (const ExtraQuestion &q : page.questions) columns.question_ids.push_back(q.id);
+  for (const std::string &column : query.columns) {
+    if (column == "user_id") {
+      columns.user_id = true;
+    } else {
+      columns.traits.push_back(column.substr(kTraitPrefix.size()));
+    }
+  }
   auto stream =
       CsvExportStream::Start(reports, query.filter, query.period, std::move(columns));
   if (!stream.ok()) return JsonError(stream.status());
@@ -267,6 +320,30 @@ HttpResponse HandleResponsesCsvRoute(SurveyStore *surveys, ReportStore *reports,
                              std::to_string(survey_id) + "-" + Day(query.period.from) +
                              "-to-" + Day(query.period.to - 1) + ".csv\"");
   return r;
+}
+
+HttpResponse HandleTraitsRoute(SurveyStore *surveys, const HttpRequest &request,
+                               int64_t survey_id) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return JsonError(Status::MethodNotAllowed("use GET on api/surveys/{id}/traits"));
+  }
+  auto found = surveys->GetSurvey(survey_id);
+  if (!found.ok()) return JsonError(found.status());
+  auto traits = surveys->ListTraits(survey_id, kTraitNames, kTraitValues);
+  if (!traits.ok()) return JsonError(traits.status());
+  json list = json::array();
+  for (const TraitSummary &t : *traits) {
+    json values = json::array();
+    for (const TraitSummary::Value &v : t.values) {
+      values.push_back({{"value", v.value}, {"customers", v.customers}});
+    }
+    list.push_back({{"name", t.name},
+                    {"customers", t.customers},
+                    {"values", std::move(values)},
+                    {"more_values", t.more_values}});
+  }
+  return JsonResponse(200, json{{"traits", std::move(list)}}.dump(
+                               -1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace callexa

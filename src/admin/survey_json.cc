@@ -44,6 +44,9 @@ json ContentJson(const std::string &stored) {
 
 Status ApplyContent(const json &patch, Survey *s) {
   if (!patch.is_object()) return Status::InvalidArgument("content must be a JSON object");
+  // Only what the owner changes now: stored content is never refused.
+  Status placeholders = CheckPlaceholders(patch);
+  if (!placeholders.ok()) return placeholders;
   json merged = json::parse(s->content_json, nullptr, false);
   if (!merged.is_object()) merged = json::object();
   merged.merge_patch(patch);
@@ -167,7 +170,7 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
   } else if (key == "embed_origins") {
     return ApplyEmbedOrigins(v, s);
   } else if (key == "id" || key == "public_id" || key == "api_key" ||
-             key == "created_at" || key == "updated_at") {
+             key == "created_at" || key == "updated_at" || key == "archived_at") {
     return Status::InvalidArgument(key + " is read-only");
   } else {
     return Status::InvalidArgument("unknown field \"" + key + "\"");
@@ -195,6 +198,7 @@ json SurveyToJson(const Survey &s) {
        s.retention_months ? json(*s.retention_months) : json(nullptr)},
       {"report_frequency", ReportFrequencyName(s.report_frequency)},
       {"report_recipients", s.report_recipients},
+      {"archived_at", OptionalTime(s.archived_at)},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
       {"content", ContentJson(s.content_json)},
@@ -245,6 +249,7 @@ json ResponseToJson(const ResponseView &r) {
   const Answer &a = r.answer.answer;
   return {
       {"invitation_id", r.invitation_id},
+      {"customer_id", r.customer_id},
       {"email", r.email},
       {"first_name", r.first_name},
       {"last_name", r.last_name},

@@ -50,9 +50,12 @@ Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
   p.page_html = RenderAnswerPage(*c, form, "preview");
   form.mark_fields = true;
   p.editable_page_html = RenderAnswerPage(*c, form, "preview");
-  p.thank_you_html = RenderMessagePage(*c, c->page.thank_you, "preview");
+  // A promoter's thank-you page shows the review invitation, if any.
+  const std::string review =
+      IsPromoterScore(score) && !c->page.review_url.empty() ? "#" : "";
+  p.thank_you_html = RenderThankYouPage(*c, review, "", "preview");
   p.editable_thank_you_html =
-      RenderMessagePage(*c, c->page.thank_you, "preview", "thank_you");
+      RenderThankYouPage(*c, review, "", "preview", /*mark=*/true);
   p.resolved_content = SurveyContentToJson(*c);
   return p;
 }
@@ -60,14 +63,15 @@ Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
 Result<OutgoingMail> RenderTestEmail(const nlohmann::json &content, const std::string &to,
                                      const PreviewSettings &settings,
                                      const std::string &secret, int64_t now,
-                                     const std::string &message_id_unique) {
+                                     const std::string &message_id_unique,
+                                     int64_t survey_id) {
   Result<SurveyContent> c = Resolve(content, settings);
   if (!c.ok()) return c.status();
   c->email.subject = "[Test] " + c->email.subject;
   SurveyEmailInput input;
   input.recipient.email = to;
   input.recipient.first_name = kPreviewFirstName;
-  input.links = MakeSurveyLinks(settings.survey_base_url, 0, secret, now);
+  input.links = MakeTestSurveyLinks(settings.survey_base_url, survey_id, secret, now);
   input.date_unix_seconds = now;
   input.message_id_unique = message_id_unique;
   input.message_id_domain = settings.message_id_domain;

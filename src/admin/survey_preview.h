@@ -52,11 +52,14 @@ Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
 
 // The whole test email of `content` to `to`: the survey email with
 // "[Test] " before its subject and an X-Callexa-Test header, for the
-// placeholder recipient's name. InvalidArgument for bad content or address.
+// placeholder recipient's name; its score links open survey `survey_id`'s
+// pages in test mode (MakeTestSurveyLinks). InvalidArgument for bad content
+// or address.
 Result<OutgoingMail> RenderTestEmail(const nlohmann::json &content, const std::string &to,
                                      const PreviewSettings &settings,
                                      const std::string &secret, int64_t now,
-                                     const std::string &message_id_unique);
+                                     const std::string &message_id_unique,
+                                     int64_t survey_id);
 
 }  // namespace callexa
 

@@ -25,6 +25,12 @@ struct HttpRequest {
   std::string host;
   std::string if_none_match;  // If-None-Match, for conditional GETs
   std::string body;
+  // Admin requests only, from nginx (callexa_admin_user, callexa_admin_role):
+  // who is asking, empty when nginx does not say, and as which role
+  // ("owner", "editor" or "viewer"). Without callexa_admin_role everyone
+  // nginx let in is the owner.
+  std::string admin_user;
+  std::string admin_role = "owner";
 };
 
 // How long a client or a shared cache may keep an answer.
@@ -66,6 +72,9 @@ struct HttpResponse {
   // Why the request failed, for the error log (never sent): set with every
   // 5xx, so that the operator sees the cause the client is not told.
   std::string diagnostic;
+  // A fault behind an answer that is still a success (the change was made,
+  // its audit record was not), for the error log at [error].
+  std::string error_log;
 
   std::string_view payload() const {
     return static_body.data() != nullptr ? static_body : std::string_view(body);

@@ -101,6 +101,7 @@ Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &c
   r.footer = content.footer.empty() ? d.footer : content.footer;
   UseSingleLine(content.unsubscribe_text, d.unsubscribe_text, &r.unsubscribe_text);
   r.sender_name = SanitizeHeaderText(content.sender_name);
+  r.score_colors = content.score_colors;
 
   if (!IsValidMailAddress(content.sender_address)) {
     return Status::InvalidArgument("sender_address is not a valid email address");

@@ -31,7 +31,11 @@ struct SurveyEmailContent {
   std::string sender_name;       // From display name, logo alt text
   std::string sender_address;    // From address, required
   std::string logo_url;          // optional, http(s)
-  std::string brand_color;       // optional "#rrggbb": all buttons in this colour
+  std::string brand_color;       // optional "#rrggbb": the buttons' and links' colour
+  // The score buttons' colours: "" (or "bands") keeps the cue, red 0-6,
+  // amber 7-8, green 9-10, whatever the brand colour; "brand" paints all
+  // eleven in brand_color.
+  std::string score_colors;
 };
 
 // The links of one invitation, each already carrying its token.

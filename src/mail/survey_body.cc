@@ -56,7 +56,7 @@ void AppendScoreRow(const SurveyEmailContent &c, const SurveyLinks &links, bool 
       "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
       "cellspacing=\"4\" border=\"0\" style=\"table-layout:fixed;\">\n<tr>\n";
   for (int score = 0; score < kScoreCount; ++score) {
-    const std::string bg = ScoreButtonColor(c.brand_color, score);
+    const std::string bg = ScoreButtonColor(c, score);
     const std::string fg = TextColorOn(bg);
     *out += "<td width=\"9%\" align=\"center\" bgcolor=\"" + bg +
             "\" style=\"background-color:" + bg + ";border-radius:4px;\">";
@@ -97,8 +97,10 @@ const char *TextColorOn(std::string_view background) {
   return luma > 160 * 1000 ? "#111827" : "#ffffff";
 }
 
-std::string ScoreButtonColor(std::string_view brand_color, int score) {
-  if (!brand_color.empty()) return std::string(brand_color);
+std::string ScoreButtonColor(const SurveyEmailContent &content, int score) {
+  if (content.score_colors == "brand" && !content.brand_color.empty()) {
+    return content.brand_color;
+  }
   if (score <= 6) return "#dc2626";
   if (score <= 8) return "#d97706";
   return "#16a34a";

@@ -35,7 +35,7 @@ std::string FieldMark(bool mark, std::string_view field);
 
 // "#rrggbb" background of the button for `score`: the brand colour when
 // there is one, else red for 0-6, amber for 7-8 and green for 9-10.
-std::string ScoreButtonColor(std::string_view brand_color, int score);
+std::string ScoreButtonColor(const SurveyEmailContent &content, int score);
 
 // The text colour for a "#rrggbb" background: near-black on light colours,
 // white on dark ones.

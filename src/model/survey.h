@@ -53,6 +53,9 @@ struct Survey {
   // (normalised addresses); off or no recipients: none is sent.
   ReportFrequency report_frequency = ReportFrequency::kOff;
   std::vector<std::string> report_recipients;
+  // When the owner archived it (automation off, hidden from the list, data
+  // kept); unset while active.
+  std::optional<int64_t> archived_at;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

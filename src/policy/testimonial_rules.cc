@@ -1,6 +1,9 @@
 #include "policy/testimonial_rules.h"
 
 #include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <string>
 #include <vector>
 
 namespace callexa {
@@ -69,6 +72,25 @@ std::optional<NameFormat> ParseNameFormat(std::string_view name) {
     if (name == NameFormatName(f)) return f;
   }
   return std::nullopt;
+}
+
+NameFormat ConsentedNameFormat(std::string_view consent_text) {
+  std::string text(consent_text);
+  for (char &c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto has = [&](std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) {
+      if (text.find(w) != std::string::npos) return true;
+    }
+    return false;
+  };
+  // The widest naming mentioned wins: "first and last name" is both.
+  if (has({"last name", "surname", "full name", "nachname", "vollen namen",
+           "vollständigen namen"})) {
+    return NameFormat::kFirstLastInitial;
+  }
+  if (has({"first name", "firstname", "vorname"})) return NameFormat::kFirstName;
+  if (has({"initials", "initialen"})) return NameFormat::kInitials;
+  return NameFormat::kAnonymous;
 }
 
 std::string DisplayName(NameFormat format, std::string_view first_name,

@@ -31,7 +31,13 @@ enum class NameFormat {
 };
 
 const char *NameFormatName(NameFormat format);  // "first_last_initial", ...
+// The naming the words `consent_text` agreed to, the default of a new
+// quote: "first name" (the built-in texts, English and German) gives
+// kFirstName, "initials" kInitials, "last name" or "full name" (or
+// "Nachname", "vollen Namen") kFirstLastInitial; words that name no name
+// give kAnonymous, since the owner may widen it, never the customer.
 std::optional<NameFormat> ParseNameFormat(std::string_view name);
+NameFormat ConsentedNameFormat(std::string_view consent_text);
 
 // The author's name in `format`, from what the identify gave: first and
 // last name, or `name` split at its last space. Empty for kAnonymous and

@@ -1,5 +1,6 @@
 #include "reports/csv_export.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "common/time_format.h"
@@ -13,6 +14,8 @@ std::string CsvExportHeader(const ExportColumns &columns) {
   for (const std::string &tag : columns.tags) cells.push_back("tag:" + tag);
   for (const std::string &id : columns.question_ids) cells.push_back("question:" + id);
   cells.push_back("consent");
+  if (columns.user_id) cells.push_back("user_id");
+  for (const std::string &trait : columns.traits) cells.push_back("trait:" + trait);
   std::string out;
   AppendCsvRow(cells, &out);
   return out;
@@ -37,6 +40,21 @@ void AppendCsvExportRow(const ExportRow &row, const ExportColumns &columns,
     cells.push_back(text == row.extra_answers.end() ? std::string() : text->second);
   }
   cells.push_back(row.consent ? "yes" : "no");
+  if (columns.user_id) cells.push_back(row.user_id);
+  if (!columns.traits.empty()) {
+    const nlohmann::json traits = nlohmann::json::parse(row.traits_json, nullptr, false);
+    for (const std::string &name : columns.traits) {
+      const auto it = traits.is_object() ? traits.find(name) : traits.end();
+      if (it == traits.end() || it->is_null()) {
+        cells.emplace_back();
+      } else if (it->is_string()) {
+        cells.push_back(it->get<std::string>());
+      } else {
+        cells.push_back(
+            it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      }
+    }
+  }
   AppendCsvRow(cells, out);
 }
 

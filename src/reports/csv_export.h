@@ -19,13 +19,16 @@ namespace callexa {
 struct ExportColumns {
   std::vector<std::string> tags;          // a "tag:<name>" column each: the rating
   std::vector<std::string> question_ids;  // a "question:<id>" column each: the text
+  // Chosen by the owner (columns=user_id,trait.plan), after consent:
+  bool user_id = false;             // the customer's Segment userId
+  std::vector<std::string> traits;  // a "trait:<name>" column each
 };
 
 // Rows per page: about 0.5 MB of CSV, one store read.
 constexpr int kExportPageRows = 2000;
 
 // answered_at,email,first_name,last_name,score,band,comment,tag:...,
-// question:...,consent (CRLF-ended).
+// question:...,consent[,user_id][,trait:...] (CRLF-ended).
 std::string CsvExportHeader(const ExportColumns &columns);
 // One answer: answered_at as ISO-8601 UTC, band as "detractor" /
 // "passive" / "promoter", a tag left unrated empty, consent "yes" / "no".

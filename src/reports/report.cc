@@ -18,6 +18,7 @@ PeriodStats SummarisePeriod(const TimeSpan &span, const PeriodCounts &counts) {
   p.distribution = counts.scores;
   p.nps = ComputeNps(counts.scores);
   p.with_comment = counts.with_comment;
+  p.review_clicks = counts.review_clicks;
   p.invitations_sent = counts.invitations_sent;
   p.invitations_answered = counts.invitations_answered;
   p.response_rate = Rate(counts.invitations_answered, counts.invitations_sent);

@@ -23,6 +23,7 @@ struct PeriodStats {
   NpsFigures nps;
   ScoreCounts distribution{};
   int64_t with_comment = 0;
+  int64_t review_clicks = 0;  // PeriodCounts::review_clicks
   int64_t invitations_sent = 0, invitations_answered = 0;
   // Answered / sent invitations of the period; none when none was sent.
   std::optional<double> response_rate;

@@ -126,7 +126,13 @@ std::string RenderText(const ReportEmailInput &in, const std::string &label) {
          Count(n.detractors, "detractor", "detractors") + " (" +
          Printf("%.0f%%", n.detractors_pct) + ")\n";
   out += "Response rate " + Percent(r.current.response_rate) + ", comment rate " +
-         Percent(r.current.comment_rate) + "\n\nScores\n";
+         Percent(r.current.comment_rate) + "\n";
+  // Only for surveys whose thank-you page invites promoters to a review.
+  if (r.current.review_clicks > 0) {
+    out += Count(r.current.review_clicks, "promoter", "promoters") +
+           " followed the review invitation\n";
+  }
+  out += "\nScores\n";
   const int64_t most =
       *std::max_element(r.current.distribution.begin(), r.current.distribution.end());
   for (int score = 10; score >= 0; --score) {
@@ -314,7 +320,10 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
       Figure("Response rate", Percent(r.current.response_rate)) +
       Figure("Comment rate", Percent(r.current.comment_rate)) +
       Figure("Invitations sent", std::to_string(r.current.invitations_sent)) +
-      "<td width=\"25%\"></td></tr></table></td></tr>\n";
+      (r.current.review_clicks > 0
+           ? Figure("Review clicks", std::to_string(r.current.review_clicks))
+           : std::string("<td width=\"25%\"></td>")) +
+      "</tr></table></td></tr>\n";
   out += Section("Scores", Distribution(r.current));
   if (!in.comments.empty()) out += Section("Recent comments", Comments(in.comments));
   if (!in.dashboard_url.empty()) {

@@ -183,8 +183,9 @@ ReportMailStepResult RunReportMailStep(SurveyStore *surveys, ReportStore *report
     return out;
   }
   for (const Survey &survey : *all) {
+    // An archived survey's reports stay readable in the admin, not mailed.
     if (survey.report_frequency == ReportFrequency::kOff ||
-        survey.report_recipients.empty()) {
+        survey.report_recipients.empty() || survey.archived_at) {
       continue;
     }
     if (should_stop()) break;

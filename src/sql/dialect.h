@@ -62,6 +62,33 @@ class SqlDialect {
            " AS text))::text";
   }
 
+  // A FROM-list item `j` with a row for each member of the JSON object
+  // text `object` (a column of an earlier item), none for other JSON: j.key
+  // is the member's name, JsonMemberScalar its value. (As for
+  // JsonHasInteger, PostgreSQL fails the statement on text that is not JSON.)
+  std::string JsonMembers(std::string_view object) const {
+    const std::string o(object);
+    if (backend_ == SqlBackend::kSqlite) {
+      return ", json_each(CASE WHEN json_valid(" + o + ") THEN CASE WHEN json_type(" + o +
+             ") = 'object' THEN " + o + " ELSE '{}' END ELSE '{}' END) j";
+    }
+    return " CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof((" + o +
+           ")::jsonb) = 'object' THEN (" + o + ")::jsonb ELSE '{}'::jsonb END) j";
+  }
+
+  // The value of a JsonMembers row `j` of `object` when it is a scalar: a
+  // string's text, a number or boolean in its JSON form (as JsonMemberText
+  // writes it); NULL for null, an array or an object.
+  std::string JsonMemberScalar(std::string_view object) const {
+    if (backend_ == SqlBackend::kSqlite) {
+      return "(CASE j.type WHEN 'text' THEN j.value WHEN 'null' THEN NULL "
+             "WHEN 'array' THEN NULL WHEN 'object' THEN NULL ELSE (" +
+             std::string(object) + " -> j.fullkey) END)";
+    }
+    return "(CASE jsonb_typeof(j.value) WHEN 'string' THEN j.value #>> '{}' "
+           "WHEN 'number' THEN j.value::text WHEN 'boolean' THEN j.value::text END)";
+  }
+
   // After a table in FROM: the index SQLite's planner must use for it
   // (PostgreSQL's chooses by its statistics).
   std::string IndexedBy(std::string_view index) const {

@@ -46,6 +46,11 @@ class AnswerStore : public virtual TokenSecretStore {
   // retrying ones (those become kSuppressed). One already being sent
   // (kSending) goes out. Idempotent; NotFound for an unknown invitation.
   virtual Status Unsubscribe(int64_t invitation_id, int64_t now) = 0;
+
+  // Notes that the invitation's promoter followed the review invitation of
+  // the thank-you page (answers.review_clicked_at): the first click counts,
+  // later ones change nothing. NotFound when the invitation has no answer.
+  virtual Status RecordReviewClick(int64_t invitation_id, int64_t now) = 0;
 };
 
 }  // namespace callexa

@@ -77,6 +77,9 @@ struct TagRatingCounts {
 struct PeriodCounts {
   ScoreCounts scores{};
   int64_t with_comment = 0;  // of the counted answers, those with a comment
+  // Of the counted answers, those whose promoter followed the thank-you
+  // page's review invitation (answers.review_clicked_at set).
+  int64_t review_clicks = 0;
   // Invitations sent in the span to customers matching the trait filters
   // (answer filters do not apply: a response rate is about invitations),
   // and of those the answered ones (answered at any time).
@@ -103,7 +106,8 @@ struct ReportCounts {
 struct ExportRow {
   int64_t invitation_id = 0;
   int64_t answered_at = 0;
-  std::string email, first_name, last_name;
+  std::string email, first_name, last_name, user_id;
+  std::string traits_json;  // the customer's, as the last identify left them
   int score = 0;
   std::string comment;
   std::map<std::string, int> tag_ratings;

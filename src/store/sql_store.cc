@@ -13,6 +13,7 @@
 #include "policy/erasure.h"
 #include "policy/identify_plan.h"
 #include "sql/row_batch.h"
+#include "store/customer_filter.h"
 #include "store/schema.h"
 
 namespace callexa {
@@ -24,7 +25,7 @@ const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
     "created_at, updated_at, content, embed_origins, retention_months, report_frequency, "
-    "report_recipients";
+    "report_recipients, archived_at";
 
 // A JSON array of strings as stored; anything else reads as empty.
 std::vector<std::string> ReadStringList(const std::string &stored) {
@@ -57,6 +58,7 @@ Survey ReadSurvey(const Statement &q) {
   if (retention) s.retention_months = static_cast<int>(*retention);
   s.report_frequency = ParseReportFrequency(q.Text(15)).value_or(ReportFrequency::kOff);
   s.report_recipients = ReadStringList(q.Text(16));
+  s.archived_at = q.OptionalInt(17);
   return s;
 }
 
@@ -546,9 +548,8 @@ Result<std::vector<CustomerView>> SqlStore::FindCustomers(const CustomerQuery &q
         db,
         "SELECT id, email, user_id, anonymous_id, first_name, last_name, name, gender, "
         "created_at, first_seen_at, last_seen_at, last_decision, pending_due_at, "
-        "pending_since FROM customers "
-        "WHERE survey_id = ?1 AND (?2 = '' OR email = ?2) ORDER BY id LIMIT ?3 OFFSET "
-        "?4");
+        "pending_since, last_surveyed_at FROM customers " +
+            CustomerWhereSql() + " ORDER BY id LIMIT ?5 OFFSET ?6");
     if (s.ok()) {
       s = inv.Prepare(db,
                       "SELECT id, status, due_at, created_at, sent_at, answered_at, "
@@ -558,8 +559,10 @@ Result<std::vector<CustomerView>> SqlStore::FindCustomers(const CustomerQuery &q
     if (!s.ok()) return s;
     q.Bind(1, query.survey_id)
         .Bind(2, query.email)
-        .Bind(3, int64_t{query.limit})
-        .Bind(4, int64_t{query.offset});
+        .Bind(3, query.state)
+        .Bind(4, SearchPattern(query.search))
+        .Bind(5, int64_t{query.limit})
+        .Bind(6, int64_t{query.offset});
     while (q.Step()) {
       CustomerView c;
       c.id = q.Int(0);
@@ -575,6 +578,7 @@ Result<std::vector<CustomerView>> SqlStore::FindCustomers(const CustomerQuery &q
       c.last_seen_at = q.Int(10);
       const std::string decision = q.Text(11);
       c.due_at = q.OptionalInt(12);
+      c.last_surveyed_at = q.OptionalInt(14);
       if (c.due_at) {
         // The queued invitation has no row yet: the scheduler makes one when
         // it claims it.

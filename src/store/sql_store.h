@@ -38,14 +38,24 @@ class SqlStore : public Store {
   // IngestStore (sql_store.cc).
   void ApplyIngest(const std::vector<IngestJob *> &jobs, int64_t now) override;
 
-  // SurveyStore (sql_store.cc; ListResponses in sql_store_answers.cc).
+  // SurveyStore (sql_store.cc; ListResponses and GetCustomer in
+  // sql_store_answers.cc).
   Result<Survey> CreateSurvey(Survey draft, int64_t now) override;
   Result<std::vector<Survey>> ListSurveys() override;
   Result<Survey> GetSurvey(int64_t id) override;
   Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) override;
   Result<Survey> RotateApiKey(int64_t id, int64_t now) override;
+  // Duplicate, archive and delete (sql_store_surveys.cc).
+  Result<Survey> DuplicateSurvey(int64_t id, const std::string &name,
+                                 int64_t now) override;
+  Result<Survey> SetSurveyArchived(int64_t id, bool archived, int64_t now) override;
+  Result<SurveyDeletion> DeleteSurvey(int64_t id) override;
   Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) override;
   Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) override;
+  Result<CustomerDetail> GetCustomer(int64_t survey_id, int64_t customer_id) override;
+  // On the reports connection (sql_store_reports.cc).
+  Result<std::vector<TraitSummary>> ListTraits(int64_t survey_id, int max_names,
+                                               int max_values) override;
   // The admin's overviews (sql_store_admin.cc).
   Result<std::vector<SurveyCounts>> CountBySurvey(int64_t month_start) override;
   Result<int64_t> CountCustomers(const CustomerQuery &q) override;
@@ -84,6 +94,7 @@ class SqlStore : public Store {
   Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,
                     int64_t now) override;
   Status Unsubscribe(int64_t invitation_id, int64_t now) override;
+  Status RecordReviewClick(int64_t invitation_id, int64_t now) override;
 
   // SyncStore (sql_store_sync.cc) and MetricsStore (sql_store_metrics.cc).
   Result<std::optional<SyncWork>> ClaimSyncWork(int64_t now, const std::string &owner,
@@ -117,6 +128,11 @@ class SqlStore : public Store {
                          ReportRunStatus status, const std::string &error,
                          int64_t retry_at, int64_t now) override;
   Result<std::vector<ReportRun>> ListReportRuns(int64_t survey_id, int limit) override;
+
+  // AuditStore (sql_store_audit.cc).
+  Status RecordAudit(const AuditEntry &entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery &query) override;
+  Result<int64_t> CountAudit(const AuditQuery &query) override;
 
  private:
   explicit SqlStore(std::unique_ptr<SqlConnections> connections)

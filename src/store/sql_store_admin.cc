@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "policy/erasure.h"
+#include "store/customer_filter.h"
 #include "store/sql_store.h"
 
 namespace callexa {
@@ -33,11 +34,12 @@ Result<int64_t> SqlStore::CountCustomers(const CustomerQuery &query) {
   int64_t n = 0;
   Status s = Read([&](SqlSession &db) -> Status {
     Statement q;
-    Status ps = q.Prepare(db,
-                          "SELECT count(*) FROM customers "
-                          "WHERE survey_id = ?1 AND (?2 = '' OR email = ?2)");
+    Status ps = q.Prepare(db, "SELECT count(*) FROM customers " + CustomerWhereSql());
     if (!ps.ok()) return ps;
-    q.Bind(1, query.survey_id).Bind(2, query.email);
+    q.Bind(1, query.survey_id)
+        .Bind(2, query.email)
+        .Bind(3, query.state)
+        .Bind(4, SearchPattern(query.search));
     n = q.Step() ? q.Int(0) : 0;
     return q.status();
   });

@@ -1,12 +1,15 @@
 // SqlStore: the survey pages' side (loading an invitation, answers,
 // unsubscribing) and the answers for the admin API.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "policy/customer_state.h"
 #include "policy/testimonial_rules.h"
 #include "store/answer_json.h"
 #include "store/sql_store.h"
+#include "store/trait_sql.h"
 
 namespace callexa {
 namespace {
@@ -108,7 +111,7 @@ Status SqlStore::SaveAnswer(int64_t invitation_id, const Answer &answer, bool sc
           "consent_text = CASE WHEN ?9 <> 0 THEN answers.consent_text ELSE "
           "excluded.consent_text END, "
           "answered_at = excluded.answered_at, change_seq = excluded.change_seq "
-          "RETURNING survey_id, score, comment, consent"},
+          "RETURNING survey_id, score, comment, consent, consent_text"},
          {&mark,
           "UPDATE invitations SET status = 'answered', answered_at = ?2, "
           "next_attempt_at = NULL, lease_owner = '', updated_at = ?2 "
@@ -145,12 +148,31 @@ Status SqlStore::SaveAnswer(int64_t invitation_id, const Answer &answer, bool sc
     stored.score = static_cast<int>(upsert.Int(1));
     stored.comment = upsert.Text(2);
     stored.consent = upsert.Int(3) != 0;
+    stored.consent_text = upsert.Text(4);  // the quote's default name follows it
     upsert.Reset();
     s = mark.Bind(1, invitation_id).Bind(2, now).Run();
     if (!s.ok()) return s;
     return QueueTestimonial(
         db, invitation_id, survey_id, stored,
         old_comment && NeedsRemoderation(*old_comment, stored.comment), now);
+  });
+}
+
+Status SqlStore::RecordReviewClick(int64_t invitation_id, int64_t now) {
+  return Write([&](SqlSession &db) -> Status {
+    Statement find, click;
+    Status s =
+        PrepareAll(db, {{&find, "SELECT 1 FROM answers WHERE invitation_id = ?1"},
+                        {&click,
+                         "UPDATE answers SET review_clicked_at = ?2 "
+                         "WHERE invitation_id = ?1 AND review_clicked_at IS NULL"}});
+    if (!s.ok()) return s;
+    find.Bind(1, invitation_id);
+    const bool answered = find.Step();
+    if (!find.status().ok()) return find.status();
+    find.Reset();
+    if (!answered) return Status::NotFound("no answer to invitation");
+    return click.Bind(1, invitation_id).Bind(2, now).Run();
   });
 }
 
@@ -195,17 +217,19 @@ Status SqlStore::Unsubscribe(int64_t invitation_id, int64_t now) {
 }
 
 Result<std::vector<ResponseView>> SqlStore::ListResponses(const ResponseQuery &query) {
+  const TraitSql traits(dialect(), query.traits, 8);  // after ?1..?7
   std::vector<ResponseView> out;
   Status s = Read([&](SqlSession &db) -> Status {
     Statement q;
     Status ps = q.Prepare(
         db, std::string("SELECT a.invitation_id, c.email, c.first_name, c.last_name, "
-                        "c.name, ") +
+                        "c.name, c.id, ") +
                 kAnswerColumns +
                 " FROM answers a JOIN customers c ON c.id = a.customer_id "
                 "WHERE a.survey_id = ?1 AND (?2 IS NULL OR a.answered_at >= ?2) "
-                "AND (?3 IS NULL OR a.answered_at < ?3) AND a.score BETWEEN ?6 AND ?7 "
-                "ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4 OFFSET ?5");
+                "AND (?3 IS NULL OR a.answered_at < ?3) AND a.score BETWEEN ?6 AND ?7" +
+                traits.Conditions() +
+                " ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?4 OFFSET ?5");
     if (!ps.ok()) return ps;
     q.Bind(1, query.survey_id)
         .Bind(2, query.from)
@@ -214,6 +238,7 @@ Result<std::vector<ResponseView>> SqlStore::ListResponses(const ResponseQuery &q
         .Bind(5, int64_t{query.offset})
         .Bind(6, int64_t{query.min_score})
         .Bind(7, int64_t{query.max_score});
+    traits.Bind(&q);
     while (q.Step()) {
       ResponseView r;
       r.invitation_id = q.Int(0);
@@ -221,12 +246,103 @@ Result<std::vector<ResponseView>> SqlStore::ListResponses(const ResponseQuery &q
       r.first_name = q.Text(2);
       r.last_name = q.Text(3);
       r.name = q.Text(4);
-      r.answer = ReadAnswer(q, 5);
+      r.customer_id = q.Int(5);
+      r.answer = ReadAnswer(q, 6);
       out.push_back(std::move(r));
     }
     return q.status();
   });
   if (!s.ok()) return s;
+  return out;
+}
+
+Result<CustomerDetail> SqlStore::GetCustomer(int64_t survey_id, int64_t customer_id) {
+  CustomerDetail out;
+  bool found = false;
+  Status s = Read([&](SqlSession &db) -> Status {
+    out = CustomerDetail();
+    Statement q, inv, answers;
+    Status ps = PrepareAll(
+        db,
+        {{&q,
+          "SELECT email, user_id, anonymous_id, first_name, last_name, name, gender, "
+          "created_at, first_seen_at, last_seen_at, last_decision, pending_due_at, "
+          "pending_since, traits, last_surveyed_at FROM customers "
+          "WHERE id = ?1 AND survey_id = ?2"},
+         {&inv,
+          "SELECT id, status, due_at, created_at, sent_at, answered_at, last_error "
+          "FROM invitations WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2"},
+         // The latest answers, read newest first and turned around below.
+         {&answers, std::string("SELECT a.invitation_id, ") + kAnswerColumns +
+                        " FROM answers a WHERE a.customer_id = ?1 "
+                        "ORDER BY a.answered_at DESC, a.invitation_id DESC LIMIT ?2"}});
+    if (!ps.ok()) return ps;
+    q.Bind(1, customer_id).Bind(2, survey_id);
+    found = q.Step();
+    if (!found) return q.status();
+    CustomerView &c = out.customer;
+    c.id = customer_id;
+    c.email = q.Text(0);
+    c.user_id = q.Text(1);
+    c.anonymous_id = q.Text(2);
+    c.first_name = q.Text(3);
+    c.last_name = q.Text(4);
+    c.name = q.Text(5);
+    c.gender = q.Text(6);
+    c.created_at = q.OptionalInt(7);
+    c.first_seen_at = q.Int(8);
+    c.last_seen_at = q.Int(9);
+    const std::string decision = q.Text(10);
+    c.due_at = q.OptionalInt(11);
+    if (c.due_at) {
+      // Queued without a row yet, as FindCustomers shows it.
+      InvitationView pending;
+      pending.status = InvitationStatus::kScheduled;
+      pending.due_at = *c.due_at;
+      pending.created_at = q.OptionalInt(12).value_or(c.last_seen_at);
+      c.invitations.push_back(pending);
+    }
+    out.traits_json = q.Text(13);
+    c.last_surveyed_at = q.OptionalInt(14);
+    inv.Bind(1, customer_id).Bind(2, int64_t{kCustomerInvitations});
+    while (inv.Step()) {
+      InvitationView v;
+      v.id = inv.Int(0);
+      v.status = ParseInvitationStatus(inv.Text(1)).value_or(InvitationStatus::kFailed);
+      v.due_at = inv.Int(2);
+      v.created_at = inv.Int(3);
+      v.sent_at = inv.OptionalInt(4);
+      v.answered_at = inv.OptionalInt(5);
+      v.last_error = inv.Text(6);
+      c.invitations.push_back(std::move(v));
+    }
+    if (!inv.status().ok()) return inv.status();
+    CustomerState state = DescribeCustomer(
+        decision, c.invitations.empty()
+                      ? std::nullopt
+                      : std::optional<InvitationStatus>(c.invitations.front().status));
+    c.state = std::move(state.state);
+    c.reason = std::move(state.reason);
+    answers.Bind(1, customer_id).Bind(2, int64_t{kCustomerInvitations});
+    while (answers.Step()) {
+      ResponseView r;
+      r.invitation_id = answers.Int(0);
+      r.customer_id = customer_id;
+      r.email = c.email;
+      r.first_name = c.first_name;
+      r.last_name = c.last_name;
+      r.name = c.name;
+      r.answer = ReadAnswer(answers, 1);
+      out.answers.push_back(std::move(r));
+    }
+    std::reverse(out.answers.begin(), out.answers.end());
+    return answers.status();
+  });
+  if (!s.ok()) return s;
+  if (!found) {
+    return Status::NotFound("customer " + std::to_string(customer_id) +
+                            " not found in survey " + std::to_string(survey_id));
+  }
   return out;
 }
 

@@ -4,9 +4,11 @@
 // one seek and no row is sorted; a customer's latest answer in [from, to)
 // is the row whose next_answer_at is NULL or >= to.
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -15,6 +17,7 @@
 
 #include "store/answer_json.h"
 #include "store/sql_store.h"
+#include "store/trait_sql.h"
 
 namespace callexa {
 namespace {
@@ -33,15 +36,6 @@ std::string ScoreList(const std::optional<ScoreBand> &band) {
   return " AND a.score IN (" + list + ")";
 }
 
-// `value` as a JSON number, boolean or null when it reads as one ("42",
-// "true"); otherwise as a JSON string, like the string form.
-std::string ScalarForm(const std::string &value) {
-  const nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
-  if (parsed.is_number() || parsed.is_boolean() || parsed.is_null()) return value;
-  return nlohmann::json(value).dump(-1, ' ', false,
-                                    nlohmann::json::error_handler_t::replace);
-}
-
 // The SQL of a ReportFilter beyond survey, time and band, for a statement
 // whose own parameters are ?1 to ?(first - 1): every value is a parameter
 // from ?first on, bound by Bind. A statement binds just the parameters
@@ -52,36 +46,17 @@ class FilterSql {
   enum Tag { kWithTag, kWithoutTag };
 
   FilterSql(const SqlDialect &dialect, const ReportFilter &filter, int first, Tag tag)
-      : filter_(filter), first_(first) {
-    int next = first;
+      : filter_(filter),
+        first_(first),
+        traits_(dialect, filter.traits, first + (filter.tag && tag == kWithTag ? 1 : 0)) {
     if (filter.tag && tag == kWithTag) {
       answer_ += " AND a.tag_ratings <> '{}' AND " +
-                 dialect.JsonHasInteger("a.tag_ratings", "?" + std::to_string(next));
+                 dialect.JsonHasInteger("a.tag_ratings", "?" + std::to_string(first));
       values_.push_back(*filter.tag);
-      ++next;
     }
     if (filter.has_comment) {
       comment_ = *filter.has_comment ? " AND a.comment <> ''" : " AND a.comment = ''";
       answer_ += comment_;
-    }
-    for (const TraitFilter &t : filter.traits) {
-      const std::string value = "?" + std::to_string(next++);
-      const std::string column = CustomerColumn(t.name);
-      if (!column.empty()) {
-        traits_ += " AND c." + column + " = " + value;
-        values_.push_back(t.value);
-        continue;
-      }
-      // The trait in its JSON form, as stored: a string quoted, a number,
-      // boolean or null as written. One extraction per customer, compared
-      // with both forms the filter's value can take.
-      const std::string key = "?" + std::to_string(next++);
-      traits_ += " AND " + dialect.JsonMemberText("c.traits", key) + " IN (" + value +
-                 ", ?" + std::to_string(next++) + ")";
-      values_.push_back(nlohmann::json(t.value).dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace));
-      values_.push_back(t.name);
-      values_.push_back(ScalarForm(t.value));
     }
   }
 
@@ -95,33 +70,28 @@ class FilterSql {
   // The comment's condition alone, for a caller that matches the tag itself.
   const std::string &CommentCondition() const { return comment_; }
   // " AND ..." on the customer `c`.
-  const std::string &TraitConditions() const { return traits_; }
+  const std::string &TraitConditions() const { return traits_.Conditions(); }
 
   void Bind(Statement *st) const {
     for (size_t i = 0; i < values_.size(); ++i) {
       st->Bind(first_ + static_cast<int>(i), values_[i]);
     }
+    traits_.Bind(st);
   }
 
  private:
-  // The customers column of a trait kept as a field of its own, or "".
-  static std::string CustomerColumn(const std::string &name) {
-    for (const char *column : {"first_name", "last_name", "gender"}) {
-      if (name == column) return column;
-    }
-    return "";
-  }
-
   const ReportFilter &filter_;
   const int first_;
-  std::string answer_, comment_, traits_;
-  std::vector<std::string> values_;
+  const TraitSql traits_;
+  std::string answer_, comment_;
+  std::vector<std::string> values_;  // the tag's
 };
 
 // An export row's columns, then the customer join and conditions.
 const char kExportColumns[] =
     "SELECT a.invitation_id, a.answered_at, c.email, c.first_name, c.last_name, "
-    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent FROM answers a";
+    "a.score, a.comment, a.tag_ratings, a.extra_answers, a.consent, c.user_id, "
+    "c.traits FROM answers a";
 
 Status ReadExportRows(Statement *q, std::vector<ExportRow> *rows) {
   rows->clear();
@@ -137,6 +107,8 @@ Status ReadExportRows(Statement *q, std::vector<ExportRow> *rows) {
     r.tag_ratings = ReadTagRatings(q->Text(7));
     r.extra_answers = ReadExtraAnswers(q->Text(8));
     r.consent = q->Int(9) != 0;
+    r.user_id = q->Text(10);
+    r.traits_json = q->Text(11);
     rows->push_back(std::move(r));
   }
   return q->status();
@@ -167,26 +139,28 @@ struct CountStatements {
 
   const FilterSql answers_sql;      // of scores, comments and tags
   const FilterSql invitations_sql;  // of invitations, which have no tag
-  Statement scores, comments, invitations, tags;
+  Statement scores, comments, reviews, invitations, tags;
 
   Status Prepare(SqlSession &db, const ReportFilter &filter) {
     const std::string answers = CountedAnswers(filter, answers_sql);
     return PrepareAll(
-        db, {{&scores, "SELECT a.score, count(*)" + answers + " GROUP BY a.score"},
-             // Spelled as the partial index's condition, so that it is used.
-             {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
-             {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
-                                invitations_sql.Join("i") +
-                                " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
-                                "i.sent_at < ?3" +
-                                invitations_sql.TraitConditions()},
-             // The band counts per ratings text, for TagsOfGroups: a survey's
-             // answers hold few distinct combinations, so each is parsed once.
-             {&tags,
-              "SELECT a.tag_ratings, count(*) FILTER (WHERE a.score <= 6), "
-              "count(*) FILTER (WHERE a.score BETWEEN 7 AND 8), "
-              "count(*) FILTER (WHERE a.score >= 9)" +
-                  answers + " AND a.tag_ratings <> '{}' GROUP BY a.tag_ratings"}});
+        db,
+        {{&scores, "SELECT a.score, count(*)" + answers + " GROUP BY a.score"},
+         // Spelled as the partial index's condition, so that it is used.
+         {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
+         {&reviews, "SELECT count(*)" + answers + " AND a.review_clicked_at IS NOT NULL"},
+         {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
+                            invitations_sql.Join("i") +
+                            " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
+                            "i.sent_at < ?3" +
+                            invitations_sql.TraitConditions()},
+         // The band counts per ratings text, for TagsOfGroups: a survey's
+         // answers hold few distinct combinations, so each is parsed once.
+         {&tags,
+          "SELECT a.tag_ratings, count(*) FILTER (WHERE a.score <= 6), "
+          "count(*) FILTER (WHERE a.score BETWEEN 7 AND 8), "
+          "count(*) FILTER (WHERE a.score >= 9)" +
+              answers + " AND a.tag_ratings <> '{}' GROUP BY a.tag_ratings"}});
   }
 };
 
@@ -222,6 +196,11 @@ Status ReadPeriod(CountStatements *st, const ReportFilter &filter, const TimeSpa
   if (st->comments.Step()) out->with_comment = st->comments.Int(0);
   s = st->comments.status();
   st->comments.Reset();
+  if (!s.ok()) return s;
+  BindSpan(&st->reviews, filter, st->answers_sql, span);
+  if (st->reviews.Step()) out->review_clicks = st->reviews.Int(0);
+  s = st->reviews.status();
+  st->reviews.Reset();
   if (!s.ok()) return s;
   return ReadInvitations(st, filter, span, out);
 }
@@ -300,7 +279,8 @@ Status CountInOnePass(SqlSession &db, const SqlDialect &dialect,
   Statement q;
   Status s = q.Prepare(db,
                        "SELECT a.score, a.answered_at, a.next_answer_at, "
-                       "a.comment <> '', a.tag_ratings, a.customer_id FROM answers a "
+                       "a.comment <> '', a.tag_ratings, a.customer_id, "
+                       "a.review_clicked_at IS NOT NULL FROM answers a "
                        "WHERE a.survey_id = ?1 AND a.answered_at >= ?2 AND "
                        "a.answered_at < ?3" +
                            ScoreList(filter.band) + sql.CommentCondition());
@@ -325,6 +305,7 @@ Status CountInOnePass(SqlSession &db, const SqlDialect &dialect,
     const int64_t at = q.Int(1);
     const int64_t next = q.OptionalInt(2).value_or(INT64_MAX);
     const bool commented = q.Int(3) != 0;
+    const bool reviewed = q.Int(6) != 0;
     // Counted in `span` when it is the customer's latest answer there.
     const auto latest_in = [&](const TimeSpan &span) {
       return at >= span.from && at < span.to && next >= span.to;
@@ -332,6 +313,7 @@ Status CountInOnePass(SqlSession &db, const SqlDialect &dialect,
     if (latest_in(spans.period)) {
       ++counts->period.scores[score];
       counts->period.with_comment += commented;
+      counts->period.review_clicks += reviewed;
       const std::string ratings = q.Text(4);
       if (ratings != "{}") {
         BandCounts &g = tag_groups[ratings];
@@ -344,6 +326,7 @@ Status CountInOnePass(SqlSession &db, const SqlDialect &dialect,
     if (latest_in(spans.previous)) {
       ++counts->previous.scores[score];
       counts->previous.with_comment += commented;
+      counts->previous.review_clicks += reviewed;
     }
     // The trend's buckets are in order: the last one starting at or before `at`.
     const auto bucket =
@@ -371,7 +354,94 @@ Status ReadTags(CountStatements *st, const ReportFilter &filter, const TimeSpan 
   return s;
 }
 
+// Traits the customer page and the filters show as the customer's own
+// fields, and the personal ones a filter has no use for.
+bool IsIdentityTrait(const std::string &name) {
+  for (const char *identity :
+       {"email", "firstName", "first_name", "lastName", "last_name", "name", "createdAt",
+        "created_at", "created"}) {
+    if (name == identity) return true;
+  }
+  return false;
+}
+
+// A name a trait.NAME filter can use: [A-Za-z0-9_], 1 to 64 bytes.
+bool IsFilterableTrait(const std::string &name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+// A value a filter can name (report_routes.cc takes up to 500 bytes).
+constexpr size_t kMaxTraitValueBytes = 500;
+
+// Keeps the `max` traits held by most customers, then by name.
+void KeepCommonest(std::vector<TraitSummary> *traits, size_t max) {
+  std::sort(
+      traits->begin(), traits->end(), [](const TraitSummary &a, const TraitSummary &b) {
+        return a.customers != b.customers ? a.customers > b.customers : a.name < b.name;
+      });
+  if (traits->size() > max) traits->resize(max);
+}
+
 }  // namespace
+
+Result<std::vector<TraitSummary>> SqlStore::ListTraits(int64_t survey_id, int max_names,
+                                                       int max_values) {
+  const std::string value = dialect().JsonMemberScalar("c.traits");
+  std::vector<TraitSummary> out;
+  Status s = Report([&](SqlSession &db) -> Status {
+    out.clear();
+    Statement q;
+    // Grouped and ordered by the database, so that a trait with a value per
+    // customer costs this side no more than max_values of them.
+    Status ps = q.Prepare(db, "SELECT j.key, " + value + ", count(*) FROM customers c" +
+                                  dialect().JsonMembers("c.traits") +
+                                  " WHERE c.survey_id = ?1 AND " + value +
+                                  " IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2");
+    if (!ps.ok()) return ps;
+    q.Bind(1, survey_id);
+    std::optional<TraitSummary> current;
+    const auto finish = [&] {
+      if (!current) return;
+      std::sort(current->values.begin(), current->values.end(),
+                [](const TraitSummary::Value &a, const TraitSummary::Value &b) {
+                  return a.customers != b.customers ? a.customers > b.customers
+                                                    : a.value < b.value;
+                });
+      out.push_back(std::move(*current));
+      current.reset();
+      if (out.size() >= static_cast<size_t>(max_names) * 4) {
+        KeepCommonest(&out, static_cast<size_t>(max_names));
+      }
+    };
+    while (q.Step()) {
+      const std::string name = q.Text(0);
+      if (IsIdentityTrait(name) || !IsFilterableTrait(name)) continue;
+      if (!current || current->name != name) {
+        finish();
+        current.emplace();
+        current->name = name;
+      }
+      const int64_t customers = q.Int(2);
+      current->customers += customers;
+      std::string text = q.Text(1);
+      if (current->values.size() < static_cast<size_t>(max_values) &&
+          text.size() <= kMaxTraitValueBytes) {
+        current->values.push_back({std::move(text), customers});
+      } else {
+        current->more_values = true;
+      }
+    }
+    finish();
+    KeepCommonest(&out, static_cast<size_t>(max_names));
+    return q.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
 
 Result<ReportCounts> SqlStore::CountReport(const ReportFilter &filter,
                                            const ReportSpans &spans) {

@@ -57,15 +57,18 @@ Status SqlStore::QueueTestimonial(SqlSession &db, int64_t invitation_id,
   Status s = queue.Prepare(
       db,
       "INSERT INTO testimonials (invitation_id, survey_id, status, created_at, "
-      "updated_at) VALUES (?1, ?2, 'pending', ?3, ?3) "
+      "updated_at, name_format) VALUES (?1, ?2, 'pending', ?3, ?3, ?5) "
       "ON CONFLICT (invitation_id) DO UPDATE SET status = 'pending', "
-      "display_text = '', decided_at = NULL, updated_at = excluded.updated_at "
+      "display_text = '', decided_at = NULL, updated_at = excluded.updated_at, "
+      "name_format = excluded.name_format "
       "WHERE ?4 <> 0");
   if (!s.ok()) return s;
+  // The name shown by default is the one the customer agreed to.
   return queue.Bind(1, invitation_id)
       .Bind(2, survey_id)
       .Bind(3, now)
       .Bind(4, int64_t{comment_changed})
+      .Bind(5, NameFormatName(ConsentedNameFormat(answer.consent_text)))
       .Run();
 }
 

@@ -14,6 +14,7 @@
 
 #include "store/answer_store.h"
 #include "store/asset_store.h"
+#include "store/audit_store.h"
 #include "store/delivery_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
@@ -36,7 +37,8 @@ class Store : public SurveyStore,
               public TestimonialStore,
               public PrivacyStore,
               public ReportStore,
-              public ReportRunStore {};
+              public ReportRunStore,
+              public AuditStore {};
 
 }  // namespace callexa
 

@@ -16,6 +16,7 @@
 #include "model/answer.h"
 #include "model/invitation_status.h"
 #include "model/survey.h"
+#include "store/report_store.h"
 
 namespace callexa {
 
@@ -40,12 +41,16 @@ struct CustomerView {
   std::string state;
   std::string reason;             // why the last identify created no invitation, if so
   std::optional<int64_t> due_at;  // of the pending invitation
+  std::optional<int64_t> last_surveyed_at;  // when the last invitation was sent
   std::vector<InvitationView> invitations;  // newest first
 };
 
 struct CustomerQuery {
   int64_t survey_id = 0;
   std::string email;  // exact match after normalisation; empty: all
+  // Part of the email or name, any case (ASCII); empty: all.
+  std::string search;
+  std::string state;  // a CustomerView::state; empty: all
   int limit = 100;
   int offset = 0;
 };
@@ -56,14 +61,40 @@ struct ResponseQuery {
   std::optional<int64_t> to;    // answered_at < to
   int min_score = 0;            // a score band: min_score <= score <= max_score
   int max_score = 10;
+  std::vector<TraitFilter> traits;  // of the customer, as in reports; all must match
   int limit = 100;
   int offset = 0;
 };
 
 struct ResponseView {
   int64_t invitation_id = 0;
+  int64_t customer_id = 0;
   std::string email, first_name, last_name, name;
   StoredAnswer answer;
+};
+
+// One customer of a survey for the customer page: who, the traits the
+// identifies left, the invitations and the answers.
+struct CustomerDetail {
+  CustomerView customer;              // invitations: the latest kCustomerInvitations
+  std::string traits_json;            // the stored JSON object
+  std::vector<ResponseView> answers;  // the latest kCustomerInvitations, oldest first
+};
+
+// The most invitations and answers a CustomerDetail holds (a customer is
+// surveyed at most every resurvey interval, so this is years of them).
+constexpr int kCustomerInvitations = 100;
+
+// A trait that customers of a survey have, with its commonest values.
+struct TraitSummary {
+  struct Value {
+    std::string value;  // strings as they are; numbers and booleans in JSON form
+    int64_t customers = 0;
+  };
+  std::string name;
+  int64_t customers = 0;      // with a scalar value for it
+  std::vector<Value> values;  // most customers first, then by value
+  bool more_values = false;   // values beyond those listed exist
 };
 
 // What the survey list shows beside each survey's settings.
@@ -83,6 +114,15 @@ struct DeliveryOverview {
     int64_t at = 0;  // when it was recorded
   };
   std::vector<Problem> recent_problems;  // newest first: retry, failed, bounced...
+};
+
+// What deleting a survey removed with it.
+struct SurveyDeletion {
+  int64_t customers = 0;
+  int64_t invitations = 0;
+  int64_t answers = 0;
+  int64_t testimonials = 0;
+  int64_t images = 0;
 };
 
 struct SuppressionView {
@@ -110,9 +150,34 @@ class SurveyStore {
   virtual Result<Survey> UpdateSurvey(const Survey &survey, int64_t now) = 0;
   // Replaces the API key; the old one stops working at once in all workers.
   virtual Result<Survey> RotateApiKey(int64_t id, int64_t now) = 0;
+  // A new survey named `name` with the settings and content of survey `id`:
+  // its own API key and public id, no customers or answers, automation off
+  // (a copy must not start mailing by surprise), not archived. NotFound for
+  // an unknown id.
+  virtual Result<Survey> DuplicateSurvey(int64_t id, const std::string &name,
+                                         int64_t now) = 0;
+  // Archives (archived_at = now, automation off) or restores (archived_at
+  // cleared; automation stays off) survey `id`; its data is kept either
+  // way. NotFound for an unknown id.
+  virtual Result<Survey> SetSurveyArchived(int64_t id, bool archived, int64_t now) = 0;
+  // Deletes survey `id` and everything of it in one transaction: customers,
+  // invitations, answers, testimonials, the logo no other survey uses, its
+  // counters, sync-back and report state. The audit log is kept. Links
+  // already sent then find no invitation. NotFound for an unknown id.
+  virtual Result<SurveyDeletion> DeleteSurvey(int64_t id) = 0;
   virtual Result<std::vector<CustomerView>> FindCustomers(const CustomerQuery &q) = 0;
   // The answers of a survey, newest first.
   virtual Result<std::vector<ResponseView>> ListResponses(const ResponseQuery &query) = 0;
+  // Customer `customer_id` of survey `survey_id`; NotFound when the survey
+  // has no such customer.
+  virtual Result<CustomerDetail> GetCustomer(int64_t survey_id, int64_t customer_id) = 0;
+  // The scalar traits (string, number, boolean) of the survey's customers,
+  // the `max_names` held by most customers (then by name), each with its
+  // `max_values` commonest values. Identity traits (email, names, created
+  // at) are left out: they are the customer's own fields. A long read (the
+  // reports' connection).
+  virtual Result<std::vector<TraitSummary>> ListTraits(int64_t survey_id, int max_names,
+                                                       int max_values) = 0;
 
   // Per survey: invitations created in the calendar month starting at
   // `month_start` (UTC) and answers in all.

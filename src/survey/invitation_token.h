@@ -17,6 +17,9 @@ namespace callexa {
 enum class TokenPurpose : uint8_t {
   kAnswer = 1,
   kUnsubscribe = 2,
+  // A score link of the owner's test email: invitation_id holds the
+  // survey's id, and the page it opens records nothing.
+  kTest = 3,
 };
 
 struct TokenClaims {

@@ -1,5 +1,10 @@
 #include "survey/survey_content.h"
 
+#include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
+
 #include "common/html_escape.h"
 #include "common/utf8.h"
 #include "common/web_url.h"
@@ -34,6 +39,7 @@ const TextField<SurveyEmailContent> kEmailTexts[] = {
     {"sender_name", &SurveyEmailContent::sender_name, Kind::kLine, 100},
     {"logo_url", &SurveyEmailContent::logo_url, Kind::kLine, kMaxUrlLength},
     {"brand_color", &SurveyEmailContent::brand_color, Kind::kLine, 7},
+    {"score_colors", &SurveyEmailContent::score_colors, Kind::kLine, 6},
 };
 
 const TextField<SurveyPageContent> kPageTexts[] = {
@@ -46,6 +52,9 @@ const TextField<SurveyPageContent> kPageTexts[] = {
     {"rating_low_label", &SurveyPageContent::rating_low_label, Kind::kLine, 100},
     {"rating_high_label", &SurveyPageContent::rating_high_label, Kind::kLine, 100},
     {"consent_text", &SurveyPageContent::consent_text, Kind::kMultiline, 1000},
+    // No default: empty means no review invitation.
+    {"review_url", &SurveyPageContent::review_url, Kind::kLine, kMaxUrlLength},
+    {"review_text", &SurveyPageContent::review_text, Kind::kLine, 100},
     {"submit_label", &SurveyPageContent::submit_label, Kind::kLine, 100},
     {"expired_text", &SurveyPageContent::expired_text, Kind::kMultiline, 1000},
     {"unsubscribe_question", &SurveyPageContent::unsubscribe_question, Kind::kMultiline,
@@ -83,6 +92,7 @@ SurveyPageContent EnglishPage() {
   p.rating_low_label = "Poor";
   p.rating_high_label = "Excellent";
   p.consent_text = "You may quote my comment publicly, with my first name.";
+  p.review_text = "Would you share this in a review?";
   p.submit_label = "Send feedback";
   p.thank_you = "Thank you for your feedback!";
   p.expired_text = "This survey link has expired. Thank you for your interest.";
@@ -102,6 +112,7 @@ SurveyPageContent GermanPage() {
   p.rating_low_label = "Schlecht";
   p.rating_high_label = "Hervorragend";
   p.consent_text = "Sie dürfen meinen Kommentar mit meinem Vornamen öffentlich zitieren.";
+  p.review_text = "Möchten Sie das in einer Bewertung teilen?";
   p.submit_label = "Feedback senden";
   p.thank_you = "Vielen Dank für Ihr Feedback!";
   p.expired_text = "Dieser Umfrage-Link ist abgelaufen. Vielen Dank für Ihr Interesse.";
@@ -245,6 +256,10 @@ Status CheckEmailSpecials(SurveyEmailContent *e) {
   if (!e->brand_color.empty() && !IsHexColor(e->brand_color)) {
     return Status::InvalidArgument("content.brand_color must be a colour like #1a2b3c");
   }
+  if (!e->score_colors.empty() && e->score_colors != "bands" &&
+      e->score_colors != "brand") {
+    return Status::InvalidArgument("content.score_colors must be \"bands\" or \"brand\"");
+  }
   return Status::Ok();
 }
 
@@ -285,6 +300,11 @@ Result<SurveyContent> ReadSurveyContent(const json &content) {
   }
   Status s = CheckEmailSpecials(&out.email);
   if (!s.ok()) return s;
+  // The owner's review site: https only, as the 303 to it leaves our site.
+  if (!out.page.review_url.empty()) {
+    s = CheckWebUrl(out.page.review_url, /*require_https=*/true, "content.review_url");
+    if (!s.ok()) return s;
+  }
   return out;
 }
 
@@ -335,6 +355,81 @@ json SurveyContentToJson(const SurveyContent &c) {
   }
   out["questions"] = std::move(questions);
   return out;
+}
+
+namespace {
+
+// Every string in `v` (a text, or a rich text document's JSON, whose node
+// names hold no braces), with where it is.
+void CollectTexts(const json &v, const std::string &where,
+                  std::vector<std::pair<std::string, std::string>> *out,
+                  bool in_document = false) {
+  if (v.is_string()) {
+    out->emplace_back(where, v.get<std::string>());
+  } else if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      CollectTexts(v[i], in_document ? where : where + "[" + std::to_string(i) + "]", out,
+                   in_document);
+    }
+  } else if (v.is_object()) {
+    // A question is named by its text; a document's parts by their field.
+    const bool question = !in_document && v.contains("id") && v.contains("text");
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (question && it.key() == "id") continue;
+      CollectTexts(it.value(), question ? where + "." + it.key() : where, out, !question);
+    }
+  }
+}
+
+bool IsWordByte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ';
+}
+
+}  // namespace
+
+Status CheckPlaceholders(const json &content) {
+  if (!content.is_object()) return Status::Ok();
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (auto it = content.begin(); it != content.end(); ++it) {
+    // Not texts a customer reads, or with braces of their own.
+    if (it.key() == "logo_url" || it.key() == "brand_color" || it.key() == "review_url") {
+      continue;
+    }
+    CollectTexts(it.value(), "content." + it.key(), &texts);
+  }
+  const std::string_view valid = kFirstNamePlaceholderText;
+  for (const auto &[field, text] : texts) {
+    // A run of braces around a name: "{first_name}", "{{ first_name }}",
+    // "{firstname}". Braces around other things ("{:)}") are left alone.
+    for (size_t open = text.find('{'); open != std::string::npos;
+         open = text.find('{', open + 1)) {
+      size_t start = open;
+      while (start < text.size() && text[start] == '{') ++start;
+      size_t end = start;
+      while (end < text.size() && IsWordByte(text[end])) ++end;
+      const bool named = std::any_of(
+          text.begin() + start, text.begin() + end,
+          [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+      if (!named || end >= text.size() || text[end] != '}') continue;
+      size_t close = end;
+      while (close < text.size() && text[close] == '}') ++close;
+      const std::string found = text.substr(open, close - open);
+      if (found == valid && field == "content.greeting") {
+        open = close - 1;
+        continue;
+      }
+      if (found == valid) {
+        return Status::InvalidArgument(
+            field + " holds " + found +
+            ", which is replaced in the greeting only: elsewhere customers would "
+            "read it as written");
+      }
+      return Status::InvalidArgument(field + " holds " + found +
+                                     ", which is not a placeholder: the only one is " +
+                                     std::string(valid) + ", in the greeting");
+    }
+  }
+  return Status::Ok();
 }
 
 const std::string &FollowupFor(const SurveyPageContent &page, int score) {

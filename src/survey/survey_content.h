@@ -42,10 +42,14 @@ struct SurveyPageContent {
   std::string rating_high_label;         // under rating 5
   std::vector<ExtraQuestion> questions;  // at most 10
   std::string consent_text;              // checkbox shown to promoters
-  std::string submit_label;              // the form's button
-  RichText thank_you;                    // the page after submitting
-  std::string expired_text;              // an expired link
-  std::string unsubscribe_question;      // unsubscribe page, before confirming
+  // The review invitation on a promoter's thank-you page (none when
+  // review_url is empty): a link through {token}/review to this https URL.
+  std::string review_url;
+  std::string review_text;           // the link's text
+  std::string submit_label;          // the form's button
+  RichText thank_you;                // the page after submitting
+  std::string expired_text;          // an expired link
+  std::string unsubscribe_question;  // unsubscribe page, before confirming
   std::string unsubscribe_button;
   std::string unsubscribed_text;  // after unsubscribing
 };
@@ -76,6 +80,16 @@ Result<SurveyContent> ParseSurveyContent(std::string_view json);
 // The stored form of the owner's values (every field, empty when unset):
 // ReadSurveyContent(SurveyContentToJson(c)) gives back `c`.
 nlohmann::json SurveyContentToJson(const SurveyContent &content);
+
+// The one placeholder: replaced by the first name in the email's greeting.
+constexpr char kFirstNamePlaceholderText[] = "{first_name}";
+
+// The owner's texts in `content` (a content object or patch, as the admin
+// sends it) hold no look-alike placeholders: "{firstname}", "{{first_name}}"
+// or "{first_name}" outside the greeting would reach customers as written
+// ("Hi {Alex},"). InvalidArgument naming the field, the text and the valid
+// placeholder. Checked when the owner saves, never on stored content.
+Status CheckPlaceholders(const nlohmann::json &content);
 
 // The follow-up question for `score` (0-6, 7-8, 9-10).
 const std::string &FollowupFor(const SurveyPageContent &page, int score);

@@ -22,4 +22,16 @@ SurveyLinks MakeSurveyLinks(std::string_view survey_base_url, int64_t invitation
   return links;
 }
 
+SurveyLinks MakeTestSurveyLinks(std::string_view survey_base_url, int64_t survey_id,
+                                std::string_view secret, int64_t now) {
+  SurveyLinks links = MakeSurveyLinks(survey_base_url, 0, secret, now);
+  const std::string test = SignInvitationToken(
+      {TokenPurpose::kTest, survey_id, now + kAnswerLinkSeconds}, secret);
+  for (int score = 0; score < kScoreCount; ++score) {
+    links.score_urls[score] =
+        std::string(survey_base_url) + test + "?score=" + std::to_string(score);
+  }
+  return links;
+}
+
 }  // namespace callexa

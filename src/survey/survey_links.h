@@ -22,6 +22,12 @@ constexpr int64_t kUnsubscribeLinkSeconds = 400 * 86400;
 SurveyLinks MakeSurveyLinks(std::string_view survey_base_url, int64_t invitation_id,
                             std::string_view secret, int64_t now);
 
+// The links of the owner's test email for survey `survey_id`: the score
+// links open that survey's real pages in test mode (TokenPurpose::kTest),
+// the unsubscribe link a page saying it was a test (invitation 0).
+SurveyLinks MakeTestSurveyLinks(std::string_view survey_base_url, int64_t survey_id,
+                                std::string_view secret, int64_t now);
+
 }  // namespace callexa
 
 #endif  // CALLEXA_SURVEY_SURVEY_LINKS_H_

@@ -35,6 +35,8 @@ std::string Css(std::string_view brand, std::string_view on_brand) {
          ".check input:focus-visible{outline:3px solid #111827;outline-offset:2px}"
          ".ends{display:flex;justify-content:space-between;gap:8px;font-size:.875em;"
          "color:#4b5563;margin-top:4px}"
+         // The 1-5 labels span the rating buttons, not the page.
+         "#rate-ends{max-width:320px;margin:0 0 8px}"
          ".tag{margin:0 0 16px}.tag legend{font-weight:400}"
          ".field{display:block;font-weight:600;margin:0 0 8px}"
          "textarea{display:block;width:100%;min-height:6em;font:inherit;padding:8px;"
@@ -46,8 +48,37 @@ std::string Css(std::string_view brand, std::string_view on_brand) {
          b + ";color:" + f +
          ";cursor:pointer}"
          "[hidden]{display:none!important}"
+         ".banner{margin:0 0 16px;padding:10px 12px;border:2px solid #b45309;"
+         "border-radius:6px;background:#fffbeb;color:#78350f;font-weight:600}"
+         ".review{margin:24px 0 0}"
+         ".review a{display:block;text-align:center;font-weight:600;padding:12px 24px;"
+         "border:2px solid " +
+         b +
+         ";border-radius:6px;color:#111827;text-decoration:none}"
+         ".review a:focus-visible{outline:3px solid #111827;outline-offset:2px}"
          "@media (max-width:400px){main{padding:16px 8px}"
          ".opt span{padding:8px 0;font-size:.9em}}";
+}
+
+// The 0-6 / 7-8 / 9-10 cue of the email's buttons, kept on the page's
+// scale (content.score_colors, mail/email_content.h): a coloured bottom
+// edge, and a chosen score filled with its band's colour (a shade darker
+// than the email's, for 4.5:1 with white text). With "brand", the chosen
+// score takes the brand colour like every other control.
+std::string ScoreCueCss(const SurveyEmailContent &e) {
+  if (e.score_colors == "brand" && !e.brand_color.empty()) return "";
+  std::string css;
+  const struct {
+    const char *band, *edge, *fill;
+  } bands[] = {{"d", "#dc2626", "#b91c1c"},
+               {"p", "#d97706", "#b45309"},
+               {"g", "#16a34a", "#15803d"}};
+  for (const auto &b : bands) {
+    css += std::string(".scale .") + b.band + " span{border-bottom:5px solid " + b.edge +
+           "}.scale ." + b.band + " input:checked+span{background:" + b.fill +
+           ";border-color:" + b.fill + ";color:#fff}";
+  }
+  return css;
 }
 
 // The early score post and the score band switch (see RenderAnswerPage).
@@ -81,7 +112,7 @@ const char kAnswerScript[] =
     "})();";
 
 std::string Page(const SurveyContent &c, std::string_view nonce, std::string_view body,
-                 bool with_script, bool mark = false) {
+                 bool with_script, bool mark = false, std::string_view banner = {}) {
   const std::string brand =
       c.email.brand_color.empty() ? kDefaultBrand : c.email.brand_color;
   const std::string n = HtmlEscape(nonce);
@@ -94,10 +125,14 @@ std::string Page(const SurveyContent &c, std::string_view nonce, std::string_vie
       // An empty icon: otherwise every browser asks for /favicon.ico.
       "<link rel=\"icon\" href=\"data:,\">\n<title>" +
       HtmlEscape(c.page.title) + "</title>\n<style nonce=\"" + n + "\">" +
-      Css(brand, TextColorOn(brand)) + "</style>\n</head>\n<body>\n<main>\n";
+      Css(brand, TextColorOn(brand)) + ScoreCueCss(c.email) +
+      "</style>\n</head>\n<body>\n<main>\n";
   if (!c.email.logo_url.empty()) {
     out += "<img class=\"logo\" src=\"" + HtmlEscape(c.email.logo_url) + "\" alt=\"" +
            HtmlEscape(c.email.sender_name) + "\">\n";
+  }
+  if (!banner.empty()) {
+    out += "<p class=\"banner\" role=\"status\">" + HtmlEscape(banner) + "</p>\n";
   }
   out += "<h1" + FieldMark(mark, "title") + ">" + HtmlEscape(c.page.title) + "</h1>\n";
   out.append(body);
@@ -114,11 +149,13 @@ std::string Hidden(std::string_view name, std::string_view value) {
 
 // One radio option styled as a button; the label wraps the input, so a
 // click on the number selects it and the arrow keys move within the group.
-std::string Option(std::string_view name, int value, bool checked) {
+std::string Option(std::string_view name, int value, bool checked,
+                   std::string_view band = {}) {
   const std::string v = std::to_string(value);
-  return "<label class=\"opt\"><input type=\"radio\" name=\"" + std::string(name) +
-         "\" value=\"" + v + "\"" + (checked ? " checked" : "") + "><span>" + v +
-         "</span></label>";
+  const std::string cls = band.empty() ? "opt" : "opt " + std::string(band);
+  return "<label class=\"" + cls + "\"><input type=\"radio\" name=\"" +
+         std::string(name) + "\" value=\"" + v + "\"" + (checked ? " checked" : "") +
+         "><span>" + v + "</span></label>";
 }
 
 void AppendScale(const SurveyContent &c, const AnswerForm &form, std::string *out) {
@@ -126,7 +163,10 @@ void AppendScale(const SurveyContent &c, const AnswerForm &form, std::string *ou
           FieldMark(form.mark_fields, "question") + ">" + HtmlText(c.email.question) +
           "</legend>\n<div class=\"scale\">";
   for (int score = 0; score < kScoreCount; ++score) {
-    *out += Option("score", score, form.score == score);
+    *out += Option("score", score, form.score == score,
+                   score <= 6   ? "d"
+                   : score <= 8 ? "p"
+                                : "g");
   }
   *out += "</div>\n<div class=\"ends\" id=\"scale-ends\"><span>0: " +
           HtmlEscape(c.email.low_label) +
@@ -199,7 +239,21 @@ std::string RenderAnswerPage(const SurveyContent &c, const AnswerForm &form,
           "</span></label></div>\n";
   body += "<button type=\"submit\"" + FieldMark(form.mark_fields, "submit_label") + ">" +
           HtmlEscape(p.submit_label) + "</button>\n</form>\n";
-  return Page(c, nonce, body, form.with_script, form.mark_fields);
+  return Page(c, nonce, body, form.with_script, form.mark_fields, form.banner);
+}
+
+std::string RenderThankYouPage(const SurveyContent &c, std::string_view review_href,
+                               std::string_view banner, std::string_view nonce,
+                               bool mark) {
+  const std::string thanks = RichTextToHtml(c.page.thank_you, {});
+  std::string body =
+      mark ? "<div" + FieldMark(mark, "thank_you") + ">\n" + thanks + "</div>\n" : thanks;
+  if (!review_href.empty()) {
+    body += "<p class=\"review\"><a href=\"" + HtmlEscape(review_href) +
+            "\" rel=\"noopener noreferrer\"" + FieldMark(mark, "review_text") + ">" +
+            HtmlEscape(c.page.review_text) + "</a></p>\n";
+  }
+  return Page(c, nonce, body, /*with_script=*/false, mark, banner);
 }
 
 std::string RenderUnsubscribePage(const SurveyContent &c, std::string_view action,

@@ -26,6 +26,8 @@ struct AnswerForm {
   bool mark_fields = false;
   // Without its script (the admin's preview frame runs none).
   bool with_script = true;
+  // Above the form when not empty: the test mode's "nothing is recorded".
+  std::string banner;
 };
 
 // The landing page: the 0-10 scale (score preselected), the follow-up for
@@ -48,6 +50,15 @@ std::string RenderUnsubscribePage(const SurveyContent &content, std::string_view
 // editor.
 std::string RenderMessagePage(const SurveyContent &content, const RichText &message,
                               std::string_view nonce, std::string_view mark_field = {});
+
+// The thank-you page: the survey's thank_you text, then, when
+// `review_href` is not empty (a promoter, a survey with a review_url), the
+// review invitation: a link to `review_href` (our own route, which counts
+// the click and redirects) saying review_text. `banner` as in AnswerForm.
+// With `mark`, the admin editor's marks (thank_you, review_text).
+std::string RenderThankYouPage(const SurveyContent &content, std::string_view review_href,
+                               std::string_view banner, std::string_view nonce,
+                               bool mark = false);
 
 // The Content-Security-Policy for a page rendered with `nonce`: nothing
 // but our own inline style and script, images over http(s) (the logo),

@@ -27,6 +27,7 @@ struct SystemTexts {
   const char *wrong_media;
   const char *too_large;
   const char *test_link;
+  const char *test_mode;  // the banner of a test email's survey pages
 };
 
 const SystemTexts kEnglish = {
@@ -42,6 +43,7 @@ const SystemTexts kEnglish = {
     "Please send the form from the survey page.",
     "Your answer is too long.",
     "This link is from a test email: the survey works, and nothing is recorded.",
+    "Test mode: nothing is recorded. This is the page your customers see.",
 };
 
 const SystemTexts kGerman = {
@@ -59,6 +61,7 @@ const SystemTexts kGerman = {
     "Ihre Antwort ist zu lang.",
     "Dieser Link stammt aus einer Test-E-Mail: die Umfrage funktioniert, und nichts "
     "wird gespeichert.",
+    "Testmodus: nichts wird gespeichert. So sehen Ihre Kunden diese Seite.",
 };
 
 const SystemTexts &TextsFor(const SurveyContent &c) {
@@ -141,26 +144,98 @@ bool IsOneClickUnsubscribe(const HttpRequest &r) {
 }
 
 // Where a path points: the token, what it is for, and whether it is the
-// thank-you page. `token` stays empty for a path that is none of ours.
+// thank-you page or the review redirect. `token` stays empty for a path
+// that is none of ours.
 struct Target {
   std::string token;
   TokenPurpose purpose = TokenPurpose::kAnswer;
   bool thanks = false;
+  bool review = false;
 };
+
+bool CutSuffix(std::string_view *path, std::string_view suffix) {
+  if (path->size() <= suffix.size() ||
+      path->substr(path->size() - suffix.size()) != suffix) {
+    return false;
+  }
+  path->remove_suffix(suffix.size());
+  return true;
+}
 
 Target ParseTarget(std::string_view path) {
   Target t;
-  constexpr std::string_view kThanks = "/thanks";
   if (path.substr(0, 2) == "u/") {
     t.purpose = TokenPurpose::kUnsubscribe;
     path.remove_prefix(2);
-  } else if (path.size() > kThanks.size() &&
-             path.substr(path.size() - kThanks.size()) == kThanks) {
+  } else if (CutSuffix(&path, "/thanks")) {
     t.thanks = true;
-    path.remove_suffix(kThanks.size());
+  } else if (CutSuffix(&path, "/review")) {
+    t.review = true;
   }
   if (path.find('/') == std::string_view::npos) t.token = std::string(path);
   return t;
+}
+
+// The 303 to the owner's review site (an https URL, checked on save).
+HttpResponse ReviewRedirect(const std::string &url) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers = {{"Location", url}, {"Referrer-Policy", "no-referrer"}};
+  return r;
+}
+
+// A test email's link (TokenPurpose::kTest, `survey_id` signed in): the
+// survey's own pages as its customers see them, under a banner; a post is
+// checked like an answer and dropped. The thank-you page learns the score
+// from its query, as nothing was stored.
+HttpResponse TestMode(SurveyStore *surveys, const HttpRequest &request,
+                      const Target &target, int64_t survey_id, const std::string &secret,
+                      const std::string &nonce) {
+  Result<SurveyContent> parsed = Status::NotFound("no survey store");
+  if (surveys != nullptr) {
+    Result<Survey> survey = surveys->GetSurvey(survey_id);
+    if (survey.ok()) parsed = ParseSurveyContent(survey->content_json);
+  }
+  if (!parsed.ok()) return Message(200, DefaultContent(), kEnglish.test_link, nonce);
+  const SurveyContent &c = *parsed;
+  const SystemTexts &texts = TextsFor(c);
+  const std::optional<int> score = SmallNumber(QueryParam(request.query, "score"), 0, 10);
+  if (target.review) {
+    if (c.page.review_url.empty()) return Message(404, c, texts.invalid_link, nonce);
+    return ReviewRedirect(c.page.review_url);
+  }
+  if (target.thanks) {
+    const bool invites = score && IsPromoterScore(*score) && !c.page.review_url.empty();
+    return Html(200,
+                RenderThankYouPage(c, invites ? "review" : "", texts.test_mode, nonce),
+                nonce);
+  }
+  const std::string form_token = LinkFormToken(target.token, secret);
+  if (request.method != "POST") {
+    AnswerForm form;
+    form.action = target.token;
+    form.form_token = form_token;
+    form.score = score;
+    form.banner = texts.test_mode;
+    return Html(200, RenderAnswerPage(c, form, nonce), nonce);
+  }
+  if (request.body.size() > kMaxAnswerBodyBytes) {
+    return Message(413, c, texts.too_large, nonce);
+  }
+  if (!IsFormBody(request)) return Message(415, c, texts.wrong_media, nonce);
+  if (!CheckNotCrossSite(request, /*allow_null_origin=*/true).ok() ||
+      !ConstantTimeEquals(QueryParam(request.body, "csrf"), form_token)) {
+    return Message(403, c, texts.refused, nonce);
+  }
+  Result<AnswerPost> post = ParseAnswerPost(request.body, c);
+  if (!post.ok()) return Message(400, c, post.status().message(), nonce);
+  HttpResponse r = Html(post->score_only ? 204 : 303, "", nonce);
+  if (!post->score_only) {
+    r.headers.emplace_back(
+        "Location", target.token + "/thanks?score=" + std::to_string(post->answer.score));
+  }
+  return r;
 }
 
 // Only RandomHex (no entropy) or allocation can throw; say so politely.
@@ -232,9 +307,10 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
   if (target.token.empty()) {
     return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
   }
-  if (!is_get && (request.method != "POST" || target.thanks)) {
+  const bool get_only = target.thanks || target.review;
+  if (!is_get && (request.method != "POST" || get_only)) {
     HttpResponse r = Message(405, DefaultContent(), kEnglish.wrong_method, nonce);
-    r.headers.emplace_back("Allow", target.thanks ? "GET, HEAD" : "GET, HEAD, POST");
+    r.headers.emplace_back("Allow", get_only ? "GET, HEAD" : "GET, HEAD, POST");
     return r;
   }
   const Result<std::string> secret = store_->TokenSecret();
@@ -249,16 +325,27 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
     claims = VerifyInvitationToken(target.token, target.purpose, *secret,
                                    std::numeric_limits<int64_t>::min());
   }
+  // Not an answer link: perhaps a test email's (same paths, its own purpose).
+  if (!claims.ok() && !expired && target.purpose == TokenPurpose::kAnswer &&
+      claims.status().code() == Status::Code::kUnauthorized) {
+    Result<TokenClaims> test =
+        VerifyInvitationToken(target.token, TokenPurpose::kTest, *secret, now);
+    if (test.ok()) {
+      return TestMode(surveys_, request, target, test->invitation_id, *secret, nonce);
+    }
+  }
   if (!claims.ok()) return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
-  // Invitation 0 is no invitation: the links of the owner's test email.
+  // Invitation 0 is no invitation: the unsubscribe link of the owner's
+  // test email (and the score links of test emails sent before test mode).
   if (claims->invitation_id == 0) {
     return Message(200, DefaultContent(), kEnglish.test_link, nonce);
   }
   const Result<InvitationContext> invitation =
       store_->LoadInvitation(claims->invitation_id);
   if (!invitation.ok()) {
+    // A genuine link whose invitation is gone: its survey was deleted.
     if (invitation.status().code() == Status::Code::kNotFound) {
-      return Message(404, DefaultContent(), kEnglish.invalid_link, nonce);
+      return Message(410, DefaultContent(), "This survey is no longer available.", nonce);
     }
     return Unavailable(DefaultContent(), invitation.status(), nonce);
   }
@@ -273,7 +360,21 @@ HttpResponse SurveyPages::Route(const HttpRequest &request, int64_t now) {
       return Html(200, RenderUnsubscribePage(content, target.token, form_token, nonce),
                   nonce);
     }
-    if (target.thanks) return Message(200, content, content.page.thank_you, nonce);
+    const bool promoter =
+        invitation->answer && IsPromoterScore(invitation->answer->answer.score);
+    const bool invites_review = promoter && !content.page.review_url.empty();
+    if (target.review) {
+      if (!invites_review) return Message(404, content, texts.invalid_link, nonce);
+      Status s = store_->RecordReviewClick(claims->invitation_id, now);
+      if (!s.ok()) return Unavailable(content, s, nonce);
+      return ReviewRedirect(content.page.review_url);
+    }
+    if (target.thanks) {
+      // Relative to /s/{token}/thanks: /s/{token}/review.
+      return Html(200,
+                  RenderThankYouPage(content, invites_review ? "review" : "", "", nonce),
+                  nonce);
+    }
     AnswerForm form;
     form.action = target.token;  // relative: the page's own URL without the query
     form.form_token = form_token;

@@ -6,7 +6,15 @@
 //                                 tag_<i>, q_<id>, consent, csrf; partial=1
 //                                 records the score alone) -> 303 to
 //                                 {token}/thanks, or 204 for partial=1
-//   GET  {answer token}/thanks    thank-you page
+//   GET  {answer token}/thanks    thank-you page (a promoter's: with the
+//                                 review invitation when the survey has one)
+//   GET  {answer token}/review    notes the promoter's click on it
+//                                 (answers.review_clicked_at), then 303 to
+//                                 the owner's review site
+//   {test token}...               the same pages for a test email's link
+//                                 (TokenPurpose::kTest): the survey's real
+//                                 pages under a "Test mode" banner; posts are
+//                                 checked, never recorded; thanks?score=N
 //   GET  u/{unsubscribe token}    confirm page; a GET never unsubscribes
 //   POST u/{unsubscribe token}    unsubscribes: the confirm form (csrf), or
 //                                 RFC 8058 one-click (List-Unsubscribe=One-Click)
@@ -31,6 +39,7 @@
 #include "store/answer_store.h"
 #include "store/asset_store.h"
 #include "store/store.h"
+#include "store/survey_store.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -56,9 +65,11 @@ Result<AnswerPost> ParseAnswerPost(std::string_view body, const SurveyContent &c
 
 class SurveyPages : public Endpoint {
  public:
-  // The stores must outlive this object.
-  SurveyPages(AnswerStore *store, AssetStore *assets) : store_(store), assets_(assets) {}
-  explicit SurveyPages(Store *store) : SurveyPages(store, store) {}
+  // The stores must outlive this object. Without `surveys`, a test email's
+  // links open a page saying it was a test.
+  SurveyPages(AnswerStore *store, AssetStore *assets, SurveyStore *surveys = nullptr)
+      : store_(store), assets_(assets), surveys_(surveys) {}
+  explicit SurveyPages(Store *store) : SurveyPages(store, store, store) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAnswerBodyBytes; }
   // Blocks on the store: call from a pool thread. Never throws.
@@ -70,6 +81,7 @@ class SurveyPages : public Endpoint {
 
   AnswerStore *store_;
   AssetStore *assets_;
+  SurveyStore *surveys_;
 };
 
 }  // namespace callexa

@@ -86,6 +86,24 @@ class NginxTestConfigTest(harness.ConfigCheckTestCase):
                                http_extra="callexa_thread_pool callexa_io;")
         self.assertEqual(rc, 0, out)
 
+    def test_admin_user_and_role_are_valid_at_every_level(self):
+        rc, out = self.nginx_t(
+            http_extra="map $remote_user $callexa_role { alice owner; default viewer; }\n"
+                       "callexa_admin_role $callexa_role;",
+            server_extra="callexa_admin_user $remote_user;\n"
+                         "location = /team { auth_basic x; auth_basic_user_file htpasswd; "
+                         "callexa_admin_role editor; callexa_admin_user \"$http_x_user\"; "
+                         "callexa_admin; }")
+        self.assertEqual(rc, 0, out)
+
+    def test_admin_role_twice_is_duplicate(self):
+        self.assertRejected('"callexa_admin_role" directive is duplicate',
+                            http_extra="callexa_admin_role owner; callexa_admin_role viewer;")
+
+    def test_admin_user_without_value_is_invalid(self):
+        self.assertRejected('invalid number of arguments in "callexa_admin_user" directive',
+                            server_extra="callexa_admin_user;")
+
 
 class FreshStartTest(unittest.TestCase):
     """Both workers create and open a new database at the same moment."""

@@ -383,7 +383,7 @@ TEST_F(AdminApiTest, UnknownRoutesAndMethods) {
       {Request("GET", SurveyPath(s, "/api-key/x")), 404},
       {Request("DELETE", "api/surveys"), 405},
       {Request("PUT", "api/surveys", R"({"name":"x"})"), 405},
-      {Request("DELETE", SurveyPath(s)), 405},
+      {Request("DELETE", SurveyPath(s)), 400},  // without {"confirm": its name}
       {Request("PUT", SurveyPath(s), R"({"name":"x"})"), 405},
       {Request("PATCH", SurveyPath(s, "/api-key")), 405},
       {Request("DELETE", SurveyPath(s, "/customers")), 405},
@@ -507,9 +507,10 @@ TEST_F(AdminApiTest, ResponsesListAnswers) {
       store_->SaveAnswer(claims->front().invitation_id, a, false, kNow + 60).ok());
   json r = Call(Request("GET", SurveyPath(s, "/responses")), 200);
   ASSERT_EQ(r["responses"].size(), 1u);
-  EXPECT_EQ(r["responses"][0], json::parse(R"({
+  EXPECT_EQ(
+      r["responses"][0], json::parse(R"({
       "invitation_id": )" + std::to_string(claims->front().invitation_id) +
-                                           R"(, "email": "ada@example.com",
+                                     R"(, "customer_id": 1, "email": "ada@example.com",
       "first_name": "", "last_name": "", "name": "", "score": 9, "comment": "Nice",
       "tag_ratings": {"Support": 5}, "extra_answers": {"feature": "API"},
       "consent": true, "created_at": "2026-11-28T10:01:00Z",

@@ -229,13 +229,15 @@ TEST_F(AdminRoutesTest, TestimonialsAreModerated) {
   a.score = 10;
   a.comment = "Quick and kind. Would buy again.";
   a.consent = true;
-  a.consent_text = "You may quote me";
+  a.consent_text = "You may quote me with my first name";
   ASSERT_TRUE(store_->SaveAnswer(id, a, false, kNow).ok());
 
   json list = Call(Request("GET", Path("/testimonials")), 200);
   ASSERT_EQ(list["testimonials"].size(), 1u);
   EXPECT_EQ(list["testimonials"][0]["status"], "pending");
-  EXPECT_EQ(list["testimonials"][0]["consent_text"], "You may quote me");
+  EXPECT_EQ(list["testimonials"][0]["consent_text"],
+            "You may quote me with my first name");
+  EXPECT_EQ(list["testimonials"][0]["name_format"], "first_name");  // as consented
   EXPECT_EQ(list["testimonials"][0]["display_name"], "Ada");
   EXPECT_NE(list["embed"]["snippet"].get<std::string>().find(
                 "<div data-callexa-testimonials=\"" + survey_.public_id + "\"></div>"),

@@ -53,9 +53,9 @@ TEST(RecipientsTest, ReadsCsvWithQuotesAndLineBreaks) {
 TEST(RecipientsTest, ErrorsNameTheRow) {
   EXPECT_EQ(ErrorOf(json::array()), "body must be a JSON object");
   EXPECT_EQ(ErrorOf(json::object()),
-            "send either \"recipients\" or \"csv\", nothing else");
+            "send either \"recipients\" or \"csv\" (with its \"mapping\"), nothing else");
   EXPECT_EQ(ErrorOf({{"recipients", json::array()}, {"csv", ""}}),
-            "send either \"recipients\" or \"csv\", nothing else");
+            "send either \"recipients\" or \"csv\" (with its \"mapping\"), nothing else");
   EXPECT_EQ(ErrorOf({{"recipients", "a@example.com"}}), "recipients must be an array");
   EXPECT_EQ(ErrorOf({{"recipients", {{{"first_name", "A"}}}}}),
             "recipients[0].email is required");
@@ -85,6 +85,86 @@ TEST(RecipientsTest, ErrorsNameTheRow) {
   std::string csv = "email\n";
   for (size_t i = 0; i <= kMaxRecipients; ++i) csv += "a@b.example\n";
   EXPECT_EQ(ErrorOf({{"csv", csv}}), "at most 10000 recipients per request");
+}
+
+TEST(RecipientsTest, GuessesCommonHeaderSpellings) {
+  const struct {
+    const char *header, *meaning;
+  } cases[] = {
+      {"email", "email"},
+      {"Email Address", "email"},
+      {"E-mail", "email"},
+      {"EMAIL_ADDRESS", "email"},
+      {"First Name", "first_name"},
+      {"first name", "first_name"},
+      {"firstname", "first_name"},
+      {"first_name", "first_name"},
+      {"Given name", "first_name"},
+      {"Last Name", "last_name"},
+      {"Surname", "last_name"},
+      {"Full Name", "name"},
+      {"name", "name"},
+      {"Created At", "created_at"},
+      {"signup_date", "created_at"},
+      {"Signed up", "created_at"},
+      {"createdAt", "created_at"},
+      {"User ID", "user_id"},
+      {"userId", "user_id"},
+      {"Plan", "ignore"},
+      {"", "ignore"},
+      {"emails", "ignore"},
+  };
+  for (const auto &c : cases) {
+    EXPECT_EQ(GuessColumnMeaning(c.header), c.meaning) << c.header;
+  }
+}
+
+TEST(RecipientsTest, CsvHeadersAreMappedByTheirSpelling) {
+  Result<RecipientList> r = ParseRecipients({{"csv",
+                                              "First Name,Email Address,Created At,Plan\n"
+                                              "Ann,ANN@example.com,2026-11-28,pro\n"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->identifies.size(), 1u);
+  EXPECT_EQ(r->identifies[0].email, "ann@example.com");
+  EXPECT_EQ(r->identifies[0].first_name, "Ann");
+  EXPECT_EQ(r->identifies[0].created_at, 1795824000);
+  EXPECT_EQ(r->ignored_columns, std::vector<std::string>{"plan"});
+  ASSERT_EQ(r->header.size(), 4u);
+  EXPECT_EQ(r->header[1].name, "Email Address");
+  EXPECT_EQ(r->header[1].meaning, "email");
+  EXPECT_EQ(r->header[3].meaning, "ignore");
+  EXPECT_EQ(json::parse(r->identifies[0].traits_json).count("plan"), 0u);
+}
+
+TEST(RecipientsTest, TheOwnersMappingWinsAndKeepsTraits) {
+  Result<RecipientList> r =
+      ParseRecipients({{"csv",
+                        "Contact,Mail,Company Size,Plan,Notes\n"
+                        "Ann Lee,ann@example.com,10-50,pro,call back\n"
+                        "Bob,bob@example.com,,free,\n"},
+                       {"mapping", {"name", "email", "trait", "trait", "ignore"}}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->identifies.size(), 2u);
+  EXPECT_EQ(r->identifies[0].name, "Ann Lee");
+  const json traits = json::parse(r->identifies[0].traits_json);
+  EXPECT_EQ(traits["plan"], "pro");
+  EXPECT_EQ(traits["company_size"], "10-50");
+  EXPECT_EQ(traits.count("notes"), 0u);
+  EXPECT_EQ(json::parse(r->identifies[1].traits_json).count("company_size"), 0u);
+  EXPECT_EQ(r->ignored_columns, std::vector<std::string>{"notes"});
+
+  const json csv = "Email,Plan\na@example.com,pro\n";
+  EXPECT_EQ(ErrorOf({{"csv", csv}, {"mapping", {"email"}}}),
+            "mapping must give a meaning for each of the 2 csv columns");
+  EXPECT_EQ(ErrorOf({{"csv", csv}, {"mapping", {"email", "colour"}}}),
+            "mapping[1] must be email, first_name, last_name, name, created_at, "
+            "user_id, trait or ignore");
+  EXPECT_EQ(ErrorOf({{"csv", csv}, {"mapping", {"email", "email"}}}),
+            "two csv columns mean email");
+  EXPECT_EQ(ErrorOf({{"csv", csv}, {"mapping", {"ignore", "trait"}}}),
+            "csv header must name an email column");
+  EXPECT_EQ(ErrorOf({{"recipients", json::array()}, {"mapping", json::array()}}),
+            "send either \"recipients\" or \"csv\" (with its \"mapping\"), nothing else");
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST(SurveyJsonTest, SurveyToJson) {
       "api_key": "ck_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "name": "NPS",
       "min_delay_days": 3, "max_delay_days": 14, "resurvey_interval_days": 182,
       "automation": true, "segment_write_key": "", "monthly_budget": null,
-      "embed_origins": [], "retention_months": null,
+      "embed_origins": [], "retention_months": null, "archived_at": null,
       "report_frequency": "off", "report_recipients": [],
       "created_at": "2026-11-28T10:00:00Z", "updated_at": "2026-11-28T10:01:00Z"})"));
   s.policy.monthly_budget = 0;  // zero is a budget, not "none"

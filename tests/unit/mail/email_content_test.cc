@@ -142,9 +142,18 @@ TEST(SurveyContentTest, ButtonColours) {
       {0, "#dc2626"}, {6, "#dc2626"}, {7, "#d97706"},
       {8, "#d97706"}, {9, "#16a34a"}, {10, "#16a34a"},
   };
-  for (const auto &c : cases) EXPECT_EQ(ScoreButtonColor("", c.score), c.want);
-  EXPECT_EQ(ScoreButtonColor("#123abc", 0), "#123abc");
-  EXPECT_EQ(ScoreButtonColor("#123abc", 10), "#123abc");
+  SurveyEmailContent plain;
+  SurveyEmailContent branded;
+  branded.brand_color = "#123abc";  // the cue stays by default
+  for (const auto &c : cases) {
+    EXPECT_EQ(ScoreButtonColor(plain, c.score), c.want);
+    EXPECT_EQ(ScoreButtonColor(branded, c.score), c.want);
+  }
+  branded.score_colors = "brand";  // the owner's choice: all in the brand colour
+  EXPECT_EQ(ScoreButtonColor(branded, 0), "#123abc");
+  EXPECT_EQ(ScoreButtonColor(branded, 10), "#123abc");
+  plain.score_colors = "brand";  // no brand colour: the cue
+  EXPECT_EQ(ScoreButtonColor(plain, 0), "#dc2626");
 }
 
 }  // namespace

@@ -312,6 +312,7 @@ TEST(SurveyEmailTest, GermanDefaults) {
 TEST(SurveyEmailTest, BrandColourAndRecipientWithoutName) {
   SurveyEmailContent content = Content();
   content.brand_color = "#FFD700";  // light: dark text on it
+  content.score_colors = "brand";   // all eleven buttons in it
   SurveyEmailInput in = Input();
   in.recipient.name = "";
   in.recipient.first_name = "";
@@ -323,6 +324,17 @@ TEST(SurveyEmailTest, BrandColourAndRecipientWithoutName) {
   EXPECT_EQ(Count(html, "bgcolor=\"#ffd700\""), 11u);
   EXPECT_EQ(Count(html, "color:#111827;text-decoration:none"), 11u);
   EXPECT_EQ(html.find("#dc2626"), std::string::npos);
+}
+
+TEST(SurveyEmailTest, BrandColourKeepsTheScoreCueByDefault) {
+  SurveyEmailContent content = Content();
+  content.brand_color = "#0f766e";
+  const ParsedMessage m = RenderAndParse(content, Input());
+  const std::string &html = m.parts[1].body;
+  EXPECT_EQ(Count(html, "bgcolor=\"#dc2626\""), 7u);
+  EXPECT_EQ(Count(html, "bgcolor=\"#d97706\""), 2u);
+  EXPECT_EQ(Count(html, "bgcolor=\"#16a34a\""), 2u);
+  EXPECT_EQ(Count(html, "bgcolor=\"#0f766e\""), 0u);
 }
 
 TEST(SurveyEmailTest, BoundaryCannotOccurInBodies) {

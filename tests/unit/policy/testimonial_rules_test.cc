@@ -49,6 +49,22 @@ TEST(TestimonialRulesTest, DisplayNames) {
   EXPECT_FALSE(ParseNameFormat("full_name").has_value());
 }
 
+TEST(TestimonialRulesTest, TheDefaultNameIsTheOneConsentedTo) {
+  // The built-in consent texts, English and German.
+  EXPECT_EQ(ConsentedNameFormat("You may quote my comment publicly, with my first name."),
+            NameFormat::kFirstName);
+  EXPECT_EQ(ConsentedNameFormat(
+                "Sie d\xc3\xbcrfen meinen Kommentar mit meinem Vornamen \xc3\xb6"
+                "ffentlich "
+                "zitieren."),
+            NameFormat::kFirstName);
+  EXPECT_EQ(ConsentedNameFormat("Quote me with my First and Last Name"),
+            NameFormat::kFirstLastInitial);
+  EXPECT_EQ(ConsentedNameFormat("Use my initials"), NameFormat::kInitials);
+  EXPECT_EQ(ConsentedNameFormat("You may quote me"), NameFormat::kAnonymous);
+  EXPECT_EQ(ConsentedNameFormat(""), NameFormat::kAnonymous);
+}
+
 TEST(TestimonialRulesTest, AQuoteMayBeShortenedNotReworded) {
   const char *comment = "Support was fast. The price is high, but the product is great.";
   EXPECT_TRUE(CheckShortenedQuote(comment, comment).ok());

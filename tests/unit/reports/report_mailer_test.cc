@@ -142,6 +142,15 @@ TEST_F(ReportMailerTest, OffOrWithoutRecipientsSendsNothing) {
   EXPECT_TRUE(store_->ListReportRuns(survey_.id, 10)->empty());
 }
 
+TEST_F(ReportMailerTest, AnArchivedSurveyIsNotReported) {
+  AnswerInWeek("a@example.com", 9, "");
+  ASSERT_TRUE(store_->SetSurveyArchived(survey_.id, true, kNow - 60).ok());
+  EXPECT_TRUE(Step().events.empty());
+  EXPECT_EQ(transport_.attempts, 0);
+  ASSERT_TRUE(store_->SetSurveyArchived(survey_.id, false, kNow - 30).ok());
+  EXPECT_EQ(Step().emails_sent, 2);
+}
+
 TEST_F(ReportMailerTest, ATemporaryFailureRetriesOnlyTheRecipientsLeft) {
   AnswerInWeek("a@example.com", 9, "");
   transport_.outcomes["cto@acme.example"] = SendOutcome::kTemporaryFailure;

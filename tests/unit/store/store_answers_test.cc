@@ -45,6 +45,27 @@ TEST_P(StoreAnswersTest, LoadInvitationShowsSurveyAndRecipient) {
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
 }
 
+TEST_P(StoreAnswersTest, ReviewClickIsRecordedOnceForAnAnswer) {
+  const Survey survey = store_.NewSurvey();
+  const int64_t id = store_.SentInvitation(survey, "ada@example.com", kNow);
+  const Status before = store_->RecordReviewClick(id, kNow);
+  EXPECT_EQ(before.code(), Status::Code::kNotFound);  // no answer yet
+  Answer a;
+  a.score = 10;
+  ASSERT_TRUE(store_->SaveAnswer(id, a, false, kNow + 10).ok());
+  ASSERT_TRUE(store_->RecordReviewClick(id, kNow + 20).ok());
+  ASSERT_TRUE(store_->RecordReviewClick(id, kNow + 30).ok());  // the first counts
+  ReportFilter filter;
+  filter.survey_id = survey.id;
+  ReportSpans spans;
+  spans.period = {kNow, kNow + 100};
+  spans.previous = {kNow - 100, kNow};
+  auto counts = store_->CountReport(filter, spans);
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(counts->period.review_clicks, 1);
+  EXPECT_EQ(store_->RecordReviewClick(id + 100, kNow).code(), Status::Code::kNotFound);
+}
+
 TEST_P(StoreAnswersTest, LastAnswerWinsAndKeepsCreatedAt) {
   const Survey survey = store_.NewSurvey();
   const int64_t id = store_.SentInvitation(survey, "ada@example.com", kNow);

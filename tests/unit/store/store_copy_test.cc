@@ -371,6 +371,15 @@ class StoreCopyTest : public ::testing::Test {
     EXPECT_TRUE(
         store->PutImage(made.image_key, {"image/png", made.image_bytes}, kNow).ok());
 
+    AuditEntry change;
+    change.at = kNow + 1;
+    change.actor = "alice";
+    change.role = "owner";
+    change.action = "survey.update";
+    change.survey_id = made.main.id;
+    change.details = R"({"changes":{"name":{"before":"NPS","after":"Main"}}})";
+    EXPECT_TRUE(store->RecordAudit(change).ok());
+
     // One report run sent, one leased (lease_owner set) when the host stopped.
     const TimeSpan week{kNow - 7 * kSecondsPerDay, kNow};
     auto run = store->ClaimReportRun(made.main.id, week, "old-host", kNow, 600);
@@ -420,9 +429,6 @@ class StoreCopyTest : public ::testing::Test {
       std::unique_ptr<Store> old = sqlite_.Open();
       made = Populate(old.get());
     }
-    sqlite_.Exec(
-        "INSERT INTO audit_log (at, actor, role, action, survey_id, details) "
-        "VALUES (1, 'alice', 'owner', 'survey.update', 1, '{}')");
     const Status s = CopySqliteToPostgresql(sqlite_.path(), pg_.conninfo(), report);
     EXPECT_TRUE(s.ok()) << s.message() << ": " << s.detail();
     return made;

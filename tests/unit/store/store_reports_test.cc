@@ -347,6 +347,25 @@ TEST_P(StoreReportsTest, ExportPagesThroughEveryAnswerInOrder) {
 // A tag or trait filter that every answer passes counts what no filter
 // counts: the row-reading path and the index path agree on the latest
 // answer per customer in every span, comments, tags and trend.
+TEST_P(StoreReportsTest, ReviewClicksOfTheCountedAnswers) {
+  const TimeSpan week = {kStart, kStart + 7 * kDay};
+  const int64_t ada = Invite("ada@example.com", kStart + 3600);
+  const int64_t bo = Invite("bo@example.com", kStart + 3600);
+  const int64_t cy = Invite("cy@example.com", kStart - 3 * kDay);
+  Answer(ada, 10, kStart + 7200, "", {{"Support", 5}});
+  Answer(bo, 9, kStart + 7200, "", {{"Support", 4}});
+  Answer(cy, 10, kStart - 3 * kDay + 60, "", {{"Support", 5}});
+  ASSERT_TRUE(store_->RecordReviewClick(ada, kStart + 7300).ok());
+  ASSERT_TRUE(store_->RecordReviewClick(cy, kStart - 3 * kDay + 120).ok());
+  ReportFilter by_tag = Filter();  // counted by the other path
+  by_tag.tag = "Support";
+  for (const ReportFilter &f : {Filter(), by_tag}) {
+    const ReportCounts c = Count(f, week);
+    EXPECT_EQ(c.period.review_clicks, 1);
+    EXPECT_EQ(c.previous.review_clicks, 1);
+  }
+}
+
 TEST_P(StoreReportsTest, FiltersThatEveryAnswerPassesCountAsNoFilter) {
   const TimeSpan week = {kStart, kStart + 7 * kDay};
   std::vector<TimeSpan> days;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "testing/temp_store.h"
@@ -15,13 +16,14 @@ class StoreTestimonialsTest : public ::testing::TestWithParam<StoreBackendFactor
   StoreTestimonialsTest() { survey_ = store_.NewSurvey(); }
 
   int64_t Answered(const std::string &email, int score, const std::string &comment,
-                   bool consent, const std::string &first_name = "Ada") {
+                   bool consent, const std::string &first_name = "Ada",
+                   const std::string &consent_text = "You may quote me") {
     const int64_t id = store_.SentInvitation(survey_, email, kNow, first_name);
     Answer a;
     a.score = score;
     a.comment = comment;
     a.consent = consent;
-    a.consent_text = consent ? "You may quote me" : "";
+    a.consent_text = consent ? consent_text : "";
     EXPECT_TRUE(store_->SaveAnswer(id, a, false, kNow + 10).ok());
     return id;
   }
@@ -66,6 +68,22 @@ TEST_P(StoreTestimonialsTest, ConsentingPromotersEnterTheQueueWithWhatTheyAgreed
   EXPECT_EQ(pending[0].consent_text, "You may quote me");
   EXPECT_EQ(pending[0].first_name, "Ada");
   EXPECT_TRUE(Published().empty());  // not before the owner approves
+}
+
+TEST_P(StoreTestimonialsTest, TheDefaultNameFollowsTheConsent) {
+  const int64_t first = Answered("a@example.com", 10, "Lovely", true, "Ada",
+                                 "You may quote me, with my first name.");
+  const int64_t unnamed = Answered("b@example.com", 9, "Nice", true, "Bo");
+  std::map<int64_t, NameFormat> formats;
+  for (const auto &t : List(TestimonialStatus::kPending))
+    formats[t.answer_id] = t.name_format;
+  EXPECT_EQ(formats[first], NameFormat::kFirstName);
+  EXPECT_EQ(formats[unnamed], NameFormat::kAnonymous);
+  // Approved without choosing a name: published as consented.
+  ASSERT_TRUE(Approve(first).ok());
+  const auto published = Published();
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].name_format, NameFormat::kFirstName);
 }
 
 TEST_P(StoreTestimonialsTest, ApprovedQuotesArePublishedShortenedIfTheOwnerSaysSo) {

@@ -72,6 +72,38 @@ TEST(SurveyContentTest, NullMeansDefault) {
   EXPECT_TRUE(c->page.tags.empty());
 }
 
+std::string PlaceholderError(const json &content) {
+  Status s = CheckPlaceholders(content);
+  return s.ok() ? "" : s.message();
+}
+
+TEST(SurveyContentTest, LookAlikePlaceholdersAreRefusedNamingTheValidOne) {
+  EXPECT_EQ(PlaceholderError({{"greeting", "Hi {first_name},"}}), "");
+  EXPECT_EQ(PlaceholderError({{"greeting", "Hi {first_name}, {first_name}!"}}), "");
+  EXPECT_EQ(PlaceholderError({{"intro", "Thanks :-{ } and {:)}"}}), "");
+  EXPECT_EQ(PlaceholderError({{"greeting", "Hi {{first_name}},"}}),
+            "content.greeting holds {{first_name}}, which is not a placeholder: the only "
+            "one is {first_name}, in the greeting");
+  EXPECT_EQ(PlaceholderError({{"greeting", "Hi {firstname},"}}),
+            "content.greeting holds {firstname}, which is not a placeholder: the only "
+            "one is {first_name}, in the greeting");
+  EXPECT_EQ(PlaceholderError({{"question", "How likely, {first_name}?"}}),
+            "content.question holds {first_name}, which is replaced in the greeting "
+            "only: elsewhere customers would read it as written");
+  // Inside a rich text document and a question's text.
+  const json doc = json::parse(R"({"type": "doc", "content": [{"type": "paragraph",
+      "content": [{"type": "text", "text": "Dear {name}"}]}]})");
+  json with_doc = json::object();
+  with_doc["intro"] = doc;
+  EXPECT_EQ(PlaceholderError(with_doc),
+            "content.intro holds {name}, which is not a placeholder: the only one is "
+            "{first_name}, in the greeting");
+  EXPECT_NE(PlaceholderError({{"questions", {{{"id", "x"}, {"text", "{ company }?"}}}}})
+                .find("content.questions[0].text holds { company }"),
+            std::string::npos);
+  EXPECT_EQ(PlaceholderError({{"logo_url", "https://cdn.example/{v}/logo.png"}}), "");
+}
+
 TEST(SurveyContentTest, ErrorsNameTheField) {
   EXPECT_EQ(ErrorOf(json::array()), "content must be a JSON object");
   EXPECT_EQ(ErrorOf({{"tags", {"a", "b", 3}}}), "content.tags[2] must be a string");
@@ -85,6 +117,16 @@ TEST(SurveyContentTest, ErrorsNameTheField) {
   EXPECT_EQ(ErrorOf({{"language", "fr"}}), "content.language must be \"en\" or \"de\"");
   EXPECT_EQ(ErrorOf({{"brand_color", "red"}}),
             "content.brand_color must be a colour like #1a2b3c");
+  EXPECT_EQ(ErrorOf({{"score_colors", "pastel"}}),
+            "content.score_colors must be \"bands\" or \"brand\"");
+  EXPECT_EQ(ErrorOf({{"score_colors", "brand"}}), "");
+  // The review site: https only, as the redirect to it leaves our site.
+  EXPECT_EQ(ErrorOf({{"review_url", "https://www.g2.com/products/acme/reviews"}}), "");
+  EXPECT_NE(
+      ErrorOf({{"review_url", "http://g2.example/acme"}}).find("content.review_url"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf({{"review_url", "javascript:alert(1)"}}).find("content.review_url"),
+            std::string::npos);
   EXPECT_NE(ErrorOf({{"logo_url", "javascript:alert(1)"}}).find("content.logo_url"),
             std::string::npos);
   EXPECT_NE(ErrorOf({{"sender_address", "a@b.example"}}).find("callexa_mail_from"),

@@ -41,5 +41,24 @@ TEST(SurveyLinksTest, ScoreAndUnsubscribeLinksCarrySignedTokens) {
   EXPECT_TRUE(CheckSurveyLinks(links).ok());
 }
 
+TEST(SurveyLinksTest, TestEmailLinksOpenTheSurveyInTestMode) {
+  const std::string base = "https://nps.example.com/s/";
+  const SurveyLinks links = MakeTestSurveyLinks(base, 7, kSecret, kNow);
+  for (int score = 0; score < kScoreCount; ++score) {
+    const std::string token = TokenOf(links.score_urls[score], base);
+    auto claims = VerifyInvitationToken(token, TokenPurpose::kTest, kSecret, kNow);
+    ASSERT_TRUE(claims.ok()) << claims.status().message();
+    EXPECT_EQ(claims->invitation_id, 7);  // the survey
+    // Never an answer link.
+    EXPECT_FALSE(VerifyInvitationToken(token, TokenPurpose::kAnswer, kSecret, kNow).ok());
+  }
+  // The unsubscribe link says it was a test (invitation 0).
+  auto unsubscribe = VerifyInvitationToken(TokenOf(links.unsubscribe_url, base),
+                                           TokenPurpose::kUnsubscribe, kSecret, kNow);
+  ASSERT_TRUE(unsubscribe.ok());
+  EXPECT_EQ(unsubscribe->invitation_id, 0);
+  EXPECT_TRUE(CheckSurveyLinks(links).ok());
+}
+
 }  // namespace
 }  // namespace callexa

@@ -320,13 +320,16 @@ TEST_F(SurveyPagesTest, ExpiredForgedAndMalformedLinks) {
   forged[10] = forged[10] == 'A' ? 'B' : 'A';
   for (const std::string &path :
        {forged, std::string("not-a-token"), std::string(""), unsubscribe_token_,
-        answer_token_ + "/other", "u/" + answer_token_,
-        Token(TokenPurpose::kAnswer, kNow + kSecondsPerDay, invitation_ + 50)}) {
+        answer_token_ + "/other", "u/" + answer_token_}) {
     r = Handle(Get(path));
     EXPECT_EQ(r.status, 404) << path;
     EXPECT_TRUE(Contains(r.body, "This link is not valid.")) << path;
     EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
   }
+  // A genuine link whose invitation is gone (its survey was deleted).
+  r = Handle(Get(Token(TokenPurpose::kAnswer, kNow + kSecondsPerDay, invitation_ + 50)));
+  EXPECT_EQ(r.status, 410);
+  EXPECT_TRUE(Contains(r.body, "This survey is no longer available.")) << r.body;
   r = Handle(Post(forged, "score=5"));
   EXPECT_EQ(r.status, 404);
   EXPECT_FALSE(CurrentAnswer().has_value());
@@ -386,6 +389,78 @@ TEST_F(SurveyPagesTest, OneClickUnsubscribeFromTheMailProvider) {
   answer.content_type = "application/x-www-form-urlencoded";
   answer.body = "List-Unsubscribe=One-Click&score=5";
   EXPECT_EQ(Handle(answer).status, 403);
+}
+
+// ---- Test mode and the review invitation ----
+
+TEST_F(SurveyPagesTest, ATestLinkOpensTheRealPagesInTestModeAndRecordsNothing) {
+  const Survey branded = store_.NewSurvey(
+      R"({"title": "Acme feedback", "brand_color": "#0f766e", "thank_you": "THANKS",
+          "review_url": "https://g2.example/acme", "review_text": "Review us on G2"})");
+  const std::string test =
+      Token(TokenPurpose::kTest, kNow + 90 * kSecondsPerDay, branded.id);
+  HttpResponse r = Handle(Get(test, "score=10"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(Contains(r.body, "Test mode: nothing is recorded."));
+  EXPECT_TRUE(Contains(r.body, "Acme feedback"));
+  EXPECT_TRUE(Contains(r.body, "value=\"10\" checked"));
+  EXPECT_TRUE(Contains(r.body, "#0f766e"));
+
+  // The early score post and the full form: checked, never stored.
+  EXPECT_EQ(Handle(Post(test, "score=10&partial=1")).status, 204);
+  EXPECT_EQ(Handle(Post(test, "score=12")).status, 400);
+  EXPECT_EQ(Handle(Post(test, "score=10", /*with_csrf=*/false)).status, 403);
+  r = Handle(Post(test, "score=10&comment=Great&consent=on"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(Header(r, "Location"), test + "/thanks?score=10");
+  ResponseQuery everything;
+  everything.survey_id = branded.id;
+  EXPECT_TRUE(store_->ListResponses(everything)->empty());
+
+  // A promoter's thank-you page invites to the review; the click goes
+  // through our route, which records nothing in test mode either.
+  r = Handle(Get(test + "/thanks", "score=10"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(Contains(r.body, "Test mode"));
+  EXPECT_TRUE(Contains(r.body, "THANKS"));
+  EXPECT_TRUE(Contains(
+      r.body, "<a href=\"review\" rel=\"noopener noreferrer\">Review us on G2</a>"));
+  r = Handle(Get(test + "/thanks", "score=8"));
+  EXPECT_FALSE(Contains(r.body, "Review us on G2"));
+  r = Handle(Get(test + "/review"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(Header(r, "Location"), "https://g2.example/acme");
+
+  // A test token is no answer link, nor the other way round.
+  EXPECT_EQ(Handle(Get("u/" + test)).status, 404);
+  EXPECT_EQ(Handle(Get(Token(TokenPurpose::kTest, kNow + kSecondsPerDay, 9999))).status,
+            200);  // its survey is gone: the plain "this was a test" page
+}
+
+TEST_F(SurveyPagesTest, APromotersReviewClickIsCountedThenRedirected) {
+  const Survey reviewed = store_.NewSurvey(
+      R"({"review_url": "https://www.trustpilot.com/review/acme.example",
+          "review_text": "Review us on Trustpilot"})");
+  const int64_t promoter = store_.SentInvitation(reviewed, "pro@example.com", kNow);
+  const int64_t passive = store_.SentInvitation(reviewed, "pas@example.com", kNow);
+  const std::string pro = Token(TokenPurpose::kAnswer, kNow + kSecondsPerDay, promoter);
+  const std::string pas = Token(TokenPurpose::kAnswer, kNow + kSecondsPerDay, passive);
+  // Not answered yet: no invitation.
+  EXPECT_EQ(Handle(Get(pro + "/review")).status, 404);
+  ASSERT_EQ(Handle(Post(pro, "score=10")).status, 303);
+  ASSERT_EQ(Handle(Post(pas, "score=8")).status, 303);
+
+  HttpResponse r = Handle(Get(pro + "/thanks"));
+  EXPECT_TRUE(Contains(r.body, ">Review us on Trustpilot</a>"));
+  EXPECT_FALSE(Contains(Handle(Get(pas + "/thanks")).body, "Trustpilot"));
+  EXPECT_FALSE(
+      Contains(Handle(Get(answer_token_ + "/thanks")).body, "<p class=\"review\""));
+
+  r = Handle(Get(pro + "/review"));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(Header(r, "Location"), "https://www.trustpilot.com/review/acme.example");
+  EXPECT_EQ(Handle(Get(pas + "/review")).status, 404);
+  EXPECT_EQ(Handle(Post(pro + "/review", "score=1")).status, 405);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The admin JSON API, relative to the admin location (the shell is served
-// at its root). Errors carry the server's {"message"} as they are.
+// at its root). Errors carry the server's {"message"} as they are: a 403
+// names the role and what it may not do, which is what the person needs.
 
 export class ApiError extends Error {
   constructor(status, message) {

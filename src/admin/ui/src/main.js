@@ -2,6 +2,8 @@
 // (#/surveys/3/editor), over the JSON API below api/.
 import { api } from './api.js';
 import { clear, h, toast } from './dom.js';
+import { auditPage } from './pages/audit.js';
+import { customerPage } from './pages/customer.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { delaysPage } from './pages/delays.js';
 import { emailEditorPage, pageEditorPage } from './pages/editor.js';
@@ -11,7 +13,7 @@ import { setupPage } from './pages/setup.js';
 import { statusPage } from './pages/status.js';
 import { surveysPage } from './pages/surveys.js';
 import { testimonialsPage } from './pages/testimonials.js';
-import { appState, setDirty } from './state.js';
+import { appState, mayAct, setDirty } from './state.js';
 
 const TABS = [
   { key: 'dashboard', label: 'Dashboard', page: dashboardPage },
@@ -25,6 +27,9 @@ const TABS = [
   { key: 'status', label: 'Status', page: statusPage },
 ];
 
+// Below a survey but in no tab: #/surveys/3/customers/17.
+const CUSTOMER_PAGE = { key: 'customers', label: 'Customer', page: customerPage };
+
 // A page with unsaved changes says so in appState; leaving asks first.
 const state = appState;
 
@@ -35,15 +40,38 @@ window.addEventListener('beforeunload', (e) => {
   }
 });
 
+// #/surveys/3/customers/17?band=promoter: the survey, the tab, what
+// follows the tab (["17"]); the filters after "?" are filters.js's.
 function parseHash() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  const parts = location.hash.replace(/^#\/?/, '').replace(/\?.*$/, '').split('/').filter(Boolean);
   if (parts[0] === 'surveys' && /^\d+$/.test(parts[1] || '')) {
-    return { surveyId: Number(parts[1]), tab: parts[2] || 'dashboard' };
+    return { surveyId: Number(parts[1]), tab: parts[2] || 'dashboard', rest: parts.slice(3) };
   }
-  return { surveyId: null, tab: null };
+  return { surveyId: null, tab: parts[0] === 'audit' ? 'audit' : null, rest: [] };
 }
 
-function header(survey) {
+// Who is signed in, as nginx said (api/me), and the Audit log for those
+// who may read it.
+function team(current) {
+  const me = state.me;
+  return h(
+    'div',
+    { class: 'topbar-team' },
+    mayAct('editor')
+      ? h('a', { href: '#/audit', class: 'topbar-link', 'aria-current': current === 'audit' ? 'page' : null }, 'Audit log')
+      : null,
+    me
+      ? h(
+          'span',
+          { class: 'topbar-user', title: me.user ? `Signed in as ${me.user}, role ${me.role}` : `Role ${me.role}` },
+          h('span', { class: 'topbar-user-name' }, me.user || 'Signed in'),
+          ` · ${me.role}`,
+        )
+      : null,
+  );
+}
+
+function header(survey, current) {
   return h(
     'header',
     { class: 'topbar' },
@@ -51,7 +79,7 @@ function header(survey) {
       'a',
       { href: '#/', class: 'brand', title: 'All surveys' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'C'),
-      'Callexa',
+      h('span', { class: 'brand-name' }, 'Callexa'),
     ),
     survey
       ? h(
@@ -62,6 +90,7 @@ function header(survey) {
           h('span', { 'aria-current': 'page' }, survey.name),
         )
       : null,
+    team(current),
     h('span', { class: 'topbar-end' }, state.installation ? `v${state.installation.version}` : ''),
   );
 }
@@ -95,12 +124,19 @@ async function render() {
     state.cleanup = null;
   }
   setDirty(false);
-  const { surveyId, tab } = parseHash();
+  const { surveyId, tab, rest } = parseHash();
   const main = h('main', { id: 'main', tabindex: '-1' }, h('p', { class: 'loading' }, 'Loading…'));
   try {
     if (!state.installation) state.installation = await api('installation');
   } catch (e) {
     state.installation = null;
+  }
+  if (!state.me) state.me = await api('me').catch(() => null);
+  if (tab === 'audit') {
+    clear(app).append(header(null, 'audit'), h('div', { class: 'layout' }, main), toastRegion());
+    document.title = 'Audit log · Callexa';
+    await show(main, () => auditPage(main));
+    return;
   }
   if (surveyId === null) {
     clear(app).append(header(null), h('div', { class: 'layout' }, main), toastRegion());
@@ -115,10 +151,10 @@ async function render() {
     clear(main).append(h('h1', null, 'Survey not found'), h('p', null, e.message), h('a', { href: '#/' }, 'All surveys'));
     return;
   }
-  const entry = TABS.find((t) => t.key === tab) || TABS[0];
+  const entry = tab === 'customers' && rest[0] ? CUSTOMER_PAGE : TABS.find((t) => t.key === tab) || TABS[0];
   clear(app).append(header(survey), h('div', { class: 'layout layout-survey' }, tabs(survey, entry.key), main), toastRegion());
   document.title = `${entry.label} · ${survey.name} · Callexa`;
-  await show(main, () => entry.page(main, survey));
+  await show(main, () => entry.page(main, survey, rest));
 }
 
 async function show(main, build) {

@@ -2,11 +2,14 @@
 // and the change against the previous period (marked only when it exceeds
 // the combined margin), the split, the trend with the margin as a band,
 // the 0-10 distribution, tag ratings and the latest comments. Each chart
-// has a data table beside it for screen readers.
+// has a data table beside it for screen readers. Filtered by a band, it
+// shows that band's share of all answers instead of an NPS. The filters
+// live in the URL (filters.js).
 import uPlot from 'uplot';
 
 import { api, query } from '../api.js';
 import { clear, field, h } from '../dom.js';
+import { activeFilters, bandSelect, csvColumnPicker, hashParams, loadTraits, setHashParams, traitFields, traitParams } from '../filters.js';
 import { onLeave } from '../state.js';
 import { BAND_LABELS, band, formatDate, formatTime, isoDay, percent } from '../format.js';
 import { reportEmailCard } from './report_email.js';
@@ -47,12 +50,14 @@ function headline(stats) {
     h('div', { class: 'nps' },
       h('span', { class: 'nps-label' }, 'NPS'),
       h('span', { class: 'nps-value' }, stats.nps == null ? '—' : stats.nps.toFixed(1)),
-      stats.margin_of_error != null && c.answers ? h('span', { class: 'nps-margin' }, `± ${stats.margin_of_error.toFixed(1)}`, h('span', { class: 'sr-only' }, ' (95% margin of error)')) : null),
+      stats.margin_of_error != null && c.answers > 1 ? h('span', { class: 'nps-margin' }, `± ${stats.margin_of_error.toFixed(1)}`, h('span', { class: 'sr-only' }, ' (95% margin of error)')) : null),
     change || h('p', { class: 'muted' }, 'No answers in the previous period to compare with.'),
     h('dl', { class: 'stats' },
       h('div', { class: 'stat' }, h('dt', null, 'Answers'), h('dd', null, (c.answers || 0).toLocaleString())),
       h('div', { class: 'stat' }, h('dt', null, 'Response rate'), h('dd', null, percent(stats.response_rate))),
-      h('div', { class: 'stat' }, h('dt', null, 'Comment rate'), h('dd', null, percent(stats.comment_rate)))),
+      h('div', { class: 'stat' }, h('dt', null, 'Comment rate'), h('dd', null, percent(stats.comment_rate))),
+      // Promoters who followed the thank-you page's review invitation.
+      c.review_clicks ? h('div', { class: 'stat' }, h('dt', null, 'Review clicks'), h('dd', null, c.review_clicks.toLocaleString())) : null),
     splitBar(c),
   );
 }
@@ -68,30 +73,91 @@ function splitBar(c) {
   );
 }
 
-function trendChart(stats, width) {
-  const all = stats.trend || [];
-  const points = all.filter((p) => p.answers > 0);
+// A band's share of all answers: the headline when a band filter is on.
+// `all` is the same report without the band.
+function shareHeadline(stats, all, bandName) {
+  const share = (part, whole) => (whole ? (part / whole) * 100 : null);
+  const n = (stats.counts || {}).answers || 0;
+  const total = (all.counts || {}).answers || 0;
+  const now = share(n, total);
+  const prevTotal = ((all.previous || {}).counts || {}).answers || 0;
+  const before = share(((stats.previous || {}).counts || {}).answers || 0, prevTotal);
+  const label = `${BAND_LABELS[bandName]}s`;
+  return h(
+    'section',
+    { class: 'card headline', 'aria-labelledby': 'nps-title' },
+    h('h2', { id: 'nps-title', class: 'sr-only' }, `Share of ${label.toLowerCase()}`),
+    h('div', { class: 'nps' },
+      h('span', { class: 'nps-label' }, label),
+      h('span', { class: 'nps-value' }, now == null ? '—' : `${now.toFixed(1)}%`),
+      h('span', { class: 'nps-margin' }, `${n.toLocaleString()} of ${total.toLocaleString()} answers`)),
+    h('p', { class: 'muted' }, before == null ? 'No answers in the previous period to compare with.' : `${before.toFixed(1)}% in the previous period. The NPS is not shown while one band is filtered.`),
+    h('dl', { class: 'stats' },
+      h('div', { class: 'stat' }, h('dt', null, label), h('dd', null, n.toLocaleString())),
+      h('div', { class: 'stat' }, h('dt', null, 'All answers'), h('dd', null, total.toLocaleString())),
+      h('div', { class: 'stat' }, h('dt', null, 'Comment rate'), h('dd', null, percent(stats.comment_rate)))),
+    splitBar(all.counts || {}),
+  );
+}
+
+// Fewer periods with answers than this: no trend line, a sentence instead.
+const MIN_TREND_POINTS = 2;
+// The y axis spans at least this many points, so that noise looks small.
+const MIN_Y_SPAN = 20;
+
+// The y range for `points` with their intervals, within `limits`.
+function yRange(points, limits) {
+  let lo = Math.min(...points.map((p) => p.lower));
+  let hi = Math.max(...points.map((p) => p.upper));
+  if (hi - lo < MIN_Y_SPAN) {
+    const mid = (hi + lo) / 2;
+    lo = mid - MIN_Y_SPAN / 2;
+    hi = mid + MIN_Y_SPAN / 2;
+  }
+  lo = Math.max(limits[0], Math.floor((lo - 2) / 5) * 5);
+  hi = Math.min(limits[1], Math.ceil((hi + 2) / 5) * 5);
+  return [lo, hi];
+}
+
+// The trend: `points` ({start, answers, value, lower, upper}) per interval
+// of the period, the 95% interval as a shaded band; a sentence while fewer than
+// MIN_TREND_POINTS intervals have answers.
+function trendChart(stats, points, { what, limits, unit }, width) {
+  const filled = points.filter((p) => p.answers > 0);
+  const interval = stats.interval || 'week';
+  const table = srTable(`${what} by ${interval}`, ['Period', 'Answers', what, '95% interval'], filled.map((p) => [formatDate(p.start), String(p.answers), `${p.value.toFixed(1)}${unit}`, `${p.lower.toFixed(1)} to ${p.upper.toFixed(1)}`]));
+  if (filled.length === 0) return h('div', null, h('p', { class: 'empty-line' }, 'No answers in this period yet.'), table);
+  if (filled.length < MIN_TREND_POINTS) {
+    const p = filled[0];
+    return h('div', null,
+      h('p', { class: 'empty-line trend-empty' }, `Not enough answers for a trend yet: ${p.answers === 1 ? 'the only answer falls' : `all ${p.answers.toLocaleString()} answers fall`} in the ${interval} of ${formatDate(p.start)}. A trend needs answers in at least ${MIN_TREND_POINTS} ${interval}s.`),
+      table);
+  }
   const box = h('div', { class: 'chart', 'aria-hidden': 'true' });
-  const table = srTable('NPS by ' + (stats.interval || 'period'), ['Period', 'Answers', 'NPS', 'Margin of error'], points.map((p) => [formatDate(p.start), String(p.answers), p.nps.toFixed(1), `± ${p.margin_of_error.toFixed(1)}`]));
-  if (points.length === 0) return h('div', null, h('p', { class: 'empty-line' }, 'No answers in this period yet.'), table);
-  // Every bucket of the period, empty ones as gaps, so the axis is the period.
+  // Every bucket of the period, empty ones bridged, so the axis is the period.
   const value = (p, f) => (p.answers > 0 ? f(p) : null);
-  const xs = all.map((p) => Date.parse(p.start) / 1000);
-  const data = [xs, all.map((p) => value(p, (q) => q.nps)), all.map((p) => value(p, (q) => Math.min(100, q.nps + q.margin_of_error))), all.map((p) => value(p, (q) => Math.max(-100, q.nps - q.margin_of_error)))];
+  const xs = points.map((p) => Date.parse(p.start) / 1000);
+  const data = [
+    xs,
+    points.map((p) => value(p, (q) => q.value)),
+    points.map((p) => value(p, (q) => Math.min(limits[1], q.upper))),
+    points.map((p) => value(p, (q) => Math.max(limits[0], q.lower))),
+  ];
   const range = [Date.parse(stats.from) / 1000, Date.parse(stats.to) / 1000];
+  const y = yRange(filled, limits);
   const plot = new uPlot(
     {
       width,
       height: 260,
-      scales: { x: { time: true, range: () => range }, y: { range: (u, min, max) => [Math.max(-100, Math.floor(min / 10) * 10 - 10), Math.min(100, Math.ceil(max / 10) * 10 + 10)] } },
+      scales: { x: { time: true, range: () => range }, y: { range: () => y } },
       series: [
         {},
-        { label: 'NPS', stroke: '#4f46e5', width: 2, points: { show: true, size: 6, fill: '#4f46e5' } },
-        { label: 'Upper', stroke: 'transparent', points: { show: false } },
-        { label: 'Lower', stroke: 'transparent', points: { show: false } },
+        { label: what, stroke: '#4f46e5', width: 2, spanGaps: true, points: { show: true, size: 7, fill: '#4f46e5' } },
+        { label: 'Upper', stroke: 'rgba(79,70,229,0.35)', width: 1, dash: [4, 4], spanGaps: true, points: { show: false } },
+        { label: 'Lower', stroke: 'rgba(79,70,229,0.35)', width: 1, dash: [4, 4], spanGaps: true, points: { show: false } },
       ],
-      bands: [{ series: [2, 3], fill: 'rgba(79,70,229,0.12)' }],
-      axes: [{ stroke: '#6b7280', grid: { stroke: '#eef0f4' } }, { stroke: '#6b7280', grid: { stroke: '#eef0f4' } }],
+      bands: [{ series: [2, 3], fill: 'rgba(79,70,229,0.14)' }],
+      axes: [{ stroke: '#6b7280', grid: { stroke: '#eef0f4' } }, { stroke: '#6b7280', grid: { stroke: '#eef0f4' }, values: (u, vals) => vals.map((v) => `${v}${unit}`) }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     },
@@ -99,7 +165,28 @@ function trendChart(stats, width) {
     box,
   );
   box.plot = plot;
-  return h('div', null, box, h('p', { class: 'hint' }, 'The shaded band is each point’s 95% margin of error.'), table);
+  return h('div', null, box, h('p', { class: 'hint' }, `The shaded band is each point’s 95% confidence interval; ${interval}s without answers are bridged.`), table);
+}
+
+// The 95% Wilson interval of `part` in `n`, in percent: unlike value ±
+// margin it is not empty at 0% or 100% of a few answers.
+function wilson(part, n) {
+  if (!n) return [0, 0];
+  const z = 1.96;
+  const p = part / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [Math.max(0, centre - half) * 100, Math.min(1, centre + half) * 100];
+}
+
+// The NPS trend, or with a band filter that band's share of each period.
+function trendPoints(stats, all) {
+  if (!all) return (stats.trend || []).map((p) => ({ start: p.start, answers: p.answers, value: p.nps, lower: p.nps - p.margin_of_error, upper: p.nps + p.margin_of_error }));
+  return (all.trend || []).map((p, i) => {
+    const part = ((stats.trend || [])[i] || {}).answers || 0;
+    const [lower, upper] = wilson(part, p.answers);
+    return { start: p.start, answers: p.answers, value: p.answers ? (part / p.answers) * 100 : 0, lower, upper };
+  });
 }
 
 function distribution(stats) {
@@ -129,60 +216,71 @@ function tagBars(stats) {
 }
 
 async function latestComments(survey, params) {
-  const data = await api(`surveys/${survey.id}/responses${query({ from: params.from, to: params.to, band: params.band, limit: 50 })}`);
+  const data = await api(`surveys/${survey.id}/responses${query({ from: params.from, band: params.band, ...traitParams(params), limit: 50 })}`);
   const withComment = data.responses.filter((r) => r.comment).slice(0, 6);
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'comments-title' },
     h('h2', { id: 'comments-title' }, 'Latest comments'),
     withComment.length
-      ? h('ul', { class: 'comments' }, withComment.map((r) => h('li', null, h('span', { class: `score score-${band(r.score)}`, 'aria-label': `Score ${r.score}` }, String(r.score)), h('div', null, h('blockquote', { class: 'comment' }, r.comment), h('p', { class: 'muted' }, r.name || r.first_name || r.email, ' · ', formatTime(r.answered_at))))))
+      ? h('ul', { class: 'comments' }, withComment.map((r) => h('li', null, h('span', { class: `score score-${band(r.score)}`, 'aria-label': `Score ${r.score}` }, String(r.score)), h('div', null, h('blockquote', { class: 'comment' }, r.comment), h('p', { class: 'muted' }, h('a', { href: `#/surveys/${survey.id}/customers/${r.customer_id}` }, r.name || r.first_name || r.email), ' · ', formatTime(r.answered_at))))))
       : h('p', { class: 'empty-line' }, 'No comments in this period.'),
-    h('a', { href: `#/surveys/${survey.id}/responses` }, 'All responses'),
+    h('a', { href: `#/surveys/${survey.id}/responses${query({ band: params.band, ...traitParams(params) })}` }, 'All responses'),
   );
 }
 
 export async function dashboardPage(main, survey) {
-  const period = h('select', null, PERIODS.map(([v, l]) => h('option', { value: v }, l)));
-  period.value = '90';
-  const interval = h('select', null, h('option', { value: 'week' }, 'By week'), h('option', { value: 'month' }, 'By month'), h('option', { value: 'day' }, 'By day'));
-  const bandSelect = h('select', null, h('option', { value: '' }, 'All scores'), h('option', { value: 'promoter' }, 'Promoters'), h('option', { value: 'passive' }, 'Passives'), h('option', { value: 'detractor' }, 'Detractors'));
-  const tag = h('select', null, h('option', { value: '' }, 'Any tag'), (survey.content.tags || []).map((t) => h('option', { value: t }, t)));
-  const comment = h('select', null, h('option', { value: '' }, 'With or without'), h('option', { value: 'true' }, 'With a comment'), h('option', { value: 'false' }, 'Without'));
+  const params = hashParams();
+  const traits = await loadTraits(survey);
+  const select = (key, options, fallback) => {
+    const el = h('select', null, options.map(([v, l]) => h('option', { value: v }, l)));
+    el.value = options.some(([v]) => v === params[key]) ? params[key] : fallback;
+    el.addEventListener('change', () => setHashParams({ ...params, [key]: el.value === fallback ? '' : el.value }));
+    return el;
+  };
+  const period = select('days', PERIODS, '90');
+  const interval = select('interval', [['week', 'By week'], ['month', 'By month'], ['day', 'By day']], 'week');
+  const tag = select('tag', [['', 'Any tag'], ...(survey.content.tags || []).map((t) => [t, t])], '');
+  const comment = select('has_comment', [['', 'Any'], ['true', 'With a comment'], ['false', 'Without one']], '');
+  const to = new Date();
+  const from = isoDay(new Date(to.getTime() - Number(period.value) * 86400000));
+  const filter = { from, interval: interval.value, band: params.band, tag: tag.value, has_comment: comment.value, ...traitParams(params) };
   const csv = h('a', { class: 'btn btn-small', download: '' }, 'Export CSV');
+  const setCsv = (columns) => {
+    csv.href = `api/surveys/${survey.id}/responses.csv${query({ ...filter, interval: '', columns })}`;
+  };
+  setCsv('');
   const body = h('div', { class: 'stack', 'aria-live': 'polite' });
   let plot = null;
 
-  const params = () => {
-    const to = new Date();
-    const from = new Date(to.getTime() - Number(period.value) * 86400000);
-    return { from: isoDay(from), interval: interval.value, band: bandSelect.value, tag: tag.value, has_comment: comment.value };
-  };
   async function load() {
-    const p = params();
-    csv.href = `api/surveys/${survey.id}/responses.csv${query({ from: p.from, band: p.band, tag: p.tag, has_comment: p.has_comment })}`;
     let stats;
+    let all = null;
     try {
-      stats = await api(`surveys/${survey.id}/stats${query(p)}`);
+      // With a band filter, the same report without it gives the whole.
+      [stats, all] = await Promise.all([
+        api(`surveys/${survey.id}/stats${query(filter)}`),
+        filter.band ? api(`surveys/${survey.id}/stats${query({ ...filter, band: '' })}`) : null,
+      ]);
     } catch (e) {
       clear(body).append(h('p', { class: 'notice notice-error', role: 'alert' }, e.message));
       return;
     }
-    if (plot) plot.destroy();
-    const trendCard = h('section', { class: 'card', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, 'Trend'));
+    const trendTitle = all ? `Share of ${BAND_LABELS[filter.band].toLowerCase()}s` : 'Trend';
+    const trendCard = h('section', { class: 'card', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, trendTitle));
     const tags = tagBars(stats);
-    clear(body).append(headline(stats), trendCard, tags ? h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tags) : distribution(stats));
-    const chart = trendChart(stats, Math.max(280, trendCard.clientWidth - 48));
+    clear(body).append(all ? shareHeadline(stats, all, filter.band) : headline(stats), trendCard, tags ? h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tags) : distribution(stats));
+    const chart = trendChart(stats, trendPoints(stats, all), all ? { what: 'Share', limits: [0, 100], unit: '%' } : { what: 'NPS', limits: [-100, 100], unit: '' }, Math.max(260, trendCard.clientWidth - 40));
     trendCard.append(chart);
     plot = chart.querySelector('.chart')?.plot || null;
-    body.append(await latestComments(survey, p));
+    body.append(await latestComments(survey, filter));
   }
-  [period, interval, bandSelect, tag, comment].forEach((c) => c.addEventListener('change', load));
-  // Drawn once the page is in the document, so the chart knows its width.
+  // Drawn after the first await, once the page is in the document, so the
+  // chart knows its width.
   load();
   const resize = () => {
     const card = body.querySelector('.chart');
-    if (plot && card) plot.setSize({ width: Math.max(280, card.parentElement.parentElement.clientWidth - 48), height: 260 });
+    if (plot && card) plot.setSize({ width: Math.max(260, card.parentElement.parentElement.clientWidth - 40), height: 260 });
   };
   window.addEventListener('resize', resize);
   onLeave(() => {
@@ -194,7 +292,9 @@ export async function dashboardPage(main, survey) {
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Dashboard'), h('p', { class: 'lead' }, survey.automation ? 'How your customers rate you.' : h('span', null, 'The automation is off: no surveys go out. ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Switch it on')))),
     h('form', { class: 'card filters', role: 'search', 'aria-label': 'Filter the dashboard', onsubmit: (e) => e.preventDefault() },
-      field('Period', period), field('Trend', interval), field('Score', bandSelect), field('Tag', tag), field('Comment', comment), csv),
+      field('Period', period), field('Trend', interval), field('Score', bandSelect(params)), traitFields(params, traits), field('Tag', tag), field('Comment', comment),
+      h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv))),
+    activeFilters(params, ['band', 'tag', 'has_comment']),
     body,
     reportEmailCard(survey),
   );

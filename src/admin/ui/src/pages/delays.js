@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { field, h, toast } from '../dom.js';
 import { days } from '../format.js';
-import { setDirty } from '../state.js';
+import { mayAct, setDirty } from '../state.js';
 
 // What the rules do with two example customers (PRODUCT.md, "Survey
 // delays"): the server's eligibility rules, in words.
@@ -78,8 +78,9 @@ export async function delaysPage(main, survey) {
     ),
     sentence,
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save')),
+    mayAct('editor') ? h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save')) : null,
   );
+  if (!mayAct('editor')) [min, max, interval, budget, retention].forEach((i) => { i.readOnly = true; });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';

@@ -4,9 +4,10 @@
 // clicking a text in it opens an editor over that very text. Unsaved
 // changes are a JSON merge patch of the content, saved with one PATCH.
 import { api } from '../api.js';
+import { readable } from '../messages.js';
 import { button, clear, debounce, field, h, newId, toast } from '../dom.js';
 import { richEditor } from '../rich_editor.js';
-import { onLeave, setDirty } from '../state.js';
+import { mayAct, onLeave, setDirty } from '../state.js';
 
 const EMAIL_TEXTS = [
   { key: 'greeting', label: 'Greeting', kind: 'line', hint: '{first_name} becomes the customer’s first name.' },
@@ -29,6 +30,7 @@ const PAGE_TEXTS = [
   { key: 'consent_text', label: 'Consent to be quoted (promoters)', kind: 'multi', band: 'promoter' },
   { key: 'submit_label', label: 'Submit button', kind: 'line' },
   { key: 'thank_you', label: 'Thank-you text', kind: 'rich', view: 'thank_you' },
+  { key: 'review_text', label: 'Review link text (promoters)', kind: 'line', view: 'thank_you', band: 'promoter' },
 ];
 
 const OTHER_PAGE_TEXTS = [
@@ -69,6 +71,34 @@ function readFileBase64(file) {
   });
 }
 
+// What is wrong with the placeholders of `text` in field `key`, the
+// server's CheckPlaceholders (survey_content.h) as the owner types: null
+// when nothing. "{first_name}" is the one placeholder, in the greeting.
+export function placeholderIssue(key, text) {
+  if (typeof text !== 'string') return null;
+  const pattern = /\{+[A-Za-z0-9_\- ]*[A-Za-z0-9][A-Za-z0-9_\- ]*\}+/g;
+  for (const [found] of text.matchAll(pattern)) {
+    if (found === '{first_name}' && key === 'greeting') continue;
+    if (found === '{first_name}') return `${found} is replaced in the greeting only; here customers would read it as written.`;
+    return `${found} is not a placeholder: customers would read it as written. The only placeholder is {first_name}, in the greeting.`;
+  }
+  return null;
+}
+
+// Every text of a draft value (a string, a rich text document, a list of
+// tags or questions), for the placeholder check.
+function textsOf(value) {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (value && typeof value === 'object') {
+    if ('id' in value && 'text' in value) return [value.text];
+    return Object.entries(value).filter(([k]) => k === 'text' || k === 'content').flatMap(([, v]) => textsOf(v));
+  }
+  return [];
+}
+
+const NOT_TEXTS = new Set(['logo_url', 'brand_color', 'review_url', 'language', 'score_colors']);
+
 // The shared machinery: draft, preview frame, in-place overlay, save.
 function createEditor(survey, { title, lead, texts, kind }) {
   const saved = { ...survey.content };
@@ -88,12 +118,31 @@ function createEditor(survey, { title, lead, texts, kind }) {
   };
   const status = h('span', { class: 'save-state', 'aria-live': 'polite' });
   const previewError = h('div', { class: 'notice notice-error', role: 'alert', hidden: true });
+  const placeholderNote = h('div', { class: 'notice', role: 'status', hidden: true });
   const frame = h('iframe', { class: 'preview-frame', sandbox: 'allow-same-origin', title: `${title} preview`, tabindex: '-1' });
   const stage = h('div', { class: 'preview-stage' }, frame);
   const subjectLine = h('p', { class: 'preview-subject' });
   const listeners = [];
 
+  function checkPlaceholders() {
+    let issue = null;
+    for (const [key, value] of Object.entries(draft)) {
+      if (NOT_TEXTS.has(key)) continue;
+      for (const text of textsOf(value)) {
+        const problem = placeholderIssue(key, text);
+        if (problem) {
+          issue = `${(texts.find((t) => t.key === key) || {}).label || key}: ${problem}`;
+          break;
+        }
+      }
+      if (issue) break;
+    }
+    placeholderNote.textContent = issue || '';
+    placeholderNote.hidden = !issue;
+  }
+
   function changed() {
+    checkPlaceholders();
     const dirty = Object.keys(draft).length > 0;
     setDirty(dirty);
     status.textContent = dirty ? 'Unsaved changes' : 'All changes saved';
@@ -124,12 +173,28 @@ function createEditor(survey, { title, lead, texts, kind }) {
       listeners.forEach((fn) => fn(null));
     } catch (e) {
       if (seq !== previewSeq) return;
-      previewError.textContent = e.message;
-      previewError.hidden = false;
+      previewError.textContent = readable(e.message);
+      // The placeholder note above already says it; the preview keeps
+      // its last good state meanwhile.
+      previewError.hidden = !placeholderNote.hidden;
     }
   }
   const schedulePreview = debounce(refreshPreview, 250);
 
+  // The frame as tall as its document, at whatever width: text wraps more
+  // on a phone, and the footer and unsubscribe link must stay in view.
+  function fitFrame() {
+    const doc = frame.contentDocument;
+    if (!doc || !doc.body) return;
+    // Measured at no height: the survey page's min-height:100vh would
+    // otherwise hold it at whatever height it had.
+    frame.style.height = '0px';
+    const height = doc.documentElement.scrollHeight;
+    frame.style.height = `${Math.max(320, height + 4)}px`;
+    if (overlay) overlay.reposition();
+  }
+  const frameResize = new ResizeObserver(() => fitFrame());
+  frameResize.observe(stage);
   frame.addEventListener('load', () => {
     const doc = frame.contentDocument;
     if (!doc || !doc.body) return;
@@ -145,7 +210,7 @@ function createEditor(survey, { title, lead, texts, kind }) {
       true,
     );
     doc.addEventListener('submit', (e) => e.preventDefault(), true);
-    frame.style.height = `${Math.max(320, doc.documentElement.scrollHeight + 4)}px`;
+    fitFrame();
     if (overlay) overlay.reposition();
   });
 
@@ -162,16 +227,20 @@ function createEditor(survey, { title, lead, texts, kind }) {
 
   function openInPlace(key) {
     const def = texts.find((t) => t.key === key);
-    if (!def) return;
+    if (!def || !mayAct('editor')) return;
     closeOverlay();
     const labelId = newId('inplace');
+    const warning = h('p', { class: 'field-error', 'aria-live': 'polite' });
     let control;
     if (def.kind === 'rich') {
       control = richEditor({ label: def.label, value: effective(key), onChange: (doc) => set(key, doc), autofocus: true });
     } else {
       control = h(def.kind === 'multi' ? 'textarea' : 'input', { class: 'inplace-input', 'aria-labelledby': labelId, rows: def.kind === 'multi' ? '3' : null });
       control.value = effective(key) || '';
-      control.addEventListener('input', () => set(key, control.value));
+      control.addEventListener('input', () => {
+        set(key, control.value);
+        warning.textContent = placeholderIssue(key, control.value) || '';
+      });
     }
     const done = button('Done', () => closeOverlay(), { class: 'btn btn-small btn-primary' });
     const reset = button('Use default', () => {
@@ -183,6 +252,7 @@ function createEditor(survey, { title, lead, texts, kind }) {
       { class: 'inplace', role: 'dialog', 'aria-labelledby': labelId },
       h('div', { class: 'inplace-head' }, h('span', { id: labelId, class: 'inplace-label' }, def.label), def.hint ? h('span', { class: 'hint' }, def.hint) : null),
       control,
+      warning,
       h('div', { class: 'actions' }, reset, done),
     );
     box.addEventListener('keydown', (e) => {
@@ -231,7 +301,11 @@ function createEditor(survey, { title, lead, texts, kind }) {
       changed();
       toast('Saved.');
     } catch (e) {
-      toast(e.message, 'error');
+      // Kept above the preview until the next change: the toast goes.
+      previewError.textContent = readable(e.message);
+      previewError.hidden = false;
+      placeholderNote.hidden = true;
+      toast('Not saved: see the message above the preview.', 'error');
     } finally {
       save.disabled = false;
     }
@@ -266,13 +340,14 @@ function createEditor(survey, { title, lead, texts, kind }) {
   let setScore = null;
 
   onLeave(() => {
+    frameResize.disconnect();
     closeOverlay();
     editors.forEach((e) => e.destroy());
   });
 
   return {
     draft: () => draft,
-    survey, saved, texts, current, effective, set, status, previewError, frame, stage, subjectLine, save, discard, textButtons, refreshPreview, editors,
+    survey, saved, texts, current, effective, set, status, previewError, placeholderNote, frame, stage, subjectLine, save, discard, textButtons, refreshPreview, editors,
     onChange: (fn) => listeners.push(fn),
     setScore: (s) => { score = s; refreshPreview(); },
     setView: (v) => { view = v; closeOverlay(); refreshPreview(); },
@@ -280,8 +355,8 @@ function createEditor(survey, { title, lead, texts, kind }) {
     head: () => h(
       'div',
       { class: 'page-head page-head-actions' },
-      h('div', null, h('h1', null, title), h('p', { class: 'lead' }, lead)),
-      h('div', { class: 'actions' }, status, discard, save),
+      h('div', null, h('h1', null, title), h('p', { class: 'lead' }, mayAct('editor') ? lead : `${lead.replace(/\. Click .*$/, '.')} Your role lets you look, not change it.`)),
+      mayAct('editor') ? h('div', { class: 'actions' }, status, discard, save) : null,
     ),
   };
 }
@@ -305,6 +380,7 @@ function previewCard(ed, extra) {
     { class: 'card preview-card', 'aria-label': 'Preview' },
     h('div', { class: 'preview-bar' }, extra, h('p', { class: 'hint' }, 'Click a text in the preview to edit it there.')),
     ed.previewError,
+    ed.placeholderNote,
     ed.stage,
   );
 }
@@ -377,7 +453,7 @@ export async function emailEditorPage(main, survey) {
   });
   const logoField = field('Logo', logoUrl, 'PNG, JPEG, GIF or WebP up to 512 KB, stored here; or the https URL of an image. Logos from other sites are not loaded in this preview.');
   logoField.append(
-    h('div', { class: 'actions actions-left' },
+    h('div', { class: 'actions actions-left editor-only' },
       h('label', { for: logoFile.id, class: 'btn btn-small' }, 'Upload image…'),
       logoFile,
       button('Remove logo', () => { ed.set('logo_url', ''); logoUrl.value = ''; }, { class: 'btn btn-small btn-quiet' })),
@@ -390,15 +466,23 @@ export async function emailEditorPage(main, survey) {
     testResult.textContent = 'Sending…';
     try {
       const r = await api(`surveys/${survey.id}/test-email`, { method: 'POST', body: { to: testTo.value.trim(), content: ed.draft() } });
-      testResult.textContent = `Sent to ${testTo.value.trim()} (Message-ID ${r.message_id}). Its links open a page that says it was a test.`;
+      testResult.textContent = `Sent to ${testTo.value.trim()} (Message-ID ${r.message_id}). Its links open your survey in test mode: nothing is recorded.`;
     } catch (e) {
-      testResult.textContent = e.message;
+      testResult.textContent = readable(e.message);
     }
   });
 
   const colorField = field('Brand colour', colorText);
   colorField.insertBefore(h('div', { class: 'color-row' }, color), colorText);
   colorField.append(contrast);
+  // The 0–6 / 7–8 / 9–10 colours tell the scale at a glance: kept unless
+  // the owner asks for all eleven in the brand colour.
+  const scoreColors = h('select', null,
+    h('option', { value: '' }, 'Red, amber, green by score'),
+    h('option', { value: 'brand' }, 'All in the brand colour'));
+  scoreColors.value = ed.current('score_colors') === 'brand' ? 'brand' : '';
+  scoreColors.addEventListener('change', () => ed.set('score_colors', scoreColors.value));
+  const scoreColorsField = field('Score buttons', scoreColors, 'Recommended: the colours by score show customers the scale’s ends at a glance.');
 
   const panel = h(
     'div',
@@ -411,14 +495,36 @@ export async function emailEditorPage(main, survey) {
       field('Sender name', sender, 'Shown as the From name; the address is the installation’s callexa_mail_from.'),
       field('Language', language, 'Texts you leave empty take this language’s defaults.'),
       colorField,
+      scoreColorsField,
       logoField,
       field('Greeting without a name', boundInput(ed, 'greeting_no_name', { maxlength: '200' }), 'For customers whose first name is unknown.'),
     ),
-    h('section', { class: 'card', 'aria-labelledby': 'texts-title' }, h('h2', { id: 'texts-title' }, 'Texts'), h('p', { class: 'hint' }, 'Or click them in the preview.'), ed.textButtons()),
-    h('section', { class: 'card', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Test email'), field('Send to', testTo), h('div', { class: 'actions actions-left' }, sendTest), testResult),
+    h('section', { class: 'card editor-only', 'aria-labelledby': 'texts-title' }, h('h2', { id: 'texts-title' }, 'Texts'), h('p', { class: 'hint' }, 'Or click them in the preview.'), ed.textButtons()),
+    h('section', { class: 'card editor-only', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Test email'), field('Send to', testTo), h('div', { class: 'actions actions-left' }, sendTest), testResult),
   );
+  viewOnly(panel);
   await ed.refreshPreview();
   return h('div', { class: 'page page-wide' }, ed.head(), h('div', { class: 'editor' }, previewCard(ed, ed.subjectLine), panel));
+}
+
+// The id an extra question's answers are stored under (1 to 32 of
+// [a-z0-9_-], unique in the survey): made from its text, "What feature is
+// missing?" -> "what_feature_is_missing", with _2, _3 when taken.
+export function questionId(text, taken) {
+  const base = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 28).replace(/_+$/, '') || 'question';
+  let id = base;
+  for (let n = 2; taken.includes(id); n += 1) id = `${base}_${n}`;
+  return id;
+}
+
+// A viewer sees the settings but cannot change them: the panel's controls
+// are disabled (the "Preview as" choices stay) and its action-only parts,
+// marked .editor-only, are left out.
+function viewOnly(panel) {
+  if (mayAct('editor')) return;
+  panel.querySelectorAll('.editor-only').forEach((el) => el.remove());
+  panel.querySelectorAll('input:not([type=radio]), textarea, select, button').forEach((el) => { el.disabled = true; });
 }
 
 function listEditor({ legend, items, render, add, addLabel, max }) {
@@ -492,20 +598,26 @@ export async function pageEditorPage(main, survey) {
     max: 10,
     addLabel: 'Add question',
     add: () => {
-      const n = questions().length + 1;
-      ed.set('questions', [...questions(), { id: `q${n}`, text: 'What could we do better?' }]);
+      const text = 'What could we do better?';
+      ed.set('questions', [...questions(), { id: questionId(text, questions().map((x) => x.id)), text }]);
     },
     render: (q, i, redraw) => {
-      const id = h('input', { type: 'text', value: q.id, maxlength: '32', class: 'mono q-id', 'aria-label': `Question ${i + 1} id`, pattern: '[a-z0-9_-]+' });
-      const text = h('input', { type: 'text', value: q.text, maxlength: '500', 'aria-label': `Question ${i + 1} text` });
+      const text = h('input', { type: 'text', value: q.text, maxlength: '500', 'aria-label': `Question ${i + 1}` });
+      const key = h('span', { class: 'hint q-key' }, 'In the CSV as ', h('code', null, q.id));
+      // A saved question keeps its id: its answers are stored under it. A
+      // new one takes its id from its text.
+      const savedIds = (ed.saved.questions || []).map((x) => x.id);
       const commit = () => {
         const next = questions().map((x) => ({ ...x }));
-        next[i] = { id: id.value.trim(), text: text.value };
+        const others = next.filter((_, j) => j !== i).map((x) => x.id);
+        const id = savedIds.includes(q.id) ? q.id : questionId(text.value, others);
+        next[i] = { id, text: text.value };
+        key.lastChild.textContent = id;
         ed.set('questions', next);
       };
-      id.addEventListener('change', commit);
       text.addEventListener('change', commit);
-      return h('li', { class: 'question-row' }, id, text, button('Remove', () => { ed.set('questions', questions().filter((_, j) => j !== i)); redraw(); }, { class: 'btn btn-small btn-quiet', 'aria-label': `Remove question ${i + 1}` }));
+      const remove = button('Remove', () => { ed.set('questions', questions().filter((_, j) => j !== i)); redraw(); }, { class: 'btn btn-small btn-quiet', 'aria-label': `Remove question ${i + 1}` });
+      return h('li', { class: 'question-row' }, h('div', { class: 'q-text' }, text, key), mayAct('editor') ? remove : null);
     },
   });
   ed.onChange((key) => {
@@ -516,14 +628,31 @@ export async function pageEditorPage(main, survey) {
   });
 
   const others = OTHER_PAGE_TEXTS.map((t) => field(t.label, boundInput(ed, t.key, { multi: true })));
+
+  // The review invitation on a promoter's thank-you page.
+  const reviewUrl = boundInput(ed, 'review_url', { attrs: { type: 'url', placeholder: 'https://www.trustpilot.com/review/…', spellcheck: 'false' } });
+  const reviewUrlNote = h('p', { class: 'field-error', 'aria-live': 'polite' });
+  reviewUrl.addEventListener('input', () => {
+    const v = reviewUrl.value.trim();
+    reviewUrlNote.textContent = v === '' || /^https:\/\/[^\s/]+\.[^\s]+$/i.test(v) ? '' : 'Use the https:// address of your page on the review site.';
+  });
+  const reviewUrlField = field('Review page address', reviewUrl, 'Your page on G2, Trustpilot, Google, the App Store…; https only. Empty: no invitation.');
+  reviewUrlField.append(reviewUrlNote);
+  const reviewCard = h('section', { class: 'card', 'aria-labelledby': 'review-title' },
+    h('h2', { id: 'review-title' }, 'Review invitation'),
+    h('p', { class: 'hint' }, 'Promoters (9–10) see it on the thank-you page. Clicks go through this server, which counts them in the stats and the report email, then opens your page.'),
+    reviewUrlField,
+    field('Link text', boundInput(ed, 'review_text', { maxlength: '100' }), 'E.g. “Review us on Trustpilot”.'));
   const panel = h(
     'div',
     { class: 'stack editor-panel' },
     h('section', { class: 'card', 'aria-labelledby': 'show-title' }, h('h2', { id: 'show-title' }, 'Preview as'), scoreGroup, viewGroup),
-    h('section', { class: 'card', 'aria-labelledby': 'ptexts-title' }, h('h2', { id: 'ptexts-title' }, 'Texts'), h('p', { class: 'hint' }, 'Or click them in the preview.'), ed.textButtons()),
+    h('section', { class: 'card editor-only', 'aria-labelledby': 'ptexts-title' }, h('h2', { id: 'ptexts-title' }, 'Texts'), h('p', { class: 'hint' }, 'Or click them in the preview.'), ed.textButtons()),
     h('section', { class: 'card', 'aria-labelledby': 'tags-title' }, h('h2', { id: 'tags-title' }, 'Tags and questions'), tagEditor, questionEditor),
+    reviewCard,
     h('section', { class: 'card', 'aria-labelledby': 'other-title' }, h('h2', { id: 'other-title' }, 'Other pages'), others),
   );
+  viewOnly(panel);
   await ed.refreshPreview();
   return h('div', { class: 'page page-wide' }, ed.head(), h('div', { class: 'editor' }, previewCard(ed, null), panel));
 }

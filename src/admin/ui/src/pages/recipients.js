@@ -1,9 +1,11 @@
 // Recipients: the survey's customers with their state and due time (search
-// by email, paging), one added by hand, a CSV import previewed before
-// anything is stored, and the suppressed addresses the owner may lift.
+// by part of an email or name, filter by state, paging), one added by hand,
+// a CSV import previewed (each column's meaning chosen) before anything is
+// stored, and the suppressed addresses the owner may lift.
 import { api, query } from '../api.js';
 import { button, clear, confirmDialog, debounce, field, h, toast } from '../dom.js';
 import { formatTime, plural } from '../format.js';
+import { mayAct } from '../state.js';
 
 const PAGE = 25;
 
@@ -28,14 +30,30 @@ function pager(offset, total, go) {
 }
 
 function customersSection(survey) {
-  const search = h('input', { type: 'search', placeholder: 'Search by email', autocomplete: 'off' });
-  const body = h('div', null);
+  const search = h('input', { type: 'search', placeholder: 'Part of an email or name', autocomplete: 'off', spellcheck: 'false' });
+  const state = h(
+    'select',
+    null,
+    h('option', { value: '' }, 'Any state'),
+    Object.entries(STATE_LABELS).map(([value, label]) => h('option', { value }, label)),
+  );
+  const body = h('div', { 'aria-live': 'polite' });
   let offset = 0;
+  let seq = 0;
   async function load() {
-    const data = await api(`surveys/${survey.id}/customers${query({ email: search.value.trim(), limit: PAGE, offset })}`);
+    const mine = ++seq;
+    let data;
+    try {
+      data = await api(`surveys/${survey.id}/customers${query({ q: search.value.trim(), state: state.value, limit: PAGE, offset })}`);
+    } catch (e) {
+      if (mine === seq) clear(body).append(h('p', { class: 'notice notice-error', role: 'alert' }, e.message));
+      return;
+    }
+    if (mine !== seq) return;  // a later search answered first
     clear(body);
+    const filtered = search.value.trim() || state.value;
     if (data.customers.length === 0) {
-      body.append(h('p', { class: 'empty-line' }, search.value ? 'No customer matches this email.' : 'No customers yet: they arrive with Segment’s identifies, or add them below.'));
+      body.append(h('p', { class: 'empty-line' }, filtered ? 'No customer matches.' : 'No customers yet: they arrive with Segment’s identifies, or add them below.'));
     } else {
       body.append(
         h('div', { class: 'table-scroll', tabindex: '0' }, h(
@@ -46,11 +64,11 @@ function customersSection(survey) {
           h('tbody', null, data.customers.map((c) => h(
             'tr',
             null,
-            h('th', { scope: 'row', class: 'mono-ish' }, c.email),
+            h('th', { scope: 'row', class: 'mono-ish' }, h('a', { href: `#/surveys/${survey.id}/customers/${c.id}`, class: 'customer-link' }, c.email)),
             h('td', null, c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || h('span', { class: 'muted' }, '—')),
             h('td', null, stateBadge(c.state)),
             h('td', null, formatTime(c.due_at)),
-            h('td', { class: 'muted' }, c.reason || ''),
+            h('td', { class: 'muted reason' }, c.reason_text || c.reason || ''),
           ))),
         )),
       );
@@ -58,16 +76,18 @@ function customersSection(survey) {
     body.append(pager(offset, data.total, (o) => { offset = o; load(); }));
   }
   search.addEventListener('input', debounce(() => { offset = 0; load(); }, 250));
+  state.addEventListener('change', () => { offset = 0; load(); });
   load();
-  return h(
+  const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'customers-title' },
-    h('div', { class: 'card-head' }, h('h2', { id: 'customers-title' }, 'Customers'), field('Search', search)),
+    h('div', { class: 'card-head' }, h('h2', { id: 'customers-title' }, 'Customers'), h('div', { class: 'customer-filters' }, field('Search', search), field('State', state))),
     body,
   );
+  return { section, reload: () => load() };
 }
 
-function addOneSection(survey) {
+function addOneSection(survey, refresh) {
   const email = h('input', { type: 'email', required: true, autocomplete: 'off' });
   const first = h('input', { type: 'text', autocomplete: 'off' });
   const last = h('input', { type: 'text', autocomplete: 'off' });
@@ -90,8 +110,13 @@ function addOneSection(survey) {
     if (created.value) r.created_at = created.value;
     try {
       const out = await api(`surveys/${survey.id}/recipients`, { method: 'POST', body: { recipients: [r] } });
-      toast(out.scheduled ? `${r.email} added: a survey is scheduled.` : `${r.email} added; no survey is due (see the customer’s state).`);
+      if (out.existing > 0) {
+        toast(out.scheduled ? `${r.email} is already a customer; updated, and a survey is now scheduled.` : `${r.email} is already a customer: their details are updated, see their state in the list.`);
+      } else {
+        toast(out.scheduled ? `${r.email} added: a survey is scheduled.` : `${r.email} added; no survey is due (see the customer’s state).`);
+      }
       form.reset();
+      refresh();
     } catch (err) {
       error.textContent = err.message;
     }
@@ -99,32 +124,60 @@ function addOneSection(survey) {
   return form;
 }
 
-function importSection(survey) {
+const MEANINGS = [
+  ['email', 'Email'], ['first_name', 'First name'], ['last_name', 'Last name'], ['name', 'Full name'],
+  ['created_at', 'Signed-up date'], ['user_id', 'User id'], ['trait', 'Keep as a trait'], ['ignore', 'Ignore'],
+];
+
+function importSection(survey, refresh) {
   const file = h('input', { type: 'file', accept: '.csv,text/csv' });
+  const columns = h('div', null);
   const result = h('div', { 'aria-live': 'polite' });
   let csv = null;
+  let fileName = '';
+  let mapping = null;  // the chosen meaning of each column, once previewed
   const importButton = button('Import', async () => {
     importButton.disabled = true;
     try {
-      const out = await api(`surveys/${survey.id}/recipients`, { method: 'POST', body: { csv } });
+      const out = await api(`surveys/${survey.id}/recipients`, { method: 'POST', body: { csv, mapping } });
+      clear(columns);
       clear(result).append(h('p', { class: 'notice notice-ok' }, `Imported ${plural(out.stored, 'recipient', 'recipients')}; ${plural(out.scheduled, 'survey', 'surveys')} scheduled.`));
       csv = null;
+      file.value = '';
+      refresh();
     } catch (e) {
       clear(result).append(h('p', { class: 'notice notice-error', role: 'alert' }, e.message));
     }
   }, { class: 'btn btn-primary', disabled: true });
 
-  file.addEventListener('change', async () => {
+  // The columns with a select each; a change previews again.
+  function columnTable(header) {
+    return h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'table table-compact csv-mapping' },
+      h('caption', null, 'Columns: choose what each one is'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Use as'))),
+      h('tbody', null, header.map((c, i) => {
+        const select = h('select', { 'aria-label': `Use column “${c.name || i + 1}” as` },
+          MEANINGS.map(([value, label]) => h('option', { value, selected: value === c.meaning }, value === 'trait' && c.trait_key ? `${label} (${c.trait_key})` : label)));
+        select.addEventListener('change', () => {
+          mapping[i] = select.value;
+          preview();
+        });
+        return h('tr', null, h('th', { scope: 'row' }, c.name || h('span', { class: 'muted' }, `(column ${i + 1})`)), h('td', null, select));
+      }))));
+  }
+
+  async function preview() {
     importButton.disabled = true;
-    clear(result);
-    const f = file.files[0];
-    if (!f) return;
-    csv = await f.text();
     try {
-      const p = await api(`surveys/${survey.id}/recipients`, { method: 'POST', body: { csv, dry_run: true } });
+      const p = await api(`surveys/${survey.id}/recipients`, { method: 'POST', body: mapping ? { csv, mapping, dry_run: true } : { csv, dry_run: true } });
+      if (!mapping) {
+        mapping = p.header.map((c) => c.meaning);
+        clear(columns).append(columnTable(p.header));
+      }
+      const traits = p.header.filter((c) => c.meaning === 'trait').map((c) => c.trait_key);
       const parts = [
-        h('p', null, h('strong', null, f.name), `: ${plural(p.rows, 'row', 'rows')}, ${plural(p.valid, 'valid', 'valid')}.`),
-        h('p', null, 'Columns used: ', p.columns.join(', ') || '—', p.ignored_columns.length ? `; ignored: ${p.ignored_columns.join(', ')}` : ''),
+        h('p', null, h('strong', null, fileName), `: ${plural(p.rows, 'row', 'rows')}, ${plural(p.valid, 'valid', 'valid')}.`),
+        h('p', null, 'Fields: ', p.columns.map((c) => (MEANINGS.find(([v]) => v === c) || [c, c])[1].toLowerCase()).join(', ') || '—', traits.length ? `; traits: ${traits.join(', ')}` : '', p.ignored_columns.length ? `; ignored: ${p.ignored_columns.join(', ')}` : ''),
       ];
       if (p.sample.length) {
         parts.push(h('div', { class: 'table-scroll', tabindex: '0' }, h('table', { class: 'table table-compact' },
@@ -144,13 +197,26 @@ function importSection(survey) {
     } catch (e) {
       clear(result).append(h('p', { class: 'notice notice-error', role: 'alert' }, e.message));
     }
+  }
+
+  file.addEventListener('change', async () => {
+    importButton.disabled = true;
+    clear(result);
+    clear(columns);
+    mapping = null;
+    const f = file.files[0];
+    if (!f) return;
+    fileName = f.name;
+    csv = await f.text();
+    preview();
   });
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'import-title' },
     h('h2', { id: 'import-title' }, 'Import a CSV file'),
-    h('p', { class: 'hint' }, 'A header line with an email column; first_name, last_name, name, created_at and user_id are used, other columns are ignored. At most 10,000 rows; all or nothing.'),
+    h('p', { class: 'hint' }, 'A header line and one recipient per row, with an email column. Common column names (Email Address, First Name, Created At, …) are recognised; you choose what each column is before importing, and other columns can be kept as traits. At most 10,000 rows; all or nothing.'),
     field('CSV file', file),
+    columns,
     result,
     h('div', { class: 'actions' }, importButton),
   );
@@ -173,7 +239,7 @@ function suppressionsSection() {
         h('th', { scope: 'row', class: s.reason === 'erased' ? 'muted' : null }, s.reason === 'erased' ? 'An erased person (address not kept)' : s.email),
         h('td', null, h('span', { class: `badge badge-state-${s.reason === 'bounced' ? 'bounced' : 'suppressed'}` }, s.reason)),
         h('td', null, formatTime(s.created_at)),
-        h('td', null, s.reason === 'erased' ? h('span', { class: 'muted' }, 'Erased on request') : button('Lift', async () => {
+        h('td', null, s.reason === 'erased' ? h('span', { class: 'muted' }, 'Erased on request') : !mayAct('editor') ? null : button('Lift', async () => {
           const ok = await confirmDialog({
             title: `Lift the suppression of ${s.email}?`,
             body: s.reason === 'bounced'
@@ -237,13 +303,14 @@ function erasureSection() {
 }
 
 export async function recipientsPage(main, survey) {
+  const customers = customersSection(survey);
   return h(
     'div',
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Recipients'), h('p', { class: 'lead' }, 'Who Callexa knows, and who is due a survey.')),
-    customersSection(survey),
-    h('div', { class: 'grid-2 grid-cards' }, addOneSection(survey), importSection(survey)),
+    customers.section,
+    mayAct('editor') ? h('div', { class: 'grid-2 grid-cards' }, addOneSection(survey, customers.reload), importSection(survey, customers.reload)) : null,
     suppressionsSection(),
-    erasureSection(),
+    mayAct('owner') ? erasureSection() : null,
   );
 }

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { field, h, toast } from '../dom.js';
 import { formatTime, plural } from '../format.js';
-import { installation } from '../state.js';
+import { installation, mayAct } from '../state.js';
 
 const STATUS_LABELS = {
   due: 'Sending',
@@ -53,7 +53,18 @@ function runsTable(runs) {
   );
 }
 
+// One address per line (commas and semicolons also separate): spaces stay
+// inside an entry, so "not an email" is one entry, and a wrong one.
+function entries(text) {
+  return text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+// The server's check is the authority; this one only warns while typing.
+const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 function describe(frequency, recipients) {
+  const bad = recipients.filter((r) => !LOOKS_LIKE_EMAIL.test(r));
+  if (bad.length) return `“${bad[0]}” is not an email address${bad.length > 1 ? ` (and ${plural(bad.length - 1, 'other entry', 'other entries')})` : ''}: one address per line.`;
   if (frequency === 'off') return 'No report email is sent.';
   if (recipients.length === 0) return 'Add at least one address: no report goes out without one.';
   const when = frequency === 'weekly'
@@ -73,10 +84,11 @@ export function reportEmailCard(survey) {
   frequency.value = survey.report_frequency || 'off';
   const recipients = h('textarea', { id: 'report-recipients', rows: '3', spellcheck: 'false', autocomplete: 'off', placeholder: 'owner@example.com' });
   recipients.value = (survey.report_recipients || []).join('\n');
+  frequency.disabled = recipients.readOnly = !mayAct('editor');
   const sentence = h('p', { class: 'live-sentence', 'aria-live': 'polite' });
   const error = h('p', { class: 'field-error', role: 'alert' });
   const runs = h('div');
-  const addresses = () => recipients.value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  const addresses = () => entries(recipients.value);
   const update = () => { sentence.textContent = describe(frequency.value, addresses()); };
   frequency.addEventListener('change', update);
   recipients.addEventListener('input', update);
@@ -107,7 +119,7 @@ export function reportEmailCard(survey) {
     ),
     sentence,
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save report email')),
+    mayAct('editor') ? h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save report email')) : null,
     h('h3', null, 'Recent reports'),
     runs,
   );
@@ -126,7 +138,10 @@ export function reportEmailCard(survey) {
       toast(updated.report_frequency === 'off' ? 'Report email off.' : 'Report email saved.');
       loadRuns();
     } catch (err) {
-      error.textContent = err.message;
+      // "report_recipients[1] is not a valid email address": name the entry.
+      const m = /^report_recipients\[(\d+)\] (.*)$/.exec(err.message);
+      const sent = addresses();
+      error.textContent = m && sent[Number(m[1])] !== undefined ? `“${sent[Number(m[1])]}” ${m[2]}.`.replace(/\.\.$/, '.') : err.message;
     }
   });
   return form;

@@ -1,10 +1,15 @@
 // Answers, newest first, with band colours, comment, tag ratings, extra
-// answers and consent; filtered by band and date.
+// answers and consent, each linked to its customer; filtered by band, date
+// and a customer trait, the filters in the URL (filters.js).
 import { api, query } from '../api.js';
 import { button, clear, field, h } from '../dom.js';
+import { activeFilters, bandSelect, csvColumnPicker, hashParams, loadTraits, setHashParams, traitFields, traitParams } from '../filters.js';
 import { BAND_LABELS, band, formatTime } from '../format.js';
 
 const PAGE = 25;
+// The export's `from` when the list has none: before any answer (its
+// default would be the last 90 days).
+const EVERY_ANSWER_FROM = '2000-01-01';
 
 function stars(n) {
   return h('span', { class: 'stars', 'aria-label': `${n} of 5` }, '★'.repeat(n), h('span', { class: 'stars-off', 'aria-hidden': 'true' }, '★'.repeat(5 - n)));
@@ -23,7 +28,7 @@ function responseCard(r, survey) {
     h(
       'div',
       { class: 'response-body' },
-      h('p', { class: 'response-meta' }, h('strong', null, who || r.email), who ? h('span', { class: 'muted' }, ` ${r.email}`) : null, h('span', { class: 'muted' }, ` · ${formatTime(r.answered_at)}`), r.consent ? h('span', { class: 'badge badge-on', title: 'Agreed to be quoted' }, 'May be quoted') : null),
+      h('p', { class: 'response-meta' }, h('a', { href: `#/surveys/${survey.id}/customers/${r.customer_id}`, class: 'customer-link' }, h('strong', null, who || r.email)), who ? h('span', { class: 'muted' }, ` ${r.email}`) : null, h('span', { class: 'muted' }, ` · ${formatTime(r.answered_at)}`), r.consent ? h('span', { class: 'badge badge-on', title: 'Agreed to be quoted' }, 'May be quoted') : null),
       r.comment ? h('blockquote', { class: 'comment' }, r.comment) : h('p', { class: 'muted' }, 'No comment.'),
       tags.length ? h('ul', { class: 'tag-ratings', 'aria-label': 'Tag ratings' }, tags.map(([t, n]) => h('li', null, h('span', null, t), stars(n)))) : null,
       extras.length ? h('dl', { class: 'extras' }, extras.map(([id, v]) => [h('dt', null, questions.get(id) || id), h('dd', null, v)])) : null,
@@ -31,21 +36,32 @@ function responseCard(r, survey) {
   );
 }
 
+// The day after `day` (YYYY-MM-DD): the API's `to` is exclusive, the
+// page's inclusive.
+function dayAfter(day) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 export async function responsesPage(main, survey) {
-  const bandSelect = h('select', null, h('option', { value: '' }, 'All scores'), h('option', { value: 'promoter' }, 'Promoters (9–10)'), h('option', { value: 'passive' }, 'Passives (7–8)'), h('option', { value: 'detractor' }, 'Detractors (0–6)'));
-  const from = h('input', { type: 'date' });
-  const to = h('input', { type: 'date' });
+  const params = hashParams();
+  const traits = await loadTraits(survey);
+  const from = h('input', { type: 'date', value: params.from || '' });
+  const to = h('input', { type: 'date', value: params.to || '' });
+  [[from, 'from'], [to, 'to']].forEach(([input, key]) => input.addEventListener('change', () => setHashParams({ ...params, [key]: input.value })));
+  const filter = { band: params.band, from: params.from, to: params.to ? dayAfter(params.to) : '', ...traitParams(params) };
   const list = h('div', { 'aria-live': 'polite' });
+  const csv = h('a', { class: 'btn btn-small', download: '' }, 'Export CSV');
+  // Without dates the export covers every answer, as the list does (by
+  // month, to keep its unused trend short); its `to`, a date, is inclusive.
+  const setCsv = (columns) => {
+    csv.href = `api/surveys/${survey.id}/responses.csv${query({ ...filter, from: filter.from || EVERY_ANSWER_FROM, to: params.to, interval: 'month', columns })}`;
+  };
+  setCsv('');
   let offset = 0;
   async function load() {
-    // `to` is inclusive here: the API's bound is exclusive.
-    let toBound = '';
-    if (to.value) {
-      const d = new Date(`${to.value}T00:00:00Z`);
-      d.setUTCDate(d.getUTCDate() + 1);
-      toBound = d.toISOString().slice(0, 10);
-    }
-    const data = await api(`surveys/${survey.id}/responses${query({ band: bandSelect.value, from: from.value, to: toBound, limit: PAGE + 1, offset })}`);
+    const data = await api(`surveys/${survey.id}/responses${query({ ...filter, limit: PAGE + 1, offset })}`);
     const more = data.responses.length > PAGE;
     const items = data.responses.slice(0, PAGE);
     clear(list);
@@ -58,16 +74,15 @@ export async function responsesPage(main, survey) {
       button('Newer', () => { offset = Math.max(0, offset - PAGE); load(); }, { class: 'btn btn-small', disabled: offset === 0 }),
       button('Older', () => { offset += PAGE; load(); }, { class: 'btn btn-small', disabled: !more })));
   }
-  const reload = () => { offset = 0; load(); };
-  [bandSelect, from, to].forEach((c) => c.addEventListener('change', reload));
   await load();
   return h(
     'div',
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Responses'), h('p', { class: 'lead' }, 'What your customers answered, newest first.')),
     h('form', { class: 'card filters', role: 'search', 'aria-label': 'Filter responses', onsubmit: (e) => e.preventDefault() },
-      field('Score', bandSelect), field('From', from), field('To', to),
-      h('a', { class: 'btn btn-small', href: `api/surveys/${survey.id}/responses.csv`, download: '' }, 'Export CSV')),
+      field('Score', bandSelect(params)), field('From', from), field('To', to), traitFields(params, traits),
+      h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv))),
+    activeFilters(params, ['band', 'from', 'to']),
     list,
   );
 }

@@ -3,7 +3,7 @@
 // sync-back, and the automation switch, beside the Getting Started steps.
 import { api } from '../api.js';
 import { button, confirmDialog, field, h, toast } from '../dom.js';
-import { installation, setDirty } from '../state.js';
+import { installation, mayAct, setDirty } from '../state.js';
 
 async function copy(text, what) {
   try {
@@ -44,7 +44,10 @@ function steps(survey) {
 
 export async function setupPage(main, survey) {
   const info = installation();
-  const key = copyRow('Survey API key', survey.api_key, 'API key', 'Segment sends it as the HTTP Basic user name. Keep it secret.');
+  // The API never gives other roles the key (null): they are told whose it is.
+  const key = survey.api_key
+    ? copyRow('Survey API key', survey.api_key, 'API key', 'Segment sends it as the HTTP Basic user name. Keep it secret.')
+    : { element: h('div', { class: 'field' }, h('p', null, h('strong', null, 'Survey API key'), ': only an owner sees it and pastes it into Segment.')) };
   const rotate = button(
     'Rotate key…',
     async () => {
@@ -66,7 +69,8 @@ export async function setupPage(main, survey) {
     },
     { class: 'btn btn-danger-quiet' },
   );
-  key.element.append(h('div', { class: 'actions actions-left' }, rotate));
+  // Keys are the owner's: others neither rotate nor see the write key.
+  if (mayAct('owner')) key.element.append(h('div', { class: 'actions actions-left' }, rotate));
 
   const base = info.public_url || location.origin;
   const destination = info.destination_url || `${base}/segment`;
@@ -92,7 +96,7 @@ export async function setupPage(main, survey) {
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save');
   const markDirty = () => {
     automationState.textContent = automation.checked ? 'On' : 'Off';
-    setDirty(writeKey.value !== survey.segment_write_key || automation.checked !== survey.automation);
+    setDirty((mayAct('owner') && writeKey.value !== survey.segment_write_key) || automation.checked !== survey.automation);
   };
   writeKey.addEventListener('input', markDirty);
   automation.addEventListener('change', markDirty);
@@ -101,8 +105,8 @@ export async function setupPage(main, survey) {
     'form',
     { class: 'card', 'aria-labelledby': 'settings-title' },
     h('h2', { id: 'settings-title' }, 'Sync-back and automation'),
-    field('Segment write key', writeKey, 'The write key of a Segment source: ratings are sent back to it daily. Empty: no sync-back.'),
-    h('label', { class: 'check' }, show, 'Show the write key'),
+    mayAct('owner') ? field('Segment write key', writeKey, 'The write key of a Segment source: ratings are sent back to it daily. Empty: no sync-back.') : null,
+    mayAct('owner') ? h('label', { class: 'check' }, show, 'Show the write key') : null,
     h(
       'div',
       { class: 'switch-field' },
@@ -111,15 +115,17 @@ export async function setupPage(main, survey) {
       h('p', { class: 'hint' }, 'While off, identifies are stored and surveys scheduled, but no email is sent.'),
     ),
     error,
-    h('div', { class: 'actions' }, save),
+    mayAct('editor') ? h('div', { class: 'actions' }, save) : null,
   );
+  automation.disabled = !mayAct('editor');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';
     try {
       const updated = await api(`surveys/${survey.id}`, {
         method: 'PATCH',
-        body: { segment_write_key: writeKey.value.trim(), automation: automation.checked },
+        // The write key is the owner's: others send only the automation.
+        body: mayAct('owner') ? { segment_write_key: writeKey.value.trim(), automation: automation.checked } : { automation: automation.checked },
       });
       survey.segment_write_key = updated.segment_write_key;
       survey.automation = updated.automation;

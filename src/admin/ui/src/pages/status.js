@@ -4,15 +4,19 @@
 // takeovers; never its connection string).
 import { api } from '../api.js';
 import { append, button, clear, h, toast } from '../dom.js';
-import { formatBytes, formatTime } from '../format.js';
+import { formatBytes, formatTime, plural } from '../format.js';
+import { mayAct } from '../state.js';
 
+// Each invitation is in one state at a time: an answered email is no
+// longer counted as sent, so the cards say "now" and the line above them
+// gives the totals.
 const STATES = [
   ['scheduled', 'Scheduled', 'waiting for their due time'],
   ['queued', 'Queued', 'due, to be sent'],
   ['sending', 'Sending', 'being sent now'],
   ['retry', 'Retrying', 'a temporary failure; tried again later'],
-  ['sent', 'Sent', ''],
-  ['answered', 'Answered', ''],
+  ['sent', 'Sent, no answer yet', 'delivered; waiting for an answer'],
+  ['answered', 'Answered', 'delivered and answered'],
   ['bounced', 'Bounced', 'refused by the recipient’s server'],
   ['failed', 'Failed', 'given up'],
   ['suppressed', 'Suppressed', 'unsubscribed or bounced before'],
@@ -36,6 +40,16 @@ function databaseStats(db) {
     stat('Size', formatBytes(db.size_bytes), what),
     stat('Lease takeovers', db.lease_takeovers.toLocaleString(), 'invitations taken over after a worker or host stalled or died'),
   );
+}
+
+// "6 emails delivered: 2 answered (33%), 4 waiting for an answer." Bounced
+// ones were sent but refused, so they are not counted as delivered.
+function deliveredLine(d) {
+  const answered = d.answered || 0;
+  const delivered = (d.sent || 0) + answered;
+  if (delivered === 0) return h('p', { class: 'live-sentence' }, 'No email delivered yet.');
+  return h('p', { class: 'live-sentence' },
+    `${plural(delivered, 'email', 'emails')} delivered in all: ${answered.toLocaleString()} answered (${Math.round((100 * answered) / delivered)}%), ${(d.sent || 0).toLocaleString()} waiting for an answer. Each card below counts the emails in that state now.`);
 }
 
 export async function statusPage(main, survey) {
@@ -68,7 +82,7 @@ export async function statusPage(main, survey) {
         stat('Skipped', s.messages_skipped.toLocaleString(), 'no userId or anonymousId'),
       ),
       s.last_error ? h('p', { class: 'notice notice-error' }, 'Last error: ', s.last_error) : null,
-      h('div', { class: 'actions actions-left' }, run),
+      mayAct('editor') ? h('div', { class: 'actions actions-left' }, run) : null,
     ]);
   }
   await loadSync();
@@ -80,6 +94,7 @@ export async function statusPage(main, survey) {
     h('section', { class: 'card', 'aria-labelledby': 'sched-title' },
       h('h2', { id: 'sched-title' }, 'Scheduler'),
       survey.automation ? null : h('p', { class: 'notice' }, 'The automation is off: due surveys wait. Switch it on in ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Setup'), '.'),
+      deliveredLine(delivery),
       h('dl', { class: 'stats' }, STATES.map(([key, label, hint]) => stat(label, (delivery[key] || 0).toLocaleString(), hint))),
       h('h3', null, 'Latest problems'),
       errors.length

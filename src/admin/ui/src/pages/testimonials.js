@@ -1,6 +1,8 @@
 // Moderation of promoters' quotes, and the snippet that embeds the
 // approved ones on a website.
 import { api, query } from '../api.js';
+import { readable } from '../messages.js';
+import { mayAct } from '../state.js';
 import { button, clear, field, h, toast } from '../dom.js';
 import { formatDate } from '../format.js';
 
@@ -15,7 +17,8 @@ function item(t, survey, reload) {
   const text = h('textarea', { rows: '3', 'aria-label': 'Text to show (you may only shorten it)' });
   text.value = t.display_text || t.comment;
   const format = h('select', { 'aria-label': 'Name shown' }, FORMATS.map(([v, l]) => h('option', { value: v }, l)));
-  format.value = t.name_format || 'first_last_initial';
+  format.value = t.name_format || 'first_name';
+  text.readOnly = format.disabled = !mayAct('editor');
   const error = h('p', { class: 'field-error', role: 'alert' });
   const decide = (action) => async () => {
     error.textContent = '';
@@ -25,7 +28,7 @@ function item(t, survey, reload) {
       toast(action === 'approve' ? 'Approved: it shows on your website now.' : 'Rejected.');
       reload();
     } catch (e) {
-      error.textContent = e.message;
+      error.textContent = readable(e.message);
     }
   };
   const who = t.name || [t.first_name, t.last_name].filter(Boolean).join(' ') || t.email;
@@ -34,12 +37,12 @@ function item(t, survey, reload) {
     { class: 'card testimonial' },
     h('p', { class: 'response-meta' }, h('span', { class: 'score score-promoter' }, String(t.score)), ' ', h('strong', null, who), h('span', { class: 'muted' }, ` · ${formatDate(t.answered_at)}`), t.display_name ? h('span', { class: 'muted' }, ` · shown as “${t.display_name}”`) : null),
     h('blockquote', { class: 'comment' }, t.comment),
-    h('p', { class: 'hint' }, 'They agreed to: “', t.consent_text, '”'),
+    h('p', { class: 'hint' }, 'They agreed to: “', t.consent_text, '” The name shown starts as that allows.'),
     h('div', { class: 'grid-2' }, field('Text to show', text, 'You may shorten it; cuts are marked with …'), field('Name shown', format)),
     error,
-    h('div', { class: 'actions' },
+    mayAct('editor') ? h('div', { class: 'actions' },
       t.status !== 'rejected' ? button('Reject', decide('reject'), { class: 'btn btn-quiet' }) : null,
-      button(t.status === 'approved' ? 'Update' : 'Approve', decide('approve'), { class: 'btn btn-primary' })),
+      button(t.status === 'approved' ? 'Update' : 'Approve', decide('approve'), { class: 'btn btn-primary' })) : null,
   );
 }
 
