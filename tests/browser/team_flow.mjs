@@ -89,6 +89,10 @@ async function as(user, role, steps) {
 // A viewer is not offered the Audit log; typing its address shows why.
 await as('carol', 'viewer', async (page) => {
   check((await page.getByRole('link', { name: 'Audit log' }).count()) === 0, 'a viewer is offered the Audit log');
+  check((await page.getByRole('link', { name: 'Export CSV' }).count()) === 0, 'a viewer is offered the CSV export');
+  await page.goto(`${BASE}#/surveys/${env('SURVEY_ID')}/setup`);
+  await page.getByText('only an owner sees it').waitFor();
+  check((await page.getByRole('button', { name: 'Rotate key…' }).count()) === 0, 'a viewer is offered the key rotation');
   await page.goto(`${BASE}#/audit`);
   await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor().catch(() => {});
   await page.getByText('the viewer role may not view the audit log').waitFor();

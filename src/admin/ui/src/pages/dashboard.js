@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import { api, query } from '../api.js';
 import { clear, field, h } from '../dom.js';
 import { activeFilters, bandSelect, csvColumnPicker, hashParams, loadTraits, setHashParams, traitFields, traitParams } from '../filters.js';
-import { onLeave } from '../state.js';
+import { mayAct, onLeave } from '../state.js';
 import { BAND_LABELS, band, formatDate, formatTime, isoDay, percent } from '../format.js';
 import { reportEmailCard } from './report_email.js';
 
@@ -293,7 +293,8 @@ export async function dashboardPage(main, survey) {
     h('div', { class: 'page-head' }, h('h1', null, 'Dashboard'), h('p', { class: 'lead' }, survey.automation ? 'How your customers rate you.' : h('span', null, 'The automation is off: no surveys go out. ', h('a', { href: `#/surveys/${survey.id}/setup` }, 'Switch it on')))),
     h('form', { class: 'card filters', role: 'search', 'aria-label': 'Filter the dashboard', onsubmit: (e) => e.preventDefault() },
       field('Period', period), field('Trend', interval), field('Score', bandSelect(params)), traitFields(params, traits), field('Tag', tag), field('Comment', comment),
-      h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv))),
+      // The export holds personal data: a viewer is not offered it (the API says 403).
+      mayAct('editor') ? h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv)) : null),
     activeFilters(params, ['band', 'tag', 'has_comment']),
     body,
     reportEmailCard(survey),

@@ -4,6 +4,7 @@
 import { api, query } from '../api.js';
 import { button, clear, field, h } from '../dom.js';
 import { activeFilters, bandSelect, csvColumnPicker, hashParams, loadTraits, setHashParams, traitFields, traitParams } from '../filters.js';
+import { mayAct } from '../state.js';
 import { BAND_LABELS, band, formatTime } from '../format.js';
 
 const PAGE = 25;
@@ -81,7 +82,8 @@ export async function responsesPage(main, survey) {
     h('div', { class: 'page-head' }, h('h1', null, 'Responses'), h('p', { class: 'lead' }, 'What your customers answered, newest first.')),
     h('form', { class: 'card filters', role: 'search', 'aria-label': 'Filter responses', onsubmit: (e) => e.preventDefault() },
       field('Score', bandSelect(params)), field('From', from), field('To', to), traitFields(params, traits),
-      h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv))),
+      // The export holds personal data: a viewer is not offered it (the API says 403).
+      mayAct('editor') ? h('div', { class: 'export' }, csv, csvColumnPicker(traits, setCsv)) : null),
     activeFilters(params, ['band', 'from', 'to']),
     list,
   );
