@@ -56,11 +56,14 @@ install_packages() {
 # How long each phase took, printed at the end of `./build.sh test`.
 PHASES=()
 note_phase() { PHASES+=("$(printf '  %-36s %5d s' "$1" "$2")"); }
+# Runs a phase and times it; its status is the command's, so that a failing
+# ctest fails `./build.sh test`.
 phase() {
-  local name="$1" start=$SECONDS
+  local name="$1" start=$SECONDS status=0
   shift
-  "$@"
+  "$@" || status=$?
   note_phase "$name" $((SECONDS - start))
+  return "$status"
 }
 print_phases() {
   printf '\nbuild.sh: time per phase\n' >&2
