@@ -71,11 +71,13 @@ struct CallexaMainConf {
   ngx_str_t smtp;
   ngx_str_t smtp_credentials;
   ngx_flag_t smtp_starttls;
+  ngx_flag_t webhook_private_networks;
   ngx_str_t mail_dir;
   ngx_msec_t scheduler_interval;
   ngx_msec_t smtp_timeout;
   ngx_str_t segment_api;
   ngx_msec_t sync_interval;
+  ngx_msec_t alert_quiet_period;
 
   ngx_flag_t used;  // some location has a callexa handler
   // The locations of handlers only nginx-authenticated requests may reach
@@ -227,11 +229,15 @@ const ngx_command_t kMainCommands[] = {
     {ngx_string("callexa_smtp_starttls"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(CallexaMainConf, smtp_starttls), nullptr},
+    {ngx_string("callexa_webhook_private_networks"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(CallexaMainConf, webhook_private_networks), nullptr},
     CALLEXA_MAIN_STR("callexa_mail_dir", mail_dir),
     CALLEXA_MAIN_MSEC("callexa_scheduler_interval", scheduler_interval),
     CALLEXA_MAIN_MSEC("callexa_smtp_timeout", smtp_timeout),
     CALLEXA_MAIN_STR("callexa_segment_api", segment_api),
     CALLEXA_MAIN_MSEC("callexa_sync_interval", sync_interval),
+    CALLEXA_MAIN_MSEC("callexa_alert_quiet_period", alert_quiet_period),
     CALLEXA_ANY_COMPLEX("callexa_admin_user", admin_user),
     CALLEXA_ANY_COMPLEX("callexa_admin_role", admin_role),
 };
@@ -307,9 +313,11 @@ void *CreateMainConf(ngx_conf_t *cf) {
     return nullptr;
   }
   mcf->smtp_starttls = NGX_CONF_UNSET;
+  mcf->webhook_private_networks = NGX_CONF_UNSET;
   mcf->scheduler_interval = NGX_CONF_UNSET_MSEC;
   mcf->smtp_timeout = NGX_CONF_UNSET_MSEC;
   mcf->sync_interval = NGX_CONF_UNSET_MSEC;
+  mcf->alert_quiet_period = NGX_CONF_UNSET_MSEC;
   return mcf;
 }
 
@@ -360,13 +368,17 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
   config->smtp_url = ToString(mcf->smtp);
   if (mcf->segment_api.len > 0) config->segment_api = ToString(mcf->segment_api);
   ngx_conf_init_value(mcf->smtp_starttls, 1);
+  ngx_conf_init_value(mcf->webhook_private_networks, 0);
   ngx_conf_init_msec_value(mcf->scheduler_interval, defaults.scheduler_interval_ms);
   ngx_conf_init_msec_value(mcf->smtp_timeout, defaults.smtp_timeout_ms);
   ngx_conf_init_msec_value(mcf->sync_interval, defaults.sync_interval_ms);
+  ngx_conf_init_msec_value(mcf->alert_quiet_period, defaults.alert_quiet_period_ms);
   config->smtp_starttls = mcf->smtp_starttls != 0;
+  config->webhook_private_networks = mcf->webhook_private_networks != 0;
   config->scheduler_interval_ms = mcf->scheduler_interval;
   config->smtp_timeout_ms = mcf->smtp_timeout;
   config->sync_interval_ms = mcf->sync_interval;
+  config->alert_quiet_period_ms = mcf->alert_quiet_period;
   for (size_t i = 0; i < callexa::kEndpointCount; ++i) {
     config->endpoint_paths[i] = ToString(mcf->endpoint_paths[i]);
   }

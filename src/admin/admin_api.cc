@@ -9,11 +9,13 @@
 #include "admin/admin_ui.h"
 #include "admin/audit.h"
 #include "admin/customer_routes.h"
+#include "admin/follow_up_routes.h"
 #include "admin/recipients.h"
 #include "admin/report_routes.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
 #include "admin/testimonial_json.h"
+#include "admin/webhook_routes.h"
 #include "assets/image_upload.h"
 #include "common/email_address.h"
 #include "common/json_depth.h"
@@ -263,6 +265,13 @@ HttpResponse AdminApi::Route(const HttpRequest &request, int64_t now) {
     return HandleSyncRoute(stores_.sync, request, id);
   if (parts.size() == 4 && parts[3] == "recipients") return Recipients(request, id, now);
   if (parts.size() == 4 && parts[3] == "responses") return Responses(request, id);
+  if ((parts.size() == 5 || parts.size() == 6) && parts[3] == "responses") {
+    return HandleFollowUpRoute(stores_.follow_ups, stores_.surveys, request, id, parts,
+                               now);
+  }
+  if (parts.size() == 5 && parts[3] == "follow-ups" && parts[4] == "summary") {
+    return HandleFollowUpSummary(stores_.follow_ups, stores_.surveys, request, id, now);
+  }
   if (parts.size() == 4 && parts[3] == "stats") {
     return HandleStatsRoute(stores_.surveys, stores_.reports, request, id, now);
   }
@@ -277,6 +286,11 @@ HttpResponse AdminApi::Route(const HttpRequest &request, int64_t now) {
   if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
   if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);
   if (parts.size() == 4 && parts[3] == "logo") return Logo(request, id, now);
+  if (parts.size() >= 4 && parts[3] == "webhooks") {
+    return HandleWebhookRoute(stores_.webhooks, stores_.surveys, request, id,
+                              {parts.begin() + 4, parts.end()},
+                              options_.allow_private_webhooks, now);
+  }
   if ((parts.size() == 4 || parts.size() == 6) && parts[3] == "testimonials") {
     auto survey = stores_.surveys->GetSurvey(id);
     if (!survey.ok()) return JsonError(survey.status());
@@ -633,6 +647,9 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   }
   auto survey = stores_.surveys->GetSurvey(id);
   if (!survey.ok()) return JsonError(survey.status());
+  if (AsksForFollowUps(request)) {
+    return HandleFollowUpList(stores_.follow_ups, request, id);
+  }
   ResponseQuery q;
   q.survey_id = id;
   Status s = ReadPaging(request, &q.limit, &q.offset);
@@ -645,6 +662,8 @@ HttpResponse AdminApi::Responses(const HttpRequest &request, int64_t id) {
   if (!responses.ok()) return JsonError(responses.status());
   json list = json::array();
   for (const ResponseView &r : *responses) list.push_back(ResponseToJson(r));
+  s = AttachFollowUps(stores_.follow_ups, id, &list);
+  if (!s.ok()) return JsonError(s);
   return Json(200, {{"responses", std::move(list)}});
 }
 

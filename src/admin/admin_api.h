@@ -16,6 +16,7 @@
 #include "mail/mail_transport.h"
 #include "store/asset_store.h"
 #include "store/audit_store.h"
+#include "store/follow_up_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
@@ -25,6 +26,7 @@
 #include "store/survey_store.h"
 #include "store/sync_store.h"
 #include "store/testimonial_store.h"
+#include "store/webhook_store.h"
 
 namespace callexa {
 
@@ -41,6 +43,8 @@ struct AdminStores {
   ReportRunStore *report_runs;  // what the report emails did
   MetricsStore *metrics;        // the database's backend, size and lease takeovers
   AuditStore *audit;            // who changed what
+  FollowUpStore *follow_ups = nullptr;  // the inbox
+  WebhookStore *webhooks = nullptr;     // the surveys' webhooks and their events
 };
 
 // The installation's side of the admin: what emails look like, where
@@ -61,6 +65,9 @@ struct AdminOptions {
   // Test emails go here; null while survey emails are off (no public URL
   // or sender). Used under the API's own lock: one test email at a time.
   MailTransport *test_mail = nullptr;
+  // callexa_webhook_private_networks: webhook URLs may name private
+  // addresses and use plain http.
+  bool allow_private_webhooks = false;
 };
 
 // The largest admin request body: a CSV import or a logo upload in JSON.
@@ -73,7 +80,7 @@ class AdminApi : public Endpoint {
       : stores_(stores), options_(std::move(options)) {}
   explicit AdminApi(Store *store, AdminOptions options = {})
       : AdminApi(AdminStores{store, store, store, store, store, store, store, store,
-                             store, store, store},
+                             store, store, store, store, store},
                  std::move(options)) {}
 
   size_t MaxBodyBytes(std::string_view) const override { return kMaxAdminBodyBytes; }

@@ -39,6 +39,24 @@ std::optional<AdminAction> SurveyRoute(std::string_view method,
                                        const json &body) {
   const std::string &route = parts[3];
   const bool read = IsRead(method);
+  // Webhooks send customers' answers and addresses to another system: the
+  // owner's to manage; editors may see them.
+  if (route == "webhooks") {
+    if (read) return Read(AdminRole::kEditor, "view webhooks");
+    if (parts.size() == 4 && method == "POST") {
+      return Change("webhook.create", AdminRole::kOwner, "manage webhooks");
+    }
+    if (parts.size() == 5 && method == "DELETE") {
+      return Change("webhook.delete", AdminRole::kOwner, "manage webhooks");
+    }
+    if (parts.size() == 6 && method == "POST" && parts[5] == "test") {
+      return Change("webhook.test", AdminRole::kOwner, "manage webhooks");
+    }
+    if (parts.size() == 6 && method == "POST" && parts[5] == "secret") {
+      return Change("webhook.rotate_secret", AdminRole::kOwner, "manage webhooks");
+    }
+    return std::nullopt;
+  }
   if (parts.size() == 4) {
     if (route == "customers" || route == "traits" || route == "responses" ||
         route == "stats" || route == "delivery" || route == "report-runs" ||
@@ -75,6 +93,25 @@ std::optional<AdminAction> SurveyRoute(std::string_view method,
     return std::nullopt;
   }
   if (parts.size() == 5 && route == "customers" && read) return Read();
+  if (parts.size() == 5 && route == "follow-ups" && parts[4] == "summary" && read) {
+    return Read();
+  }
+  if (parts.size() == 5 && route == "responses") {
+    if (read) return Read();
+    if (method != "PATCH") return std::nullopt;
+    if (body.is_object() && body.contains("status")) {
+      return Change("follow_up.status", AdminRole::kEditor, "change a follow-up");
+    }
+    return Change("follow_up.assign", AdminRole::kEditor, "change a follow-up");
+  }
+  if (parts.size() == 6 && route == "responses" && method == "POST") {
+    if (parts[5] == "notes") {
+      return Change("follow_up.note", AdminRole::kEditor, "add a note to a follow-up");
+    }
+    if (parts[5] == "reply") {
+      return Change("follow_up.reply", AdminRole::kEditor, "reply to a customer");
+    }
+  }
   if (parts.size() == 6 && route == "testimonials" && method == "POST" &&
       (parts[5] == "approve" || parts[5] == "reject")) {
     return Change("testimonial." + parts[5], AdminRole::kEditor, "moderate testimonials");

@@ -97,8 +97,26 @@ AuditEntry AuditRecordOf(const AdminAction &action, const std::string &user,
     details["people"] = 1;  // whose data, the log must not say
   } else if (a == "testimonial.approve" || a == "testimonial.reject") {
     details["answer_id"] = IdOf(parts[4]).value_or(0);
+  } else if (a == "webhook.create") {
+    // Where events go by host only: a Slack URL's path is itself a secret,
+    // as is the signing secret the answer shows once.
+    details["webhook_id"] = response.value("id", int64_t{0});
+    const std::string url = response.value("url", "");
+    const size_t host = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
+    details["host"] = url.substr(host, url.find_first_of("/?#", host) - host);
+    details["format"] = response.value("format", "");
+  } else if (a == "webhook.delete" || a == "webhook.test" ||
+             a == "webhook.rotate_secret") {
+    details["webhook_id"] = parts.size() > 4 ? IdOf(parts[4]).value_or(0) : 0;
   } else if (a == "logo.upload") {
     details["bytes"] = response.value("bytes", 0);
+  } else if (a.rfind("follow_up.", 0) == 0) {
+    // The words of notes and replies stay in the thread, out of the log.
+    details["invitation_id"] = IdOf(parts[4]).value_or(0);
+    if (a == "follow_up.status" || a == "follow_up.assign") {
+      details["status"] = response.value("status", "");
+      details["assignee"] = response.value("assignee", "");
+    }
   }
   e.details = details.dump(-1, ' ', false, json::error_handler_t::replace);
   return e;

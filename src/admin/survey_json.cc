@@ -112,6 +112,62 @@ Status ApplyReportRecipients(const json &v, Survey *s) {
   return Status::Ok();
 }
 
+constexpr size_t kMaxAlertRecipients = 20;
+
+// {"on": "detractors", "recipients": [...]}: either key may be left out
+// (kept as it is); addresses as for the report.
+Status ApplyAlerts(const json &v, Survey *s) {
+  if (!v.is_object()) return Status::InvalidArgument("alerts must be a JSON object");
+  AlertSettings alerts = s->alerts;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it.key() == "on") {
+      const auto on =
+          it->is_string() ? ParseAlertBands(it->get<std::string>()) : std::nullopt;
+      if (!on) {
+        return Status::InvalidArgument(
+            "alerts.on must be \"off\", \"detractors\", \"detractors_and_passives\" "
+            "or \"all\"");
+      }
+      alerts.on = *on;
+    } else if (it.key() == "recipients") {
+      if (!it->is_array() || it->size() > kMaxAlertRecipients) {
+        return Status::InvalidArgument(
+            "alerts.recipients must be a list of at most 20 email addresses");
+      }
+      alerts.recipients.clear();
+      for (size_t i = 0; i < it->size(); ++i) {
+        const std::string name = "alerts.recipients[" + std::to_string(i) + "]";
+        const json &item = (*it)[i];
+        if (!item.is_string()) return Status::InvalidArgument(name + " must be a string");
+        const auto email = NormalizeEmail(item.get<std::string>());
+        if (!email.ok())
+          return Status::InvalidArgument(name + " " + email.status().message());
+        if (std::find(alerts.recipients.begin(), alerts.recipients.end(), *email) ==
+            alerts.recipients.end()) {
+          alerts.recipients.push_back(*email);
+        }
+      }
+    } else {
+      return Status::InvalidArgument("unknown field \"alerts." + it.key() + "\"");
+    }
+  }
+  s->alerts = std::move(alerts);
+  return Status::Ok();
+}
+
+// An address, or empty (null too) for none.
+Status ApplyReplyTo(const json &v, Survey *s) {
+  if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) {
+    s->reply_to.clear();
+    return Status::Ok();
+  }
+  if (!v.is_string()) return Status::InvalidArgument("reply_to must be a string");
+  const auto email = NormalizeEmail(v.get<std::string>());
+  if (!email.ok()) return Status::InvalidArgument("reply_to " + email.status().message());
+  s->reply_to = *email;
+  return Status::Ok();
+}
+
 Status ApplyField(const std::string &key, const json &v, Survey *s) {
   int64_t n = 0;
   Status st;
@@ -165,6 +221,10 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     s->report_frequency = *frequency;
   } else if (key == "report_recipients") {
     return ApplyReportRecipients(v, s);
+  } else if (key == "alerts") {
+    return ApplyAlerts(v, s);
+  } else if (key == "reply_to") {
+    return ApplyReplyTo(v, s);
   } else if (key == "content") {
     return ApplyContent(v, s);
   } else if (key == "embed_origins") {
@@ -198,6 +258,9 @@ json SurveyToJson(const Survey &s) {
        s.retention_months ? json(*s.retention_months) : json(nullptr)},
       {"report_frequency", ReportFrequencyName(s.report_frequency)},
       {"report_recipients", s.report_recipients},
+      {"alerts",
+       {{"on", AlertBandsName(s.alerts.on)}, {"recipients", s.alerts.recipients}}},
+      {"reply_to", s.reply_to},
       {"archived_at", OptionalTime(s.archived_at)},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},

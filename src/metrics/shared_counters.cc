@@ -30,9 +30,12 @@ void ResetCounters(SharedCounters *c) {
     for (auto &n : row) n.store(0, kRelaxed);
   }
   for (auto &n : c->commit_buckets) n.store(0, kRelaxed);
-  for (auto *n : {&c->commit_count, &c->commit_micros, &c->emails_sent,
-                  &c->emails_retried, &c->emails_bounced, &c->emails_failed,
-                  &c->database_connects_failed, &c->database_connections_lost}) {
+  for (auto *n :
+       {&c->commit_count, &c->commit_micros, &c->emails_sent, &c->emails_retried,
+        &c->emails_bounced, &c->emails_failed, &c->alerts_sent, &c->alerts_retried,
+        &c->alerts_failed, &c->replies_sent, &c->replies_retried, &c->replies_failed,
+        &c->webhooks_delivered, &c->webhooks_retried, &c->webhooks_failed,
+        &c->database_connects_failed, &c->database_connections_lost}) {
     n->store(0, kRelaxed);
   }
 }
@@ -129,6 +132,36 @@ std::string RenderCounters(const SharedCounters &c) {
     out += std::string("callexa_emails_total{outcome=\"") + o.outcome + "\"} " +
            std::to_string(o.n->load(kRelaxed)) + "\n";
   }
+  out +=
+      "# HELP callexa_alerts_total Alert emails by outcome, one per alert (retry: no "
+      "recipient's server accepted it yet, tried again later).\n"
+      "# TYPE callexa_alerts_total counter\n";
+  out += "callexa_alerts_total{outcome=\"sent\"} " +
+         std::to_string(c.alerts_sent.load(kRelaxed)) + "\n";
+  out += "callexa_alerts_total{outcome=\"retry\"} " +
+         std::to_string(c.alerts_retried.load(kRelaxed)) + "\n";
+  out += "callexa_alerts_total{outcome=\"failed\"} " +
+         std::to_string(c.alerts_failed.load(kRelaxed)) + "\n";
+  out +=
+      "# HELP callexa_replies_total The owner's replies to customers by outcome (retry: "
+      "a temporary failure, tried again later).\n"
+      "# TYPE callexa_replies_total counter\n";
+  out += "callexa_replies_total{outcome=\"sent\"} " +
+         std::to_string(c.replies_sent.load(kRelaxed)) + "\n";
+  out += "callexa_replies_total{outcome=\"retry\"} " +
+         std::to_string(c.replies_retried.load(kRelaxed)) + "\n";
+  out += "callexa_replies_total{outcome=\"failed\"} " +
+         std::to_string(c.replies_failed.load(kRelaxed)) + "\n";
+  out +=
+      "# HELP callexa_webhook_deliveries_total Webhook delivery attempts by outcome "
+      "(retry: tried again later; failed: given up).\n"
+      "# TYPE callexa_webhook_deliveries_total counter\n";
+  out += "callexa_webhook_deliveries_total{outcome=\"delivered\"} " +
+         std::to_string(c.webhooks_delivered.load(kRelaxed)) + "\n";
+  out += "callexa_webhook_deliveries_total{outcome=\"retry\"} " +
+         std::to_string(c.webhooks_retried.load(kRelaxed)) + "\n";
+  out += "callexa_webhook_deliveries_total{outcome=\"failed\"} " +
+         std::to_string(c.webhooks_failed.load(kRelaxed)) + "\n";
   out +=
       "# HELP callexa_database_connection_errors_total PostgreSQL connections that "
       "could not be made (connect) or were found lost (lost).\n"

@@ -45,6 +45,12 @@ struct SharedCounters {
   std::atomic<uint64_t> commit_micros;
   // The scheduler's outcomes.
   std::atomic<uint64_t> emails_sent, emails_retried, emails_bounced, emails_failed;
+  // The alert step's outcomes (one per alert, not per recipient).
+  std::atomic<uint64_t> alerts_sent, alerts_retried, alerts_failed;
+  // The reply step's outcomes: the owner's replies to customers.
+  std::atomic<uint64_t> replies_sent, replies_retried, replies_failed;
+  // The webhook step's outcomes, one per attempt (retry: tried again later).
+  std::atomic<uint64_t> webhooks_delivered, webhooks_retried, webhooks_failed;
   // PostgreSQL connections that could not be made, and ones found lost (a
   // restart, a failover, a dropped connection).
   std::atomic<uint64_t> database_connects_failed, database_connections_lost;

@@ -33,6 +33,20 @@ enum class ReportFrequency { kOff, kWeekly, kMonthly };
 const char *ReportFrequencyName(ReportFrequency frequency);  // "off", "weekly", "monthly"
 std::optional<ReportFrequency> ParseReportFrequency(std::string_view name);
 
+// Which answers email an alert (alerts/alert_rule.h): none, 0-6, 0-8, any.
+enum class AlertBands { kOff, kDetractors, kDetractorsAndPassives, kAll };
+
+// "off", "detractors", "detractors_and_passives", "all".
+const char *AlertBandsName(AlertBands bands);
+std::optional<AlertBands> ParseAlertBands(std::string_view name);
+// Whether an answer scored `score` (0-10) alerts under `bands`.
+bool AlertsOnScore(AlertBands bands, int score);
+
+struct AlertSettings {
+  AlertBands on = AlertBands::kOff;
+  std::vector<std::string> recipients;  // normalised addresses, at most 20
+};
+
 struct Survey {
   int64_t id = 0;
   std::string public_id;  // for public embeds; never a secret
@@ -53,6 +67,12 @@ struct Survey {
   // (normalised addresses); off or no recipients: none is sent.
   ReportFrequency report_frequency = ReportFrequency::kOff;
   std::vector<std::string> report_recipients;
+  // The alert email per settled answer (README "Alerts"); off or no
+  // recipients: none is sent.
+  AlertSettings alerts;
+  // Where a customer's answer to a reply goes (Reply-To): an address, or
+  // empty for the sender's own.
+  std::string reply_to;
   // When the owner archived it (automation off, hidden from the list, data
   // kept); unset while active.
   std::optional<int64_t> archived_at;

@@ -16,6 +16,27 @@
 namespace callexa {
 namespace {
 
+// "40 min", "5 h", "3 days".
+std::string DurationText(int64_t seconds) {
+  if (seconds < 3600) {
+    return std::to_string(std::max<int64_t>(1, (seconds + 30) / 60)) + " min";
+  }
+  if (seconds < 2 * 86400) return std::to_string((seconds + 1800) / 3600) + " h";
+  return std::to_string((seconds + 43200) / 86400) + " days";
+}
+
+// "Follow-ups: 3 open; 5 closed in the period, in 4 h (median)."
+std::string FollowUpSentence(const FollowUpSummary &f) {
+  std::string out = "Follow-ups: " + std::to_string(f.open) + " open";
+  if (f.closed_in_period > 0 && f.median_seconds_to_close) {
+    out += "; " + std::to_string(f.closed_in_period) + " closed in the period, in " +
+           DurationText(*f.median_seconds_to_close) + " (median)";
+  } else {
+    out += "; none closed in the period";
+  }
+  return out + ".";
+}
+
 const char kFont[] = "font-family:Arial,Helvetica,sans-serif;";
 const char kTextColor[] = "#1f2937";
 const char kMutedColor[] = "#4b5563";  // 7.6:1 on white
@@ -132,6 +153,7 @@ std::string RenderText(const ReportEmailInput &in, const std::string &label) {
     out += Count(r.current.review_clicks, "promoter", "promoters") +
            " followed the review invitation\n";
   }
+  if (in.follow_ups) out += FollowUpSentence(*in.follow_ups) + "\n";
   out += "\nScores\n";
   const int64_t most =
       *std::max_element(r.current.distribution.begin(), r.current.distribution.end());
@@ -324,6 +346,12 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
            ? Figure("Review clicks", std::to_string(r.current.review_clicks))
            : std::string("<td width=\"25%\"></td>")) +
       "</tr></table></td></tr>\n";
+  if (in.follow_ups) {
+    out +=
+        "<tr><td style=\"padding:12px 24px 0 24px;color:#374151;font-size:14px;"
+        "line-height:20px;\">" +
+        HtmlEscape(FollowUpSentence(*in.follow_ups)) + "</td></tr>\n";
+  }
   out += Section("Scores", Distribution(r.current));
   if (!in.comments.empty()) out += Section("Recent comments", Comments(in.comments));
   if (!in.dashboard_url.empty()) {

@@ -8,6 +8,7 @@
 #define CALLEXA_REPORTS_REPORT_EMAIL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "mail/mail_from.h"
 #include "model/survey.h"
 #include "reports/report.h"
+#include "store/follow_up_store.h"
 #include "store/report_store.h"
 
 namespace callexa {
@@ -29,6 +31,9 @@ struct ReportEmailInput {
   std::vector<ExportRow> comments;  // newest first; the first kReportComments show
   std::string dashboard_url;        // http(s); empty: no link
   std::string brand_color;          // "#rrggbb" for the link button; empty: default
+  // The inbox: follow-ups open now, and those closed in the period with
+  // their median time to close. Unset: not shown.
+  std::optional<FollowUpSummary> follow_ups;
 };
 
 struct ReportEmailBodies {

@@ -67,6 +67,12 @@ Result<ReportEmailInput> BuildInput(ReportStore *reports,
         options.admin_url + "#/surveys/" + std::to_string(survey.id) + "/dashboard";
   }
   if (content.ok()) input.brand_color = content->email.brand_color;
+  if (options.follow_ups != nullptr) {
+    auto follow_ups =
+        options.follow_ups->SummarizeFollowUps(survey.id, period.from, period.to);
+    if (!follow_ups.ok()) return follow_ups.status();
+    input.follow_ups = *follow_ups;
+  }
   return input;
 }
 

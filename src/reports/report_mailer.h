@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "mail/mail_from.h"
 #include "mail/mail_transport.h"
+#include "store/follow_up_store.h"
 #include "store/report_run_store.h"
 #include "store/report_store.h"
 #include "store/survey_store.h"
@@ -27,6 +28,8 @@ struct ReportMailOptions {
   // to "<it>#/surveys/<id>/dashboard". Empty: no link.
   std::string admin_url;
   std::string lease_owner;  // unique per worker process
+  // The inbox's figures for the report; null: the report leaves them out.
+  FollowUpStore *follow_ups = nullptr;
   // A claimed run stays ours this long: longer than sending to every
   // recipient can take (20 recipients, each within the SMTP timeout).
   int64_t lease_seconds = 1800;

@@ -8,9 +8,12 @@
 #include <utility>
 
 #include "admin/admin_api.h"
+#include "alerts/alert_mailer.h"
 #include "common/log_limiter.h"
 #include "common/secrets.h"
 #include "delivery/delivery_runner.h"
+#include "delivery/reply_runner.h"
+#include "delivery/webhook_runner.h"
 #include "ingest/ingest_endpoint.h"
 #include "mail/mail_dir_transport.h"
 #include "mail/mail_from.h"
@@ -83,6 +86,37 @@ JobStepResult DescribeReportStep(const ReportMailStepResult &r) {
         break;
     }
     out.log.push_back({level, "callexa: reports: " + e.text});
+  }
+  return out;
+}
+
+// An alert step's lines, as a report step's; its outcomes counted.
+JobStepResult DescribeAlertStep(const AlertMailStepResult &r, SharedCounters *c) {
+  JobStepResult out;
+  if (!r.status.ok()) {
+    out.log.push_back({LogLevel::kError, "callexa: alerts: " + r.status.ToLogString()});
+  }
+  for (const AlertMailEvent &e : r.events) {
+    LogLevel level = LogLevel::kWarn;
+    std::atomic<uint64_t> *counter = nullptr;
+    switch (e.kind) {
+      case AlertMailEvent::Kind::kSent:
+        level = LogLevel::kNotice;
+        if (c != nullptr) counter = &c->alerts_sent;
+        break;
+      case AlertMailEvent::Kind::kSkipped:
+        level = LogLevel::kInfo;
+        break;
+      case AlertMailEvent::Kind::kFailed:
+        level = LogLevel::kError;
+        if (c != nullptr) counter = &c->alerts_failed;
+        break;
+      case AlertMailEvent::Kind::kRetry:
+        if (c != nullptr) counter = &c->alerts_retried;
+        break;
+    }
+    if (counter != nullptr) counter->fetch_add(1, std::memory_order_relaxed);
+    out.log.push_back({level, "callexa: alerts: " + e.text});
   }
   return out;
 }
@@ -164,6 +198,37 @@ JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r, LogLimiter *limi
   return out;
 }
 
+// A reply step's lines: failures by cause at most once a minute each
+// (`limiter`), a summary at [info]; its outcomes counted.
+JobStepResult DescribeReplyStep(const ReplyStepResult &r, LogLimiter *limiter,
+                                SharedCounters *c, int64_t now) {
+  JobStepResult out;
+  out.more = r.status.ok() && r.more;
+  if (!r.status.ok()) {
+    out.log.push_back({LogLevel::kError, "callexa: replies: " + r.status.ToLogString()});
+  }
+  for (const std::string &problem : r.problems) {
+    int64_t held_back = 0;
+    if (!limiter->Admit(problem, now, &held_back)) continue;
+    out.log.push_back(
+        {problem.rfind("failed", 0) == 0 ? LogLevel::kError : LogLevel::kWarn,
+         "callexa: replies: a reply " + problem});
+  }
+  if (r.claimed > 0) {
+    out.log.push_back({LogLevel::kInfo, "callexa: replies: " + std::to_string(r.claimed) +
+                                            " claimed, " + std::to_string(r.sent) +
+                                            " sent, " + std::to_string(r.retried) +
+                                            " to retry, " + std::to_string(r.failed) +
+                                            " failed"});
+  }
+  if (c != nullptr) {
+    c->replies_sent.fetch_add(r.sent, std::memory_order_relaxed);
+    c->replies_retried.fetch_add(r.retried, std::memory_order_relaxed);
+    c->replies_failed.fetch_add(r.failed, std::memory_order_relaxed);
+  }
+  return out;
+}
+
 void CountDeliveries(const DeliveryStepResult &r, SharedCounters *c) {
   if (c == nullptr) return;
   c->emails_sent.fetch_add(r.sent, std::memory_order_relaxed);
@@ -198,6 +263,7 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
   const auto from = ParseMailFrom(config.mail_from);
   if (from.ok()) options.preview.sender = *from;
   options.version = kLibraryVersion;
+  options.allow_private_webhooks = config.webhook_private_networks;
   options.mail_transport = DescribeMailTransport(config);
   const auto path = [&config](EndpointId id) {
     return config.endpoint_paths[static_cast<size_t>(id)];
@@ -216,6 +282,47 @@ AdminOptions AdminOptionsFor(const ServiceConfig &config,
   *test_mail = std::move(mail.value());
   options.test_mail = test_mail->get();
   return options;
+}
+
+// A webhook step's lines: each event not delivered at [warn] (to retry)
+// or [error] (given up, or its webhook disabled), per webhook and cause at
+// most once a minute (`limiter`); a failing store at [error].
+JobStepResult DescribeWebhookStep(const WebhookStepResult &r, LogLimiter *limiter,
+                                  int64_t now, SharedCounters *c) {
+  if (c != nullptr) {
+    c->webhooks_delivered.fetch_add(r.delivered, std::memory_order_relaxed);
+    c->webhooks_retried.fetch_add(r.retried, std::memory_order_relaxed);
+    c->webhooks_failed.fetch_add(r.failed, std::memory_order_relaxed);
+  }
+  JobStepResult out;
+  out.more = r.status.ok() && r.more;
+  if (!r.status.ok()) {
+    out.log.push_back({LogLevel::kError, "callexa: webhooks: " + r.status.ToLogString()});
+  }
+  for (const WebhookProblem &p : r.problems) {
+    const bool failed = p.state == WebhookAttempt::Outcome::kFailed;
+    const std::string what = p.disabled ? "failed; the webhook is disabled after 3 days "
+                                          "of failures"
+                             : failed   ? "failed for good"
+                                        : "to retry";
+    const std::string key = std::to_string(p.webhook_id) + " " + what + p.cause;
+    int64_t held_back = 0;
+    if (!p.disabled && !limiter->Admit(key, now, &held_back)) continue;
+    std::string line = "callexa: webhooks: an event to webhook " +
+                       std::to_string(p.webhook_id) + " (" + p.host + ") " + what + ": " +
+                       p.cause;
+    if (held_back > 0) {
+      line += " (and " + std::to_string(held_back) + " more like it this minute)";
+    }
+    out.log.push_back(
+        {failed || p.disabled ? LogLevel::kError : LogLevel::kWarn, std::move(line)});
+  }
+  if (r.lost > 0) {
+    out.log.push_back({LogLevel::kInfo, "callexa: webhooks: " + std::to_string(r.lost) +
+                                            " attempts finished after their lease "
+                                            "passed to another worker"});
+  }
+  return out;
 }
 
 // The row of `id` in kEndpointTable, which the shared counters are kept by.
@@ -248,9 +355,15 @@ struct Service::Parts {
   std::unique_ptr<MailTransport> test_mail;  // the admin's, on every worker
   std::unique_ptr<MailTransport> report_mail;
   DeliveryOptions delivery;
+  std::unique_ptr<MailTransport> reply_mail;
+  ReplyOptions replies;
   ReportMailOptions reports;
+  std::unique_ptr<MailTransport> alert_mail;
+  AlertMailOptions alerts;
   std::unique_ptr<SegmentClient> segment;
   SyncOptions sync;
+  std::unique_ptr<WebhookSender> webhook_sender;
+  WebhookStepOptions webhooks;
 };
 
 Service::~Service() = default;
@@ -288,6 +401,11 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     return service;
   }
   p.store = std::move(store.value());
+  const std::string &admin_path =
+      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
+  if (!config.public_url.empty() && !admin_path.empty() && admin_path.back() == '/') {
+    p.store->SetAdminUrl(config.public_url + admin_path);  // the events' admin_url
+  }
   p.destination =
       std::make_unique<IngestEndpoint>(IngestApi::kDestination, p.store.get(), counters,
                                        EndpointRow(EndpointId::kDestination));
@@ -307,6 +425,8 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     service->StartSync(config, startup_log);
     service->StartRetention();
     service->StartReports(config, startup_log);
+    service->StartAlerts(config, startup_log);
+    service->StartWebhooks(config, startup_log);
     for (PeriodicJob &job : service->jobs_)
       job.step = OnceAMinutePerError(std::move(job.step));
   }
@@ -370,6 +490,27 @@ void Service::StartDelivery(const ServiceConfig &config, std::vector<LogLine> *l
                      CountDeliveries(r, counters_);
                      return DescribeDeliveryStep(r, limiter.get(), UnixNow());
                    }});
+  // The owner's replies to customers leave the same way, on a transport of
+  // their own (the steps may run at once on the jobs pool).
+  auto reply_mail = OpenMailTransport(config, host);
+  if (!reply_mail.ok()) {
+    log->push_back({LogLevel::kCrit,
+                    "callexa: replies are off: " + reply_mail.status().ToLogString()});
+    return;
+  }
+  p.reply_mail = std::move(reply_mail.value());
+  p.replies.sender_address = from.value().address;
+  p.replies.sender_name = from.value().name;
+  p.replies.message_id_domain = host;
+  p.replies.lease_owner = NewLeaseOwner();
+  auto reply_limiter = std::make_shared<LogLimiter>();
+  jobs_.push_back(
+      {"replies", config.scheduler_interval_ms, [this, reply_limiter] {
+         const Parts &p = *parts_;
+         const ReplyStepResult r = RunReplyStep(p.store.get(), p.reply_mail.get(),
+                                                p.replies, UnixNow, quitting_);
+         return DescribeReplyStep(r, reply_limiter.get(), counters_, UnixNow());
+       }});
 }
 
 void Service::StartSync(const ServiceConfig &config, std::vector<LogLine> *log) {
@@ -437,6 +578,7 @@ void Service::StartReports(const ServiceConfig &config, std::vector<LogLine> *lo
   p.reports.sender = from.value();
   p.reports.message_id_domain = host;
   p.reports.lease_owner = NewLeaseOwner();
+  p.reports.follow_ups = p.store.get();
   const std::string &admin_path =
       config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
   if (!admin_path.empty() && admin_path.back() == '/') {
@@ -451,6 +593,63 @@ void Service::StartReports(const ServiceConfig &config, std::vector<LogLine> *lo
                          p.store.get(), p.store.get(), p.store.get(), p.report_mail.get(),
                          p.reports, UnixNow(), quitting_);
                      return DescribeReportStep(r);
+                   }});
+}
+
+void Service::StartAlerts(const ServiceConfig &config, std::vector<LogLine> *log) {
+  if (!DeliveryConfigured(config)) return;  // StartDelivery said why
+  const std::string host = HostOfUrl(config.public_url);
+  auto mail = OpenMailTransport(config, host);
+  const auto from = ParseMailFrom(config.mail_from);
+  if (!mail.ok() || !from.ok()) {
+    log->push_back(
+        {LogLevel::kCrit, "callexa: alert emails are off: " +
+                              (mail.ok() ? from.status() : mail.status()).ToLogString()});
+    return;
+  }
+  Parts &p = *parts_;
+  p.alert_mail = std::move(mail.value());
+  p.alerts.sender = from.value();
+  p.alerts.message_id_domain = host;
+  p.alerts.lease_owner = NewLeaseOwner();
+  p.alerts.quiet_seconds = std::max<int64_t>(1, config.alert_quiet_period_ms / 1000);
+  const std::string &admin_path =
+      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
+  if (!admin_path.empty() && admin_path.back() == '/') {
+    p.alerts.admin_url = config.public_url + admin_path;
+  }
+  // Polled more often than the scheduler, so that an alert goes within
+  // seconds of settling: a poll is one indexed read when nothing is due.
+  const int64_t poll_ms =
+      std::min<int64_t>(config.scheduler_interval_ms,
+                        std::max<int64_t>(1000, config.alert_quiet_period_ms / 4));
+  jobs_.push_back({"alerts", poll_ms, [this] {
+                     Parts &p = *parts_;
+                     const AlertMailStepResult r = RunAlertMailStep(
+                         p.store.get(), p.store.get(), p.alert_mail.get(), p.alerts,
+                         UnixNow(), quitting_);
+                     return DescribeAlertStep(r, counters_);
+                   }});
+}
+
+void Service::StartWebhooks(const ServiceConfig &config, std::vector<LogLine> *log) {
+  Parts &p = *parts_;
+  p.webhook_sender = MakeCurlWebhookSender(config.webhook_private_networks);
+  if (p.webhook_sender == nullptr) {
+    log->push_back({LogLevel::kCrit, "callexa: webhooks are off: libcurl did not start"});
+    return;
+  }
+  p.webhooks.lease_owner = NewLeaseOwner();
+  // Every second: an event goes out within a second of its answer, and a
+  // poll is one indexed read when nothing is due. A step that delivered
+  // runs again at once, for the next event of the same webhook.
+  auto limiter = std::make_shared<LogLimiter>();
+  jobs_.push_back({"webhooks", 1000, [this, limiter] {
+                     Parts &p = *parts_;
+                     const WebhookStepResult r =
+                         RunWebhookStep(p.store.get(), p.webhook_sender.get(), p.webhooks,
+                                        UnixNow, quitting_);
+                     return DescribeWebhookStep(r, limiter.get(), UnixNow(), counters_);
                    }});
 }
 

@@ -82,6 +82,8 @@ class Service {
   void StartSync(const ServiceConfig &config, std::vector<LogLine> *log);
   void StartRetention();
   void StartReports(const ServiceConfig &config, std::vector<LogLine> *log);
+  void StartAlerts(const ServiceConfig &config, std::vector<LogLine> *log);
+  void StartWebhooks(const ServiceConfig &config, std::vector<LogLine> *log);
 
   struct Parts;  // the store, endpoints, transports and job options
   std::unique_ptr<Parts> parts_;

@@ -35,6 +35,9 @@ Status CheckServiceConfig(ServiceConfig *config) {
   }
   Status s = CheckWebUrl(config->segment_api, false, "callexa_segment_api");
   if (!s.ok()) return s;
+  if (config->alert_quiet_period_ms < 1000) {
+    return Status::InvalidArgument("callexa_alert_quiet_period must be at least 1s");
+  }
   if (config->sync_interval_ms < 1000) {
     return Status::InvalidArgument("callexa_sync_interval must be at least 1s");
   }

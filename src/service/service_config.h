@@ -22,6 +22,9 @@ struct ServiceConfig {
   std::string mail_from;      // callexa_mail_from; empty: no emails are sent
   std::string smtp_url;       // callexa_smtp; empty ("off"): .eml files in mail_dir
   bool smtp_starttls = true;  // callexa_smtp_starttls
+  // callexa_webhook_private_networks: webhooks may reach private, loopback
+  // and link-local addresses, and plain http.
+  bool webhook_private_networks = false;
   std::string smtp_credentials_file;  // callexa_smtp_credentials
   // callexa_smtp_timeout: the longest an SMTP session may take (and a
   // server may stay silent); a stalled server is then a retry.
@@ -30,6 +33,9 @@ struct ServiceConfig {
   std::string segment_api = "https://api.segment.io/v1";  // without a trailing "/"
   int64_t scheduler_interval_ms = 60 * 1000;              // callexa_scheduler_interval
   int64_t sync_interval_ms = 24 * 60 * 60 * 1000;         // callexa_sync_interval
+  // How long an answer stays unchanged before its alert goes (README
+  // "Alerts"); at least a second.
+  int64_t alert_quiet_period_ms = 2 * 60 * 1000;  // callexa_alert_quiet_period
   // The first prefix location of each handler directive ("/segment",
   // "/v1/"), indexed by EndpointId; empty where there is none. The admin
   // shows the owner the URLs to paste into Segment from these.

@@ -13,6 +13,7 @@
 #include "policy/erasure.h"
 #include "policy/identify_plan.h"
 #include "sql/row_batch.h"
+#include "store/alert_store.h"
 #include "store/customer_filter.h"
 #include "store/schema.h"
 
@@ -25,7 +26,7 @@ const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
     "created_at, updated_at, content, embed_origins, retention_months, report_frequency, "
-    "report_recipients, archived_at";
+    "report_recipients, archived_at, alerts, reply_to";
 
 // A JSON array of strings as stored; anything else reads as empty.
 std::vector<std::string> ReadStringList(const std::string &stored) {
@@ -59,12 +60,15 @@ Survey ReadSurvey(const Statement &q) {
   s.report_frequency = ParseReportFrequency(q.Text(15)).value_or(ReportFrequency::kOff);
   s.report_recipients = ReadStringList(q.Text(16));
   s.archived_at = q.OptionalInt(17);
+  s.alerts = ReadAlertSettings(q.Text(18));
+  s.reply_to = q.Text(19);
   return s;
 }
 
-// Binds the owner's settings to twelve parameters from `first` on, in the
+// Binds the owner's settings to fourteen parameters from `first` on, in the
 // order name, min, max, interval, automation, write key, budget, content,
-// embed origins, retention, report frequency, report recipients.
+// embed origins, retention, report frequency, report recipients, alerts,
+// reply-to.
 Statement &BindSettings(Statement &st, int first, const Survey &s) {
   return st.Bind(first, s.name)
       .Bind(first + 1, int64_t{s.policy.min_delay_days})
@@ -78,7 +82,9 @@ Statement &BindSettings(Statement &st, int first, const Survey &s) {
       .Bind(first + 9, s.retention_months ? std::optional<int64_t>(*s.retention_months)
                                           : std::nullopt)
       .Bind(first + 10, std::string_view(ReportFrequencyName(s.report_frequency)))
-      .Bind(first + 11, nlohmann::json(s.report_recipients).dump());
+      .Bind(first + 11, nlohmann::json(s.report_recipients).dump())
+      .Bind(first + 12, DumpAlertSettings(s.alerts))
+      .Bind(first + 13, s.reply_to);
 }
 
 }  // namespace
@@ -477,14 +483,14 @@ Result<Survey> SqlStore::CreateSurvey(Survey draft, int64_t now) {
         "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
         "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
         "monthly_budget, content, embed_origins, retention_months, report_frequency, "
-        "report_recipients, created_at, updated_at) "
+        "report_recipients, alerts, reply_to, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?16) RETURNING id");
+        "?17, ?18, ?18) RETURNING id");
     if (!ps.ok()) return ps;
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
         .Bind(3, ApiKeyPrefix(draft.api_key))
-        .Bind(16, now);
+        .Bind(18, now);
     BindSettings(insert, 4, draft);
     if (insert.Step()) draft.id = insert.Int(0);
     ps = insert.status();
@@ -516,10 +522,10 @@ Result<Survey> SqlStore::UpdateSurvey(const Survey &survey, int64_t now) {
         "UPDATE surveys SET name = ?2, min_delay_days = ?3, max_delay_days = ?4, "
         "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
         "monthly_budget = ?8, content = ?9, embed_origins = ?10, retention_months = ?11, "
-        "report_frequency = ?12, report_recipients = ?13, updated_at = ?14 WHERE id = "
-        "?1");
+        "report_frequency = ?12, report_recipients = ?13, alerts = ?14, reply_to = ?15, "
+        "updated_at = ?16 WHERE id = ?1");
     if (!ps.ok()) return ps;
-    update.Bind(1, survey.id).Bind(14, now);
+    update.Bind(1, survey.id).Bind(16, now);
     return BindSettings(update, 2, survey).Run();
   });
   if (!s.ok()) return s;

@@ -129,10 +129,62 @@ class SqlStore : public Store {
                          int64_t retry_at, int64_t now) override;
   Result<std::vector<ReportRun>> ListReportRuns(int64_t survey_id, int limit) override;
 
+  // FollowUpStore (sql_store_follow_ups.cc).
+  Result<FollowUp> UpdateFollowUp(int64_t survey_id, int64_t invitation_id,
+                                  const FollowUpChange &change, int64_t now) override;
+  Result<FollowUpEntry> AddFollowUpNote(int64_t survey_id, int64_t invitation_id,
+                                        const std::string &actor, const std::string &text,
+                                        int64_t now) override;
+  Result<FollowUpEntry> QueueReply(int64_t survey_id, int64_t invitation_id,
+                                   const std::string &actor, const std::string &text,
+                                   int64_t now) override;
+  Result<std::vector<FollowUpItem>> ListFollowUps(const FollowUpQuery &query) override;
+  Result<std::map<int64_t, FollowUp>> GetFollowUps(
+      int64_t survey_id, const std::vector<int64_t> &invitation_ids) override;
+  Result<FollowUpItem> GetFollowUpItem(int64_t survey_id, int64_t invitation_id,
+                                       std::optional<FollowUp> *follow_up,
+                                       std::vector<FollowUpEntry> *thread) override;
+  Result<FollowUpSummary> SummarizeFollowUps(int64_t survey_id, int64_t from,
+                                             int64_t to) override;
+  Result<std::vector<ReplyClaim>> ClaimDueReplies(int64_t now, int limit,
+                                                  int64_t lease_seconds,
+                                                  const std::string &owner) override;
+  Status RecordReplies(const std::vector<DeliveryRecord> &records, int64_t now,
+                       const std::string &owner) override;
+
+  // AlertStore (sql_store_alerts.cc).
+  Result<std::vector<AlertClaim>> ClaimSettledAlerts(const std::string &owner,
+                                                     const AlertCutoffs &cutoffs,
+                                                     int64_t now, int64_t lease_seconds,
+                                                     int limit) override;
+  Status FinishAlert(int64_t invitation_id, const std::string &owner, int attempts,
+                     AlertOutcome outcome, const std::string &error, int64_t retry_at,
+                     int64_t now) override;
+
   // AuditStore (sql_store_audit.cc).
   Status RecordAudit(const AuditEntry &entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery &query) override;
   Result<int64_t> CountAudit(const AuditQuery &query) override;
+
+  // WebhookStore (sql_store_webhooks.cc).
+  Result<Webhook> CreateWebhook(const Webhook &draft, int64_t now) override;
+  Result<std::vector<Webhook>> ListWebhooks(int64_t survey_id) override;
+  Result<Webhook> GetWebhook(int64_t survey_id, int64_t id) override;
+  Status DeleteWebhook(int64_t survey_id, int64_t id) override;
+  Result<Webhook> RotateWebhookSecret(int64_t survey_id, int64_t id,
+                                      const std::string &secret) override;
+  Result<std::vector<WebhookDeliveryView>> ListWebhookDeliveries(int64_t id,
+                                                                 int limit) override;
+  Result<std::string> EnqueueWebhookTest(int64_t survey_id, int64_t id,
+                                         int64_t now) override;
+  Result<std::vector<WebhookClaim>> ClaimWebhookDeliveries(
+      int64_t now, int limit, int64_t lease_seconds, const std::string &owner) override;
+  Result<WebhookAttemptResult> RecordWebhookAttempt(const WebhookAttempt &attempt,
+                                                    int64_t now,
+                                                    const std::string &owner) override;
+  // The admin UI's address ("https://nps.example.com/admin/"), which the
+  // events' admin_url links below; empty: no links. Set before use.
+  void SetAdminUrl(std::string admin_url);
 
  private:
   explicit SqlStore(std::unique_ptr<SqlConnections> connections)
@@ -165,8 +217,17 @@ class SqlStore : public Store {
   Status ReleaseInvitation(SqlSession &db, int64_t invitation_id);
   // Inside SaveAnswer's transaction: puts a candidate's quote in the
   // moderation queue, or back in it when its words changed.
+  // Inside SaveAnswer's transaction: queues the answer's event
+  // (response.created on its first save, else response.updated) for every
+  // enabled webhook of its survey that takes it.
+  Status EnqueueWebhookEvents(SqlSession &db, int64_t invitation_id, bool created,
+                              int64_t now);
   Status QueueTestimonial(SqlSession &db, int64_t invitation_id, int64_t survey_id,
                           const Answer &answer, bool comment_changed, int64_t now);
+  // Inside SaveAnswer's transaction: queues the answer's alert when its
+  // score alerts (and opens its follow-up), or puts a waiting one off.
+  Status QueueAnswerAlert(SqlSession &db, int64_t invitation_id, int64_t survey_id,
+                          int score, int64_t now);
 
   const std::unique_ptr<SqlConnections> connections_;
   std::mutex schema_mu_;
@@ -174,6 +235,7 @@ class SqlStore : public Store {
   std::atomic<int64_t> last_prune_at_{0};
   std::mutex secret_mu_;
   std::string token_secret_;  // cached after the first read, under secret_mu_
+  std::string admin_url_;     // SetAdminUrl
 };
 
 }  // namespace callexa

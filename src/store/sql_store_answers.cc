@@ -151,6 +151,8 @@ Status SqlStore::SaveAnswer(int64_t invitation_id, const Answer &answer, bool sc
     stored.consent_text = upsert.Text(4);  // the quote's default name follows it
     upsert.Reset();
     s = mark.Bind(1, invitation_id).Bind(2, now).Run();
+    if (s.ok()) s = EnqueueWebhookEvents(db, invitation_id, !old_comment, now);
+    if (s.ok()) s = QueueAnswerAlert(db, invitation_id, survey_id, stored.score, now);
     if (!s.ok()) return s;
     return QueueTestimonial(
         db, invitation_id, survey_id, stored,

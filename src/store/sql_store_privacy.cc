@@ -31,6 +31,20 @@ Result<ErasureCounts> SqlStore::ErasePerson(const std::string &email, int64_t no
     const char *sql;
     int64_t *count;
   } deletes[] = {
+      // The follow-ups of every invitation of theirs: notes and replies too.
+      {"DELETE FROM follow_up_entries WHERE invitation_id IN (SELECT i.id FROM "
+       "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
+       nullptr},
+      {"DELETE FROM follow_ups WHERE invitation_id IN (SELECT i.id FROM "
+       "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
+       nullptr},
+      {"DELETE FROM answer_alerts WHERE invitation_id IN (SELECT i.id FROM "
+       "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
+       nullptr},
+      // Webhook events carry the answer and the address in their bodies.
+      {"DELETE FROM webhook_deliveries WHERE invitation_id IN (SELECT i.id FROM "
+       "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
+       nullptr},
       {"DELETE FROM testimonials WHERE invitation_id IN (SELECT a.invitation_id FROM "
        "answers a JOIN customers c ON c.id = a.customer_id WHERE c.email = ?1)",
        &counts.testimonials},
@@ -68,7 +82,7 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
   int64_t deleted = 0;
   Status s = Write([&](SqlSession &db) -> Status {
     deleted = 0;
-    Statement surveys, quotes, answers;
+    Statement surveys, quotes, entries, follow_ups, alerts, events, answers;
     Status ps = PrepareAll(
         db,
         {{&surveys,
@@ -76,6 +90,22 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
           "WHERE retention_months IS NOT NULL"},
          {&quotes,
           "DELETE FROM testimonials WHERE invitation_id IN "
+          "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
+          "AND answered_at < ?2)"},
+         {&entries,
+          "DELETE FROM follow_up_entries WHERE invitation_id IN "
+          "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
+          "AND answered_at < ?2)"},
+         {&follow_ups,
+          "DELETE FROM follow_ups WHERE invitation_id IN "
+          "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
+          "AND answered_at < ?2)"},
+         {&alerts,
+          "DELETE FROM answer_alerts WHERE invitation_id IN "
+          "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
+          "AND answered_at < ?2)"},
+         {&events,
+          "DELETE FROM webhook_deliveries WHERE invitation_id IN "
           "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
           "AND answered_at < ?2)"},
          {&answers, "DELETE FROM answers WHERE survey_id = ?1 AND answered_at < ?2"}});
@@ -89,6 +119,10 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
     if (!ps.ok()) return ps;
     for (const auto &[survey_id, cutoff] : cutoffs) {
       ps = quotes.Bind(1, survey_id).Bind(2, cutoff).Run();
+      if (ps.ok()) ps = entries.Bind(1, survey_id).Bind(2, cutoff).Run();
+      if (ps.ok()) ps = follow_ups.Bind(1, survey_id).Bind(2, cutoff).Run();
+      if (ps.ok()) ps = alerts.Bind(1, survey_id).Bind(2, cutoff).Run();
+      if (ps.ok()) ps = events.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (ps.ok()) ps = answers.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (!ps.ok()) return ps;
       deleted += answers.RowsChanged();

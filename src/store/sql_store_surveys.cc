@@ -47,10 +47,11 @@ Result<Survey> SqlStore::DuplicateSurvey(int64_t id, const std::string &name,
         "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
         "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
         "monthly_budget, content, embed_origins, retention_months, report_frequency, "
-        "report_recipients, created_at, updated_at) "
+        "report_recipients, alerts, reply_to, created_at, updated_at) "
         "SELECT ?2, ?3, ?4, ?5, min_delay_days, max_delay_days, resurvey_interval_days, "
         "0, segment_write_key, monthly_budget, content, embed_origins, retention_months, "
-        "report_frequency, report_recipients, ?6, ?6 FROM surveys WHERE id = ?1 "
+        "report_frequency, report_recipients, alerts, reply_to, ?6, ?6 FROM surveys "
+        "WHERE id = ?1 "
         "RETURNING id");
     if (!ps.ok()) return ps;
     insert.Bind(1, id)
@@ -103,6 +104,9 @@ Result<SurveyDeletion> SqlStore::DeleteSurvey(int64_t id) {
     int64_t SurveyDeletion::*count;
   } deletes[] = {
       {"DELETE FROM testimonials WHERE survey_id = ?1", &SurveyDeletion::testimonials},
+      {"DELETE FROM answer_alerts WHERE survey_id = ?1", nullptr},
+      {"DELETE FROM follow_up_entries WHERE survey_id = ?1", nullptr},
+      {"DELETE FROM follow_ups WHERE survey_id = ?1", nullptr},
       {"DELETE FROM answers WHERE survey_id = ?1", &SurveyDeletion::answers},
       {"DELETE FROM invitations WHERE survey_id = ?1", &SurveyDeletion::invitations},
       {"DELETE FROM customers WHERE survey_id = ?1", &SurveyDeletion::customers},
@@ -110,6 +114,8 @@ Result<SurveyDeletion> SqlStore::DeleteSurvey(int64_t id) {
       {"DELETE FROM seen_messages WHERE survey_id = ?1", nullptr},
       {"DELETE FROM sync_state WHERE survey_id = ?1", nullptr},
       {"DELETE FROM report_runs WHERE survey_id = ?1", nullptr},
+      {"DELETE FROM webhook_deliveries WHERE survey_id = ?1", nullptr},
+      {"DELETE FROM webhooks WHERE survey_id = ?1", nullptr},
       // The sync-back job's lease is named after the survey.
       {"DELETE FROM job_leases WHERE name = 'sync:' || ?1", nullptr},
   };

@@ -12,10 +12,12 @@
 #ifndef CALLEXA_STORE_STORE_H_
 #define CALLEXA_STORE_STORE_H_
 
+#include "store/alert_store.h"
 #include "store/answer_store.h"
 #include "store/asset_store.h"
 #include "store/audit_store.h"
 #include "store/delivery_store.h"
+#include "store/follow_up_store.h"
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
@@ -24,6 +26,7 @@
 #include "store/survey_store.h"
 #include "store/sync_store.h"
 #include "store/testimonial_store.h"
+#include "store/webhook_store.h"
 
 namespace callexa {
 
@@ -38,7 +41,10 @@ class Store : public SurveyStore,
               public PrivacyStore,
               public ReportStore,
               public ReportRunStore,
-              public AuditStore {};
+              public AlertStore,
+              public AuditStore,
+              public FollowUpStore,
+              public WebhookStore {};
 
 }  // namespace callexa
 

@@ -14,6 +14,7 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   MAIL_BENCH_MESSAGES  survey emails per peer in mail_bench.sh (default 10000)
 #   STATS_BENCH_ANSWERS  answers seeded by stats_bench.sh (default 1000000)
+#   WEBHOOK_BENCH_EVENTS  events per run in webhook_bench.sh (default 2000)
 #   INVITE_BENCH_CUSTOMERS  due invitations per run in postgres_bench.sh (default 5000)
 #   BENCH_NETEM_DELAY  latency added each way in postgres_bench.sh's network
 #                      namespace (default 1ms; "none": the namespace alone)
@@ -106,5 +107,6 @@ run_bench() {
 run_bench "$BENCH_DIR/identify_bench.sh"
 run_bench "$BENCH_DIR/mail_bench.sh"
 run_bench "$BENCH_DIR/sync_bench.sh"
+run_bench "$BENCH_DIR/webhook_bench.sh"
 run_bench "$BENCH_DIR/stats_bench.sh"
 run_bench "$BENCH_DIR/postgres_bench.sh"

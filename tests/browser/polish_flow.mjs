@@ -146,7 +146,7 @@ try {
       check(fit.cells[0] === '#dc2626' && fit.cells[7] === '#d97706' && fit.cells[10] === '#16a34a', `score colours: ${fit.cells}`);
       if (width < 500) {
         const tabs = await page.evaluate(() => [...document.querySelectorAll('.tabs a')].map((a) => a.getBoundingClientRect().right));
-        check(tabs.length === 9 && tabs.every((r) => r <= 390), `sections out of sight on a phone: ${tabs}`);
+        check(tabs.every((r) => r <= 390), `sections out of sight on a phone: ${tabs}`);
       }
       await axe(`email at ${width}`);
     }

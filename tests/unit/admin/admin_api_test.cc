@@ -514,7 +514,7 @@ TEST_F(AdminApiTest, ResponsesListAnswers) {
       "first_name": "", "last_name": "", "name": "", "score": 9, "comment": "Nice",
       "tag_ratings": {"Support": 5}, "extra_answers": {"feature": "API"},
       "consent": true, "created_at": "2026-11-28T10:01:00Z",
-      "answered_at": "2026-11-28T10:01:00Z"})"));
+      "answered_at": "2026-11-28T10:01:00Z", "follow_up": null})"));
   r = Call(Request("GET", SurveyPath(s, "/responses"), "", "from=2026-11-29"), 200);
   EXPECT_TRUE(r["responses"].empty());
   r = Call(Request("GET", SurveyPath(s, "/responses"), "",

@@ -58,6 +58,9 @@ const RouteCase kRoutes[] = {
     {"GET", "api/surveys/1/responses.csv", "", AdminRole::kEditor, ""},
     {"POST", "api/surveys", R"({"name":"N"})", AdminRole::kEditor, "survey.create"},
     {"PATCH", "api/surveys/1", R"({"name":"N"})", AdminRole::kEditor, "survey.update"},
+    // Alerts and the reply-to address are settings an editor may change.
+    {"PATCH", "api/surveys/1", R"({"alerts":{"on":"detractors"},"reply_to":""})",
+     AdminRole::kEditor, "survey.update"},
     {"PATCH", "api/surveys/1", R"({"archived":true})", AdminRole::kEditor,
      "survey.archive"},
     {"PATCH", "api/surveys/1", R"({"archived":false})", AdminRole::kEditor,

@@ -470,6 +470,48 @@ TEST_F(AdminRoutesTest, ReportEmailIsASetting) {
   EXPECT_EQ(Call(Request("GET", Path("")), 200)["report_frequency"], "weekly");
 }
 
+TEST_F(AdminRoutesTest, AlertsAndReplyToAreSettings) {
+  json got = Call(Request("GET", Path("")), 200);
+  EXPECT_EQ(got["alerts"], json({{"on", "off"}, {"recipients", json::array()}}));
+  EXPECT_EQ(got["reply_to"], "");
+  got = Call(Request("PATCH", Path(""),
+                     {{"alerts",
+                       {{"on", "detractors_and_passives"},
+                        {"recipients", {" Owner@Acme.example ", "owner@acme.example"}}}},
+                      {"reply_to", "Support@Acme.example"}}),
+             200);
+  EXPECT_EQ(got["alerts"], json({{"on", "detractors_and_passives"},
+                                 {"recipients", {"owner@acme.example"}}}));
+  EXPECT_EQ(got["reply_to"], "support@acme.example");
+  // Either key alone keeps the other.
+  got = Call(Request("PATCH", Path(""), {{"alerts", {{"on", "all"}}}}), 200);
+  EXPECT_EQ(got["alerts"]["recipients"], json({"owner@acme.example"}));
+  const struct {
+    json patch;
+    const char *names;
+  } bad[] = {
+      {{{"alerts", "detractors"}}, "alerts must be"},
+      {{{"alerts", {{"on", "detractor"}}}}, "alerts.on"},
+      {{{"alerts", {{"on", true}}}}, "alerts.on"},
+      {{{"alerts", {{"recipients", "a@acme.example"}}}}, "alerts.recipients"},
+      {{{"alerts", {{"recipients", {"a@acme.example", "nope"}}}}},
+       "alerts.recipients[1]"},
+      {{{"alerts", {{"recipients", json(std::vector<std::string>(21, "a@b.example"))}}}},
+       "at most 20"},
+      {{{"alerts", {{"everyone", true}}}}, "alerts.everyone"},
+      {{{"reply_to", "not an address"}}, "reply_to"},
+      {{{"reply_to", 3}}, "reply_to"},
+  };
+  for (const auto &b : bad) {
+    const json e = Call(Request("PATCH", Path(""), b.patch), 400);
+    EXPECT_NE(e["message"].get<std::string>().find(b.names), std::string::npos)
+        << e.dump();
+  }
+  got = Call(Request("PATCH", Path(""), {{"reply_to", ""}}), 200);
+  EXPECT_EQ(got["reply_to"], "");
+  EXPECT_EQ(got["alerts"]["on"], "all");
+}
+
 TEST_F(AdminRoutesTest, ReportRunsSayWhatTheReportEmailsDid) {
   EXPECT_EQ(Call(Request("GET", Path("/report-runs")), 200)["runs"], json::array());
   const TimeSpan week = {1795392000, 1795996800};

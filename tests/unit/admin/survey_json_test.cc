@@ -39,6 +39,7 @@ TEST(SurveyJsonTest, SurveyToJson) {
       "automation": true, "segment_write_key": "", "monthly_budget": null,
       "embed_origins": [], "retention_months": null, "archived_at": null,
       "report_frequency": "off", "report_recipients": [],
+      "alerts": {"on": "off", "recipients": []}, "reply_to": "",
       "created_at": "2026-11-28T10:00:00Z", "updated_at": "2026-11-28T10:01:00Z"})"));
   s.policy.monthly_budget = 0;  // zero is a budget, not "none"
   EXPECT_EQ(SurveyToJson(s)["monthly_budget"], 0);

@@ -119,6 +119,25 @@ TEST(ReportEmailTest, WithoutAPreviousPeriod) {
             std::string::npos);
 }
 
+TEST(ReportEmailTest, SaysTheInboxFiguresWhenGiven) {
+  ReportEmailInput in = ExampleInput();
+  EXPECT_EQ(RenderReportBodies(in).text.find("Follow-ups"), std::string::npos);
+  FollowUpSummary f;
+  f.open = 2;
+  f.closed_in_period = 3;
+  f.median_seconds_to_close = 4 * 3600 + 600;
+  in.follow_ups = f;
+  const ReportEmailBodies b = RenderReportBodies(in);
+  const std::string sentence =
+      "Follow-ups: 2 open; 3 closed in the period, in 4 h (median).";
+  EXPECT_NE(b.text.find(sentence), std::string::npos) << b.text;
+  EXPECT_NE(b.html.find(sentence), std::string::npos);
+  in.follow_ups = FollowUpSummary{};
+  EXPECT_NE(
+      RenderReportBodies(in).text.find("Follow-ups: 0 open; none closed in the period."),
+      std::string::npos);
+}
+
 TEST(ReportEmailTest, DistributionIsTableBarsWithoutScriptOrImages) {
   const ReportEmailBodies b = RenderReportBodies(ExampleInput());
   EXPECT_EQ(b.html.find("<script"), std::string::npos);

@@ -66,14 +66,29 @@ TEST_F(ServiceTest, BodyLimitsComeFromTheEndpoints) {
   EXPECT_EQ(service->endpoint(EndpointId::kMetrics)->MaxBodyBytes(""), 0u);
 }
 
+// The names of `service`'s jobs, in order.
+std::vector<std::string> JobNames(const Service &service) {
+  std::vector<std::string> names;
+  for (const PeriodicJob &job : service.jobs()) names.push_back(job.name);
+  return names;
+}
+
+const PeriodicJob &JobNamed(const Service &service, const std::string &name) {
+  for (const PeriodicJob &job : service.jobs()) {
+    if (job.name == name) return job;
+  }
+  ADD_FAILURE() << "no job " << name;
+  return service.jobs().front();
+}
+
 TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   auto quiet = Service::Create(
       config_, true, [] { return false; }, nullptr, &log_);
-  ASSERT_EQ(quiet->jobs().size(), 2u);  // no public URL: no scheduler
-  EXPECT_EQ(quiet->jobs()[0].name, "sync");
-  EXPECT_EQ(quiet->jobs()[1].name, "retention");
-  EXPECT_EQ(quiet->jobs()[1].interval_ms, 60 * 60 * 1000);
-  EXPECT_TRUE(quiet->jobs()[1].step().log.empty());  // nothing past retention
+  // No public URL: nothing is mailed (no scheduler, replies, reports or
+  // alerts); webhooks need no mail.
+  EXPECT_EQ(JobNames(*quiet), (std::vector<std::string>{"sync", "retention", "webhooks"}));
+  EXPECT_EQ(JobNamed(*quiet, "retention").interval_ms, 60 * 60 * 1000);
+  EXPECT_TRUE(JobNamed(*quiet, "retention").step().log.empty());  // nothing past retention
   EXPECT_TRUE(HasLine(LogLevel::kNotice, "survey emails are off"));
 
   log_.clear();
@@ -81,16 +96,16 @@ TEST_F(ServiceTest, JobsStartOnTheJobWorkerWhenConfigured) {
   config_.mail_from = "Acme <nps@example.com>";
   auto both = Service::Create(
       config_, true, [] { return false; }, nullptr, &log_);
-  ASSERT_EQ(both->jobs().size(), 4u);
-  EXPECT_EQ(both->jobs()[0].name, "scheduler");
-  EXPECT_EQ(both->jobs()[0].interval_ms, config_.scheduler_interval_ms);
-  EXPECT_EQ(both->jobs()[1].interval_ms, 5000);
-  const JobStepResult idle = both->jobs()[0].step();  // nothing due
+  EXPECT_EQ(JobNames(*both),
+            (std::vector<std::string>{"scheduler", "replies", "sync", "retention",
+                                      "reports", "alerts", "webhooks"}));
+  EXPECT_EQ(JobNamed(*both, "scheduler").interval_ms, config_.scheduler_interval_ms);
+  EXPECT_EQ(JobNamed(*both, "sync").interval_ms, 5000);
+  const JobStepResult idle = JobNamed(*both, "scheduler").step();  // nothing due
   EXPECT_FALSE(idle.more);
   EXPECT_TRUE(idle.log.empty());
-  EXPECT_EQ(both->jobs()[3].name, "reports");
-  EXPECT_EQ(both->jobs()[3].interval_ms, config_.scheduler_interval_ms);
-  EXPECT_TRUE(both->jobs()[3].step().log.empty());  // no survey reports
+  EXPECT_EQ(JobNamed(*both, "reports").interval_ms, config_.scheduler_interval_ms);
+  EXPECT_TRUE(JobNamed(*both, "reports").step().log.empty());  // no survey reports
 }
 
 TEST_F(ServiceTest, AStoreThatCannotOpenLeavesItUnhealthyAndSaysWhy) {

@@ -294,9 +294,21 @@ class StoreCopyTest : public ::testing::Test {
     main.retention_months = 24;
     main.report_frequency = ReportFrequency::kWeekly;
     main.report_recipients = {"owner@example.com"};
+    // Bob's detractor answer below queues an alert (sent there).
+    main.alerts.on = AlertBands::kDetractors;
+    main.alerts.recipients = {"owner@example.com"};
+    main.reply_to = "support@example.com";
     auto created = store->CreateSurvey(main, kNow - 2 * kSecondsPerDay);
     EXPECT_TRUE(created.ok()) << created.status().message();
     made.main = *created;
+    // Its answers below queue events for this webhook.
+    Webhook hook;
+    hook.survey_id = made.main.id;
+    hook.url = "https://hooks.example.com/nps";
+    hook.events = {"response.created", "response.updated"};
+    hook.format = "standard";
+    hook.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    EXPECT_TRUE(store->CreateWebhook(hook, kNow - 2 * kSecondsPerDay).ok());
 
     Survey later;
     later.name = "Later";
@@ -351,6 +363,15 @@ class StoreCopyTest : public ::testing::Test {
     bob.score = 3;
     bob.comment = "meh";
     EXPECT_TRUE(store->SaveAnswer(made.bob, bob, false, kNow + 70).ok());
+    {
+      const int64_t at = kNow + 70 + 600;
+      auto alerts = store->ClaimSettledAlerts("copy", {at, at}, at, 60, 10);
+      EXPECT_TRUE(alerts.ok() && alerts->size() == 1u);
+      if (alerts.ok() && !alerts->empty()) {
+        EXPECT_TRUE(
+            store->FinishAlert(made.bob, "copy", 1, AlertOutcome::kSent, "", 0, at).ok());
+      }
+    }
     Answer zoe_score;
     zoe_score.score = 9;
     EXPECT_TRUE(store->SaveAnswer(zoe, zoe_score, true, kNow + 80).ok());
@@ -379,6 +400,17 @@ class StoreCopyTest : public ::testing::Test {
     change.survey_id = made.main.id;
     change.details = R"({"changes":{"name":{"before":"NPS","after":"Main"}}})";
     EXPECT_TRUE(store->RecordAudit(change).ok());
+
+    // Bob's detractor answer followed up: a note and a reply queued.
+    FollowUpChange assign;
+    assign.assignee = "alice";
+    assign.actor = "alice";
+    EXPECT_TRUE(store->UpdateFollowUp(made.main.id, made.bob, assign, kNow + 75).ok());
+    EXPECT_TRUE(
+        store->AddFollowUpNote(made.main.id, made.bob, "alice", "Call him", kNow + 76)
+            .ok());
+    EXPECT_TRUE(
+        store->QueueReply(made.main.id, made.bob, "alice", "Sorry, Bob", kNow + 77).ok());
 
     // One report run sent, one leased (lease_owner set) when the host stopped.
     const TimeSpan week{kNow - 7 * kSecondsPerDay, kNow};

@@ -7,12 +7,14 @@ import { customerPage } from './pages/customer.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { delaysPage } from './pages/delays.js';
 import { emailEditorPage, pageEditorPage } from './pages/editor.js';
+import { inboxBadge, inboxPage } from './pages/inbox.js';
 import { recipientsPage } from './pages/recipients.js';
 import { responsesPage } from './pages/responses.js';
 import { setupPage } from './pages/setup.js';
 import { statusPage } from './pages/status.js';
 import { surveysPage } from './pages/surveys.js';
 import { testimonialsPage } from './pages/testimonials.js';
+import { webhooksPage } from './pages/webhooks.js';
 import { appState, mayAct, setDirty } from './state.js';
 
 const TABS = [
@@ -23,7 +25,9 @@ const TABS = [
   { key: 'page', label: 'Survey page', page: pageEditorPage },
   { key: 'recipients', label: 'Recipients', page: recipientsPage },
   { key: 'responses', label: 'Responses', page: responsesPage },
+  { key: 'inbox', label: 'Inbox', page: inboxPage, badge: inboxBadge },
   { key: 'testimonials', label: 'Testimonials', page: testimonialsPage },
+  { key: 'webhooks', label: 'Integrations', page: webhooksPage },
   { key: 'status', label: 'Status', page: statusPage },
 ];
 
@@ -110,6 +114,7 @@ function tabs(survey, current) {
             'a',
             { href: `#/surveys/${survey.id}/${t.key}`, 'aria-current': t.key === current ? 'page' : null },
             t.label,
+            t.badge ? t.badge(survey) : null,
           ),
         ),
       ),

@@ -68,6 +68,11 @@ const RULES = [
   [/^content\.tags\[(\d+)\] must not be empty$/, (m) => `Tag ${Number(m[1]) + 1} is empty.`],
   [/^content\.tags\[(\d+)\] (.*)$/, (m) => `Tag ${Number(m[1]) + 1} ${predicate(m[2])}.`],
   [/^content\.brand_color .*$/, () => 'Brand colour: use the form #rrggbb, e.g. #4f46e5.'],
+  // Alerts and the reply-to address (the Alerts card).
+  [/^alerts\.recipients\[(\d+)\] (.*)$/, (m) => `Alert recipient ${Number(m[1]) + 1} ${m[2]}.`],
+  [/^alerts\.recipients must be .*$/, () => 'Alert recipients: at most 20 addresses, one per line.'],
+  [/^alerts\.on must be .*$/, () => 'Choose which answers send an alert.'],
+  [/^reply_to (.*)$/, (m) => `Reply-to address ${m[1]}.`],
   [/^content\.(\w+) (.*)$/, (m) => (CONTENT_LABELS[m[1]] ? `${CONTENT_LABELS[m[1]]} ${predicate(m[2])}.` : m[0])],
 ];
 

@@ -24,6 +24,10 @@ const ACTIONS = {
   'testimonial.approve': 'Approved a testimonial',
   'testimonial.reject': 'Rejected a testimonial',
   'sync.run': 'Ran the Segment sync',
+  'follow_up.status': 'Opened or closed a follow-up',
+  'follow_up.assign': 'Assigned a follow-up',
+  'follow_up.note': 'Added a note to a follow-up',
+  'follow_up.reply': 'Replied to a customer',
 };
 
 const FIELDS = {
@@ -39,6 +43,8 @@ const FIELDS = {
   retention_months: 'Keep answers (months)',
   report_frequency: 'Report emails',
   report_recipients: 'Report recipients',
+  alerts: 'Alerts',
+  reply_to: 'Reply-to address',
   archived_at: 'Archived',
   content: 'Email and page',
 };
@@ -81,6 +87,9 @@ function details(entry, surveyName) {
   if (d.people) lines.push(h('li', null, plural(d.people, 'person', 'people'), ' erased (who is not recorded)'));
   if (d.answer_id) lines.push(h('li', null, `Answer ${d.answer_id}`));
   if (d.bytes) lines.push(h('li', null, `${Math.round(d.bytes / 1024).toLocaleString()} KB`));
+  if (d.invitation_id) {
+    lines.push(h('li', null, `Answer ${d.invitation_id}`, d.status ? ` · ${d.status}` : '', d.assignee ? ` · assigned to ${d.assignee}` : ''));
+  }
   if (!lines.length) return h('span', { class: 'muted' }, '—');
   return h('ul', { class: 'audit-details' }, lines);
 }

@@ -13,6 +13,7 @@ import { activeFilters, bandSelect, csvColumnPicker, hashParams, loadTraits, set
 import { mayAct, onLeave } from '../state.js';
 import { BAND_LABELS, band, formatDate, formatTime, isoDay, percent } from '../format.js';
 import { reportEmailCard } from './report_email.js';
+import { alertsCard } from './alerts.js';
 
 const PERIODS = [
   ['30', 'Last 30 days'],
@@ -31,7 +32,24 @@ function srTable(caption, headers, rows) {
   return h('div', { class: 'sr-only' }, h('table', null, h('caption', null, caption), h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows.map((r) => h('tr', null, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', null, c))))))));
 }
 
-function headline(stats) {
+// A duration in seconds as the owner reads it: "40 min", "5 h", "3 days".
+function duration(seconds) {
+  if (seconds == null) return '—';
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 2 * 86400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} days`;
+}
+
+// The inbox's stat boxes (follow-ups/summary), when the API answered.
+function followUpStats(survey, f) {
+  if (!f) return null;
+  return [
+    h('div', { class: 'stat' }, h('dt', null, 'Open follow-ups'), h('dd', null, h('a', { href: `#/surveys/${survey.id}/inbox` }, f.open.toLocaleString()))),
+    h('div', { class: 'stat' }, h('dt', null, 'Median time to close'), h('dd', null, duration(f.median_seconds_to_close))),
+  ];
+}
+
+function headline(stats, followUps = null) {
   const c = stats.counts || {};
   const prev = stats.previous || {};
   let change = null;
@@ -57,7 +75,8 @@ function headline(stats) {
       h('div', { class: 'stat' }, h('dt', null, 'Response rate'), h('dd', null, percent(stats.response_rate))),
       h('div', { class: 'stat' }, h('dt', null, 'Comment rate'), h('dd', null, percent(stats.comment_rate))),
       // Promoters who followed the thank-you page's review invitation.
-      c.review_clicks ? h('div', { class: 'stat' }, h('dt', null, 'Review clicks'), h('dd', null, c.review_clicks.toLocaleString())) : null),
+      c.review_clicks ? h('div', { class: 'stat' }, h('dt', null, 'Review clicks'), h('dd', null, c.review_clicks.toLocaleString())) : null,
+      followUps),
     splitBar(c),
   );
 }
@@ -269,7 +288,8 @@ export async function dashboardPage(main, survey) {
     const trendTitle = all ? `Share of ${BAND_LABELS[filter.band].toLowerCase()}s` : 'Trend';
     const trendCard = h('section', { class: 'card', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, trendTitle));
     const tags = tagBars(stats);
-    clear(body).append(all ? shareHeadline(stats, all, filter.band) : headline(stats), trendCard, tags ? h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tags) : distribution(stats));
+    const followUps = await api(`surveys/${survey.id}/follow-ups/summary${query({ from })}`).catch(() => null);
+    clear(body).append(all ? shareHeadline(stats, all, filter.band) : headline(stats, followUpStats(survey, followUps)), trendCard, tags ? h('div', { class: 'grid-2 grid-cards' }, distribution(stats), tags) : distribution(stats));
     const chart = trendChart(stats, trendPoints(stats, all), all ? { what: 'Share', limits: [0, 100], unit: '%' } : { what: 'NPS', limits: [-100, 100], unit: '' }, Math.max(260, trendCard.clientWidth - 40));
     trendCard.append(chart);
     plot = chart.querySelector('.chart')?.plot || null;
@@ -298,5 +318,6 @@ export async function dashboardPage(main, survey) {
     activeFilters(params, ['band', 'tag', 'has_comment']),
     body,
     reportEmailCard(survey),
+    alertsCard(survey),
   );
 }

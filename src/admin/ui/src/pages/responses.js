@@ -31,6 +31,7 @@ function responseCard(r, survey) {
       { class: 'response-body' },
       h('p', { class: 'response-meta' }, h('a', { href: `#/surveys/${survey.id}/customers/${r.customer_id}`, class: 'customer-link' }, h('strong', null, who || r.email)), who ? h('span', { class: 'muted' }, ` ${r.email}`) : null, h('span', { class: 'muted' }, ` · ${formatTime(r.answered_at)}`), r.consent ? h('span', { class: 'badge badge-on', title: 'Agreed to be quoted' }, 'May be quoted') : null),
       r.comment ? h('blockquote', { class: 'comment' }, r.comment) : h('p', { class: 'muted' }, 'No comment.'),
+      h('p', { class: 'response-follow-up' }, h('a', { href: `#/surveys/${survey.id}/inbox?follow_up=any&item=${r.invitation_id}` }, r.follow_up ? `Follow-up: ${r.follow_up.status}` : 'Follow up')),
       tags.length ? h('ul', { class: 'tag-ratings', 'aria-label': 'Tag ratings' }, tags.map(([t, n]) => h('li', null, h('span', null, t), stars(n)))) : null,
       extras.length ? h('dl', { class: 'extras' }, extras.map(([id, v]) => [h('dt', null, questions.get(id) || id), h('dd', null, v)])) : null,
     ),
