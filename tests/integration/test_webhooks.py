@@ -133,8 +133,10 @@ class WebhooksTest(harness.NginxTestCase):
         first = RECEIVER.wait_for("/flaky", 1)[0]
         self.assertEqual(first.answered, 500)
         self.assertEqual(first.json()["type"], "webhook.test")
-        failing = self.webhook(survey, w["id"])
-        self.assertIsNotNone(failing["failing_since"])
+        # The receiver sees the request before the worker records its answer.
+        failing = harness.wait_until(
+            lambda: (lambda w: w if w["failing_since"] is not None else None)(
+                self.webhook(survey, w["id"])), what="the failure recorded")
         self.assertEqual(failing["deliveries"][0]["error"], "HTTP 500")
         got = RECEIVER.wait_for("/flaky", 2, timeout=40)
         self.assertEqual([d.answered for d in got], [500, 200])
