@@ -125,7 +125,8 @@ class AlertsTest(harness.NginxTestCase):
         self.assertIn('href="http://127.0.0.1:%d/admin/#/surveys/%d/customers/%d"'
                       % (self.nginx.port, self.survey["id"], customer["id"]), html)
         self.render_in_browser(html)
-        self.assertEqual(self.alert_row(email)[0], "sent")
+        # The sink has the email a moment before the worker records it.
+        harness.wait_until(lambda: self.alert_row(email)[0] == "sent", what="the alert recorded")
         follow_up = self.nginx.db_query(
             "SELECT f.status, f.opened_by FROM follow_ups f JOIN invitations i "
             "ON i.id = f.invitation_id JOIN customers c ON c.id = i.customer_id "
