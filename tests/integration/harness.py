@@ -553,11 +553,21 @@ class SqliteState:
     def query(self, sql, params=()):
         uri = "file:%s?%s" % (urllib.parse.quote(self.database),
                               "mode=ro" if self.running else "immutable=1")
-        conn = sqlite3.connect(uri, uri=True, timeout=10)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+        # A read-only reader cannot make the -shm file: at the moment the
+        # workers' last connection has removed it, the open fails; it works
+        # again once a worker's connection has made it anew.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                conn = sqlite3.connect(uri, uri=True, timeout=10)
+                try:
+                    return conn.execute(sql, params).fetchall()
+                finally:
+                    conn.close()
+            except sqlite3.OperationalError as e:
+                if "unable to open" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def execute(self, sql, params=()):
         self.transaction(lambda conn: conn.execute(sql, params))
