@@ -551,8 +551,14 @@ class SqliteState:
         self.running = running
 
     def query(self, sql, params=()):
-        uri = "file:%s?%s" % (urllib.parse.quote(self.database),
-                              "mode=ro" if self.running else "immutable=1")
+        mode = "mode=ro" if self.running else "immutable=1"
+        wal = self.database + "-wal"
+        if not self.running and os.path.exists(wal) and os.path.getsize(wal) > 0:
+            # A stop that left the WAL (a worker gone before its last
+            # connection closed): an immutable reader would not see it; a
+            # plain one reads it, then checkpoints and removes it on close.
+            mode = "mode=rw"
+        uri = "file:%s?%s" % (urllib.parse.quote(self.database), mode)
         # A read-only reader cannot make the -shm file: at the moment the
         # workers' last connection has removed it, the open fails; it works
         # again once a worker's connection has made it anew.
