@@ -52,6 +52,9 @@ std::optional<AdminAction> SurveyRoute(std::string_view method,
     if (parts.size() == 6 && method == "POST" && parts[5] == "test") {
       return Change("webhook.test", AdminRole::kOwner, "manage webhooks");
     }
+    if (parts.size() == 6 && method == "POST" && parts[5] == "enable") {
+      return Change("webhook.enable", AdminRole::kOwner, "manage webhooks");
+    }
     if (parts.size() == 6 && method == "POST" && parts[5] == "secret") {
       return Change("webhook.rotate_secret", AdminRole::kOwner, "manage webhooks");
     }

@@ -177,7 +177,7 @@ HttpResponse HandleWebhookRoute(WebhookStore *webhooks, SurveyStore *surveys,
     return Json(200, {{"deleted", true}, {"id", id}});
   }
   const std::string &action = rest[1];
-  if (action != "test" && action != "secret") {
+  if (action != "test" && action != "secret" && action != "enable") {
     return JsonError(Status::NotFound("no such webhook route: " + action.substr(0, 40)));
   }
   if (request.method != "POST") {
@@ -188,6 +188,11 @@ HttpResponse HandleWebhookRoute(WebhookStore *webhooks, SurveyStore *surveys,
     auto event_id = webhooks->EnqueueWebhookTest(survey_id, id, now);
     if (!event_id.ok()) return JsonError(event_id.status());
     return Json(202, {{"id", id}, {"event_id", *event_id}});
+  }
+  if (action == "enable") {
+    auto enabled = webhooks->EnableWebhook(survey_id, id);
+    if (!enabled.ok()) return JsonError(enabled.status());
+    return Json(200, WebhookToJson(*enabled));
   }
   auto rotated = webhooks->RotateWebhookSecret(survey_id, id, NewWebhookSecret());
   if (!rotated.ok()) return JsonError(rotated.status());

@@ -48,7 +48,7 @@ const Labels kEnglish = {
     "Name",
     "User id",
     "Answered",
-    "Open the customer",
+    "Open in the inbox",
     "You receive this alert because your address is on the alert list of ",
     ". Change the list in the Alerts card of the survey's dashboard."};
 const Labels kGerman = {
@@ -66,7 +66,7 @@ const Labels kGerman = {
     "Name",
     "Benutzer-ID",
     "Beantwortet",
-    "Kunden öffnen",
+    "Im Posteingang öffnen",
     "Sie erhalten diese Benachrichtigung, weil Ihre Adresse auf der Liste von ",
     " steht. Die Liste ändern Sie im Dashboard der Umfrage, unter Alerts."};
 
@@ -270,29 +270,8 @@ std::vector<std::pair<std::string, std::string>> AlertKeyTraits(
 
 Result<std::string> RenderAlertEmail(const AlertEmailInput &input,
                                      const AlertEnvelope &envelope) {
-  if (!IsMessageIdUnique(envelope.message_id_unique) ||
-      !IsValidDomain(envelope.message_id_domain)) {
-    return Status::InvalidArgument("invalid Message-ID parts");
-  }
-  Result<std::string> from =
-      FormatMailbox(envelope.sender.name, envelope.sender.address, sizeof("From: ") - 1);
-  if (!from.ok()) return from.status();
-  Result<std::string> to = FormatMailbox("", envelope.recipient, sizeof("To: ") - 1);
-  if (!to.ok()) return to.status();
-  const AlertEmailBodies bodies = RenderAlertBodies(input);
-  const std::string message_id =
-      "<" + envelope.message_id_unique + "@" + envelope.message_id_domain + ">";
-  return BuildAlternativeMessage(
-      {
-          {"Date", FormatRfc5322Date(envelope.date)},
-          {"From", *from},
-          {"To", *to},
-          {"Subject", EncodeHeaderWords(bodies.subject, sizeof("Subject: ") - 1)},
-          {"Message-ID", message_id},
-          {"MIME-Version", "1.0"},
-          {"Auto-Submitted", "auto-generated"},
-      },
-      message_id, bodies.text, bodies.html);
+  const auto bodies = RenderAlertBodies(input);
+  return BuildNotificationEmail(envelope, bodies.subject, bodies.text, bodies.html);
 }
 
 }  // namespace callexa

@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "mail/mail_from.h"
+#include "mail/notification_email.h"
 #include "model/answer.h"
 
 namespace callexa {
@@ -50,13 +51,7 @@ AlertEmailBodies RenderAlertBodies(const AlertEmailInput &input);
 std::vector<std::pair<std::string, std::string>> AlertKeyTraits(
     std::string_view traits_json);
 
-struct AlertEnvelope {
-  MailFrom sender;
-  std::string recipient;          // a bare address
-  int64_t date = 0;               // the Date header, Unix seconds
-  std::string message_id_unique;  // the same for every copy of one alert
-  std::string message_id_domain;
-};
+using AlertEnvelope = NotificationEnvelope;
 
 // The whole RFC 5322 message (Auto-Submitted: auto-generated; no
 // Reply-To: replies to the customer go through the inbox, which records

@@ -56,8 +56,10 @@ AlertEmailInput BuildInput(const AlertMailOptions &options, const Survey &survey
     in.extra_answers.emplace_back(q == questions.end() ? id : q->second, text);
   }
   if (!options.admin_url.empty()) {
+    // The answer's thread in the inbox: where the owner acts on it, with
+    // the customer one click away.
     in.answer_url = options.admin_url + "#/surveys/" + std::to_string(c.survey_id) +
-                    "/customers/" + std::to_string(c.customer_id);
+                    "/inbox?item=" + std::to_string(c.invitation_id);
   }
   return in;
 }
@@ -156,7 +158,10 @@ AlertMailStepResult RunAlertMailStep(SurveyStore *surveys, AlertStore *alerts,
     }
     const std::optional<Survey> &survey = it->second;
     // The settings and the answer as they are now decide, not as queued.
-    if (!survey || !AlertsOnScore(survey->alerts.on, c.answer.answer.score) ||
+    // An archived survey is done with, so it mails no one, as its report
+    // emails stop.
+    if (!survey || survey->archived_at ||
+        !AlertsOnScore(survey->alerts.on, c.answer.answer.score) ||
         survey->alerts.recipients.empty()) {
       out.events.push_back({Kind::kSkipped, Describe(c, survey ? &*survey : nullptr) +
                                                 ": no longer alerts, not sent"});

@@ -400,29 +400,8 @@ ReportEmailBodies RenderReportBodies(const ReportEmailInput &in) {
 
 Result<std::string> RenderReportEmail(const ReportEmailInput &input,
                                       const ReportEnvelope &envelope) {
-  if (!IsMessageIdUnique(envelope.message_id_unique) ||
-      !IsValidDomain(envelope.message_id_domain)) {
-    return Status::InvalidArgument("invalid Message-ID parts");
-  }
-  Result<std::string> from =
-      FormatMailbox(envelope.sender.name, envelope.sender.address, sizeof("From: ") - 1);
-  if (!from.ok()) return from.status();
-  Result<std::string> to = FormatMailbox("", envelope.recipient, sizeof("To: ") - 1);
-  if (!to.ok()) return to.status();
-  const ReportEmailBodies bodies = RenderReportBodies(input);
-  const std::string message_id =
-      "<" + envelope.message_id_unique + "@" + envelope.message_id_domain + ">";
-  return BuildAlternativeMessage(
-      {
-          {"Date", FormatRfc5322Date(envelope.date)},
-          {"From", *from},
-          {"To", *to},
-          {"Subject", EncodeHeaderWords(bodies.subject, sizeof("Subject: ") - 1)},
-          {"Message-ID", message_id},
-          {"MIME-Version", "1.0"},
-          {"Auto-Submitted", "auto-generated"},
-      },
-      message_id, bodies.text, bodies.html);
+  const auto bodies = RenderReportBodies(input);
+  return BuildNotificationEmail(envelope, bodies.subject, bodies.text, bodies.html);
 }
 
 }  // namespace callexa

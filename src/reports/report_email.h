@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "mail/mail_from.h"
+#include "mail/notification_email.h"
 #include "model/survey.h"
 #include "reports/report.h"
 #include "store/follow_up_store.h"
@@ -47,13 +48,7 @@ struct ReportEmailBodies {
 ReportEmailBodies RenderReportBodies(const ReportEmailInput &input);
 
 // How the message is addressed.
-struct ReportEnvelope {
-  MailFrom sender;
-  std::string recipient;          // a bare address
-  int64_t date = 0;               // the Date header, Unix seconds
-  std::string message_id_unique;  // see IsMessageIdUnique
-  std::string message_id_domain;
-};
+using ReportEnvelope = NotificationEnvelope;
 
 // The whole RFC 5322 message: Date, From, To, Subject, Message-ID,
 // MIME-Version, Auto-Submitted: auto-generated (RFC 3834: no

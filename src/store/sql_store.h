@@ -171,6 +171,7 @@ class SqlStore : public Store {
   Result<std::vector<Webhook>> ListWebhooks(int64_t survey_id) override;
   Result<Webhook> GetWebhook(int64_t survey_id, int64_t id) override;
   Status DeleteWebhook(int64_t survey_id, int64_t id) override;
+  Result<Webhook> EnableWebhook(int64_t survey_id, int64_t id) override;
   Result<Webhook> RotateWebhookSecret(int64_t survey_id, int64_t id,
                                       const std::string &secret) override;
   Result<std::vector<WebhookDeliveryView>> ListWebhookDeliveries(int64_t id,

@@ -108,7 +108,7 @@ Status SqlStore::EnqueueWebhookEvents(SqlSession &db, int64_t invitation_id, boo
             "WHERE i.id = ?1 AND w.disabled_at IS NULL ORDER BY w.id"},
            {&facts,
             "SELECT a.survey_id, a.score, a.comment, a.tag_ratings, a.extra_answers, "
-            "a.answered_at, c.id, c.email, c.first_name, c.last_name, c.user_id, s.name "
+            "a.answered_at, c.email, c.first_name, c.last_name, c.user_id, s.name "
             "FROM answers a JOIN customers c ON c.id = a.customer_id "
             "JOIN surveys s ON s.id = a.survey_id WHERE a.invitation_id = ?1"},
            {&insert, kInsertDelivery}});
@@ -140,16 +140,15 @@ Status SqlStore::EnqueueWebhookEvents(SqlSession &db, int64_t invitation_id, boo
   f.tag_ratings = ParseObject(facts.Text(3));
   f.extra_answers = ParseObject(facts.Text(4));
   f.answered_at = facts.Int(5);
-  const int64_t customer_id = facts.Int(6);
-  f.email = facts.Text(7);
-  f.first_name = facts.Text(8);
-  f.last_name = facts.Text(9);
-  f.user_id = facts.Text(10);
-  f.survey_name = facts.Text(11);
+  f.email = facts.Text(6);
+  f.first_name = facts.Text(7);
+  f.last_name = facts.Text(8);
+  f.user_id = facts.Text(9);
+  f.survey_name = facts.Text(10);
   facts.Reset();
   if (!admin_url_.empty()) {
     f.admin_url = admin_url_ + "#/surveys/" + std::to_string(f.survey_id) +
-                  "/customers/" + std::to_string(customer_id);
+                  "/inbox?item=" + std::to_string(invitation_id);
   }
   EventBodies bodies(type, now, f);
   for (const Target &t : targets) {
@@ -262,6 +261,22 @@ Result<Webhook> SqlStore::RotateWebhookSecret(int64_t survey_id, int64_t id,
     Status ps =
         q.Prepare(db, "UPDATE webhooks SET secret = ?3 WHERE id = ?1 AND survey_id = ?2");
     if (ps.ok()) ps = q.Bind(1, id).Bind(2, survey_id).Bind(3, secret).Run();
+    found = ps.ok() && q.RowsChanged() > 0;
+    return ps;
+  });
+  if (!s.ok()) return s;
+  if (!found) return WebhookNotFound(id);
+  return GetWebhook(survey_id, id);
+}
+
+Result<Webhook> SqlStore::EnableWebhook(int64_t survey_id, int64_t id) {
+  bool found = false;
+  Status s = Write([&](SqlSession &db) -> Status {
+    Statement q;
+    Status ps = q.Prepare(db,
+                          "UPDATE webhooks SET disabled_at = NULL, disabled_reason = '', "
+                          "failing_since = NULL WHERE id = ?1 AND survey_id = ?2");
+    if (ps.ok()) ps = q.Bind(1, id).Bind(2, survey_id).Run();
     found = ps.ok() && q.RowsChanged() > 0;
     return ps;
   });

@@ -98,6 +98,9 @@ class WebhookStore {
   // Replaces its secret; the next attempt of every event signs with it.
   virtual Result<Webhook> RotateWebhookSecret(int64_t survey_id, int64_t id,
                                               const std::string &secret) = 0;
+  // Turns a disabled webhook on again with a clean record (no failing
+  // streak); the events given up while it was off stay failed.
+  virtual Result<Webhook> EnableWebhook(int64_t survey_id, int64_t id) = 0;
   // Its last `limit` events, newest first.
   virtual Result<std::vector<WebhookDeliveryView>> ListWebhookDeliveries(int64_t id,
                                                                          int limit) = 0;

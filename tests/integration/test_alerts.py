@@ -121,9 +121,11 @@ class AlertsTest(harness.NginxTestCase):
         self.assertNotIn("<b>export", html)
         self.assertIn("Ada &lt;Lovelace&gt;", html)
         self.assertIn("plan", text)
-        customer = self.nginx.customers(self.survey["id"], email)[0]
-        self.assertIn('href="http://127.0.0.1:%d/admin/#/surveys/%d/customers/%d"'
-                      % (self.nginx.port, self.survey["id"], customer["id"]), html)
+        invitation_id = self.nginx.db_query(
+            "SELECT i.id FROM invitations i JOIN customers c ON c.id = i.customer_id "
+            "WHERE c.email = ?", (email,))[0][0]
+        self.assertIn('href="http://127.0.0.1:%d/admin/#/surveys/%d/inbox?item=%d"'
+                      % (self.nginx.port, self.survey["id"], invitation_id), html)
         self.render_in_browser(html)
         # The sink has the email a moment before the worker records it.
         harness.wait_until(lambda: self.alert_row(email)[0] == "sent", what="the alert recorded")

@@ -46,7 +46,8 @@ class InboxTest(harness.NginxTestCase):
   callexa_scheduler_interval 300ms;
 """ % SMTP.port
         cls.server_extra = """
-    location /s/ { callexa_survey; }"""
+    location /s/ { callexa_survey; }
+    location = /metrics { callexa_metrics; }"""
         super().setUpClass()
         cls.survey = cls.nginx.create_survey(name="Acme NPS", min_delay_days=0,
                                              automation=True)
@@ -125,8 +126,8 @@ class InboxTest(harness.NginxTestCase):
         self.assertEqual(summary["open"], 0)
         self.assertIsNotNone(summary["median_seconds_to_close"])
         metrics = self.nginx.http("GET", "/metrics")
-        if metrics.status == 200:
-            self.assertRegex(metrics.body.decode(), r'callexa_replies_total\{outcome="sent"\} [1-9]')
+        self.assertEqual(metrics.status, 200)
+        self.assertRegex(metrics.body.decode(), r'callexa_replies_total\{outcome="sent"\} [1-9]')
         actions = [e["action"] for e in self.nginx.admin("GET", "audit").body["entries"]]
         self.assertIn("follow_up.reply", actions)
         self.assertNotIn("Sorry", json.dumps(self.nginx.admin("GET", "audit").body))

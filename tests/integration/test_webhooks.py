@@ -94,7 +94,8 @@ class WebhooksTest(harness.NginxTestCase):
         self.assertEqual(data["last_name"], "Lovelace")
         self.assertEqual(data["user_id"], "u-ada")
         self.assertEqual(data["survey_id"], survey["id"])
-        self.assertIn("/admin/#/surveys/%d/customers/" % survey["id"], data["admin_url"])
+        self.assertTrue(data["admin_url"].endswith(
+            "/admin/#/surveys/%d/inbox?item=%d" % (survey["id"], data["invitation_id"])), data["admin_url"])
         self.assertEqual(bodies[0]["data"]["comment"], "Slow")
         self.assertNotEqual(events[0].headers["webhook-id"], events[1].headers["webhook-id"])
         self.assertEqual(events[0].headers["content-type"], "application/json")
@@ -215,11 +216,15 @@ class WebhooksTest(harness.NginxTestCase):
         r = self.nginx.admin("POST", "%s/%d/secret" % (path, wid))
         self.assertEqual(r.status, 200, r.body)
         self.assertNotEqual(r.body["secret"], made[0].body["secret"])
+        r = self.nginx.admin("POST", "%s/%d/enable" % (path, wid))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIsNone(r.body["disabled_at"])
+        self.assertNotIn("secret", r.body)
         self.assertEqual(self.nginx.admin("DELETE", "%s/%d" % (path, wid)).status, 200)
         self.assertEqual(self.nginx.admin("DELETE", "%s/%d" % (path, wid)).status, 404)
         audit = self.nginx.admin("GET", "audit?survey_id=%d" % survey["id"]).body["entries"]
         actions = [e["action"] for e in audit]
-        for a in ("webhook.create", "webhook.rotate_secret", "webhook.delete"):
+        for a in ("webhook.create", "webhook.rotate_secret", "webhook.enable", "webhook.delete"):
             self.assertIn(a, actions)
         self.assertNotIn("whsec_", str(audit))
 

@@ -19,7 +19,7 @@ AlertEmailInput Detractor() {
   in.name = "Ada <Lovelace>";
   in.user_id = "u-42";
   in.traits = {{"plan", "pro & more"}};
-  in.answer_url = "https://nps.example/admin/#/surveys/3/customers/7";
+  in.answer_url = "https://nps.example/admin/#/surveys/3/inbox?item=7";
   return in;
 }
 
@@ -30,7 +30,7 @@ TEST(AlertEmailTest, NamesScoreBandCommentCustomerAndLink) {
     EXPECT_NE(part.find("Support"), std::string::npos);
     EXPECT_NE(part.find("1/5"), std::string::npos);
     EXPECT_NE(part.find("u-42"), std::string::npos);
-    EXPECT_NE(part.find("https://nps.example/admin/#/surveys/3/customers/7"),
+    EXPECT_NE(part.find("https://nps.example/admin/#/surveys/3/inbox?item=7"),
               std::string::npos);
     EXPECT_NE(part.find("28 Nov 2026, 10:00 UTC"), std::string::npos);
   }
@@ -60,7 +60,7 @@ TEST(AlertEmailTest, SpeaksTheSurveysLanguage) {
   EXPECT_NE(b.html.find("<html lang=\"de\""), std::string::npos);
   EXPECT_NE(b.html.find("Kein Kommentar."), std::string::npos);
   EXPECT_NE(b.text.find("28.11.2026, 10:00 UTC"), std::string::npos);
-  EXPECT_NE(b.html.find("Kunden öffnen"), std::string::npos);
+  EXPECT_NE(b.html.find("Im Posteingang öffnen"), std::string::npos);
 }
 
 TEST(AlertEmailTest, TheSubjectCannotCarryHeaders) {

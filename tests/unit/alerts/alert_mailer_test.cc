@@ -76,8 +76,9 @@ TEST_F(AlertMailerTest, ASettledDetractorAlertsEachRecipientOnce) {
             "alert." + std::to_string(inv) + "@nps.acme.example");
   EXPECT_NE(transport_.sent[0].data.find("Detractor (2/10) from ada@example.com"),
             std::string::npos);
+  // Quoted-printable writes the link's "=" as "=3D".
   EXPECT_NE(transport_.sent[0].data.find("#/surveys/" + std::to_string(survey_.id) +
-                                         "/customers/"),
+                                         "/inbox?item=3D" + std::to_string(inv)),
             std::string::npos);
   EXPECT_TRUE(Step(kNow + 100000).events.empty());
   EXPECT_EQ(transport_.sent.size(), 2u);
@@ -109,6 +110,15 @@ TEST_F(AlertMailerTest, TemporaryFailuresRetryAndOneAcceptedCopyIsEnough) {
   EXPECT_EQ(r.events[0].kind, AlertMailEvent::Kind::kSent);
   EXPECT_NE(r.events[0].text.find("not to cto@acme.example"), std::string::npos);
   EXPECT_EQ(transport_.sent.size(), 1u);
+}
+
+TEST_F(AlertMailerTest, AnArchivedSurveySendsNoAlerts) {
+  Answered(3, "");
+  ASSERT_TRUE(store_->SetSurveyArchived(survey_.id, true, kNow + 10).ok());
+  const AlertMailStepResult r = Step(kNow + 120);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].kind, AlertMailEvent::Kind::kSkipped);
+  EXPECT_TRUE(transport_.sent.empty());
 }
 
 TEST_F(AlertMailerTest, AlertsTurnedOffBeforeSettlingSendNothing) {

@@ -238,6 +238,16 @@ TEST_P(StoreWebhooksTest, RetriesEndAfterADayAndThreeDaysOfFailuresDisable) {
   // A disabled webhook takes no new events.
   Answer("e@example.com", 9, "", later + 10);
   EXPECT_EQ(Log(w.id).size(), 4u);
+  // Turned on again, it starts clean and takes the next one.
+  auto enabled = store_->EnableWebhook(survey_.id, w.id);
+  ASSERT_TRUE(enabled.ok());
+  EXPECT_FALSE(enabled->disabled_at.has_value());
+  EXPECT_FALSE(enabled->failing_since.has_value());
+  EXPECT_EQ(enabled->disabled_reason, "");
+  Answer("f@example.com", 9, "", later + 20);
+  EXPECT_EQ(Log(w.id).size(), 5u);
+  EXPECT_EQ(store_->EnableWebhook(survey_.id + 1, w.id).status().code(),
+            Status::Code::kNotFound);
 }
 
 TEST_P(StoreWebhooksTest, ATestEventGoesThroughTheSameQueue) {

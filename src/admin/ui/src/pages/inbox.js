@@ -96,9 +96,18 @@ function entryLine(e) {
       h('blockquote', { class: 'comment reply-text' }, e.text),
       e.last_error && e.mail_status !== 'sent' ? h('p', { class: 'hint' }, e.last_error) : null,
     ];
-  } else if (e.kind === 'status') what = h('span', null, e.text === 'open' ? `${actor} opened the follow-up` : `${actor} closed the follow-up`);
+  } else if (e.kind === 'alert') what = h('span', null, 'The alert opened the follow-up');
+  else if (e.kind === 'status') what = h('span', null, e.text === 'open' ? `${actor} opened the follow-up` : `${actor} closed the follow-up`);
   else what = h('span', null, e.text ? `${actor} assigned it to ${e.text}` : `${actor} unassigned it`);
   return h('li', { class: `thread-entry thread-${e.kind}` }, h('p', { class: 'muted thread-time' }, formatTime(e.created_at)), what);
+}
+
+// The thread as recorded, after the line for an alert that opened the
+// follow-up by itself (it has no actor, so no entry of its own).
+function threadOf(item) {
+  const f = item.follow_up;
+  const opened = f && !f.opened_by ? [{ kind: 'alert', created_at: f.opened_at }] : [];
+  return [...opened, ...item.thread];
 }
 
 function limitedText(label, limit, hint) {
@@ -111,6 +120,7 @@ async function threadView(survey, invitationId, onChange) {
   // Their traits and earlier scores; the thread stands without them.
   const customer = await api(`surveys/${survey.id}/customers/${item.customer_id}`).catch(() => null);
   const f = item.follow_up;
+  const thread = threadOf(item);
   const name = who(item);
   const tags = Object.entries(item.tag_ratings || {});
   const traits = customer ? Object.entries(customer.customer.traits || {}) : [];
@@ -197,7 +207,7 @@ async function threadView(survey, invitationId, onChange) {
         : null,
       controls,
     ),
-    h('div', { class: 'card' }, h('h3', null, 'Thread'), item.thread.length ? h('ol', { class: 'thread' }, item.thread.map(entryLine)) : h('p', { class: 'empty-line' }, 'Nothing yet.')),
+    h('div', { class: 'card' }, h('h3', null, 'Thread'), thread.length ? h('ol', { class: 'thread' }, thread.map(entryLine)) : h('p', { class: 'empty-line' }, 'Nothing yet.')),
     forms,
   );
 }

@@ -104,6 +104,10 @@ export async function webhooksPage(main, survey) {
         toast('Test event queued: it goes out within seconds.');
         setTimeout(() => load().catch(() => {}), 3000);
       }), { class: 'btn btn-small' }),
+      w.disabled_at ? button('Turn on again', () => act(async () => {
+        await api(`surveys/${survey.id}/webhooks/${w.id}/enable`, { method: 'POST', body: {} });
+        toast('Webhook on again: new answers are sent to it.');
+      }), { class: 'btn btn-small btn-primary' }) : null,
       button('New secret', () => act(async () => {
         if (!(await confirmDialog({ title: 'Make a new secret?', body: 'The old secret stops working at once: events are signed with the new one. Update your endpoint right after.', confirm: 'Make a new secret' }))) return;
         const r = await api(`surveys/${survey.id}/webhooks/${w.id}/secret`, { method: 'POST', body: {} });
@@ -119,7 +123,7 @@ export async function webhooksPage(main, survey) {
     return h('section', { class: 'card webhook', 'aria-labelledby': titleId },
       h('h2', { id: titleId, class: 'webhook-url' }, w.url, ' ', stateOf(w)),
       h('p', { class: 'hint' }, `${format}; sends ${w.events.join(', ')}; added ${formatTime(w.created_at)}.`),
-      w.disabled_at ? h('p', { class: 'notice notice-error' }, `Disabled ${formatTime(w.disabled_at)}: ${w.disabled_reason}. Delete it and add it again once the endpoint works.`) : null,
+      w.disabled_at ? h('p', { class: 'notice notice-error' }, `Disabled ${formatTime(w.disabled_at)}: ${w.disabled_reason}. Events since then were not kept. Once the endpoint works, turn it on again and send a test.`) : null,
       !w.disabled_at && w.failing_since ? h('p', { class: 'notice' }, `Failing since ${formatTime(w.failing_since)}: events are retried for 24 hours each; after 3 days of failures the webhook is disabled.`) : null,
       fresh && fresh.id === w.id ? secretBox(fresh.secret) : null,
       actions,
