@@ -5,75 +5,17 @@
 //
 // Environment: BASE, ADMIN_USER, ADMIN_PASSWORD, SHOT_DIR, OUT_FILE,
 // SHOP_ID, DOOMED_ID. Exits 0 when every step worked.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { adminSession, check, env, step } from './lib.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-const BASE = env('BASE');
-const ORIGIN = new URL(BASE).origin;
-const SHOT_DIR = env('SHOT_DIR');
 const SHOP_ID = Number(env('SHOP_ID'));
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(SHOT_DIR, { recursive: true });
-
-function check(condition, what) {
-  if (!condition) throw new Error(what);
-}
-
-const problems = [];
-const axeFailures = [];
 const out = {};
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'],
-});
-const context = await browser.newContext({
-  httpCredentials: { username: env('ADMIN_USER'), password: env('ADMIN_PASSWORD') },
-  viewport: { width: 1280, height: 900 },
-});
-const page = await context.newPage();
-page.on('console', (m) => {
-  if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-});
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('request', (r) => {
-  const u = new URL(r.url());
-  if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== ORIGIN) problems.push(`request to another host: ${r.url()}`);
-});
+const t = await adminSession();
+const { page, shot, go } = t;
 
 const api = (path) => page.evaluate(async (p) => {
   const r = await fetch(`api/${p}`);
   return { status: r.status, body: await r.json().catch(() => null) };
 }, path);
-
-async function axe(label) {
-  const violations = await page.evaluate(async (source) => {
-    if (!window.axe) (0, eval)(source);
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-  }, AXE);
-  for (const v of violations) axeFailures.push(`${label}: ${v}`);
-}
-
-async function shot(name, width) {
-  await page.waitForTimeout(300); // the toast's and menu's transitions
-  await page.screenshot({ path: `${SHOT_DIR}/${name}-${width}.png`, fullPage: true });
-  await axe(`${name} at ${width}px`);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  check(wide <= width + 1, `${name} is ${wide}px wide at ${width}px`);
-}
-
-async function go(hash, heading) {
-  await page.goto(BASE + hash);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
 
 const surveyLink = (name) => page.locator('.survey-list').getByRole('link', { name, exact: true });
 async function menuOf(name) {
@@ -81,7 +23,6 @@ async function menuOf(name) {
   await page.locator('.menu:not([hidden])').waitFor();
 }
 const menuItem = (name) => page.locator('.menu:not([hidden])').getByRole('button', { name, exact: true });
-const step = (name) => console.log(`step: ${name}`);
 
 try {
   step('the list with its menus');
@@ -213,16 +154,7 @@ try {
   await customers.getByText('cara@example.com').waitFor();
   await shot('recipients', 390);
 } catch (e) {
-  problems.push(`failed: ${e.message}`);
-  await page.screenshot({ path: `${SHOT_DIR}/surveys-failure.png`, fullPage: true }).catch(() => {});
-} finally {
-  await browser.close();
+  await t.failed(e, 'surveys');
 }
-
-writeFileSync(env('OUT_FILE'), JSON.stringify(out));
-for (const a of axeFailures) problems.push(`axe: ${a}`);
-if (problems.length) {
-  console.error(problems.join('\n'));
-  process.exit(1);
-}
-console.log(`surveys flow passed; screenshots in ${SHOT_DIR}`);
+await t.finish(out);
+console.log(`surveys flow passed; screenshots in ${t.shotDir}`);
