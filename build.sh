@@ -26,10 +26,12 @@ RUN_PACKAGES=(
   g++ make pkg-config openssl ca-certificates
   nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev
   libsqlite3-dev nlohmann-json3-dev libcurl4-openssl-dev libidn2-dev libpq-dev
+  libhowardhinnant-date-dev tzdata
 )
 TEST_PACKAGES=(
   cmake sqlite3 libgtest-dev googletest clang-format clang libclang-rt-14-dev
-  python3 python3-aiosmtpd chromium postgresql-15
+  python3 python3-aiosmtpd chromium postgresql-15 faketime
+  python3-dkim
 )
 # Node.js bundles the admin UI and drives the browser tests; any node/npm
 # on PATH will do, Debian's only when there is none.

@@ -78,6 +78,8 @@ struct CallexaMainConf {
   ngx_str_t segment_api;
   ngx_msec_t sync_interval;
   ngx_msec_t alert_quiet_period;
+  // callexa_dkim DOMAIN SELECTOR KEYFILE [ED25519_KEYFILE]
+  ngx_str_t dkim_domain, dkim_selector, dkim_key, dkim_ed25519_key;
 
   ngx_flag_t used;  // some location has a callexa handler
   // The locations of handlers only nginx-authenticated requests may reach
@@ -193,6 +195,7 @@ char *InitMainConf(ngx_conf_t *cf, void *conf);
 void *CreateLocConf(ngx_conf_t *cf);
 char *MergeLocConf(ngx_conf_t *cf, void *parent, void *child);
 char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *SetDkim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t InitProcess(ngx_cycle_t *cycle);
 void ExitProcess(ngx_cycle_t *cycle);
 ngx_int_t ContentHandler(ngx_http_request_t *r);
@@ -238,6 +241,8 @@ const ngx_command_t kMainCommands[] = {
     CALLEXA_MAIN_STR("callexa_segment_api", segment_api),
     CALLEXA_MAIN_MSEC("callexa_sync_interval", sync_interval),
     CALLEXA_MAIN_MSEC("callexa_alert_quiet_period", alert_quiet_period),
+    {ngx_string("callexa_dkim"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE3 | NGX_CONF_TAKE4,
+     SetDkim, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     CALLEXA_ANY_COMPLEX("callexa_admin_user", admin_user),
     CALLEXA_ANY_COMPLEX("callexa_admin_role", admin_role),
 };
@@ -358,11 +363,16 @@ char *BuildServiceConfig(ngx_conf_t *cf, CallexaMainConf *mcf) {
                        &config->database_path)) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }
-  // Credentials are found like auth_basic_user_file: beside nginx.conf.
+  // Credentials and DKIM keys are found like auth_basic_user_file: beside
+  // nginx.conf. The keys are loaded here, in the master (CheckServiceConfig).
   if (!FullPath(cf, &mcf->mail_dir, defaults.mail_dir, 0, &config->mail_dir) ||
-      !FullPath(cf, &mcf->smtp_credentials, "", 1, &config->smtp_credentials_file)) {
+      !FullPath(cf, &mcf->smtp_credentials, "", 1, &config->smtp_credentials_file) ||
+      !FullPath(cf, &mcf->dkim_key, "", 1, &config->dkim.key_file) ||
+      !FullPath(cf, &mcf->dkim_ed25519_key, "", 1, &config->dkim.ed25519_key_file)) {
     return static_cast<char *>(NGX_CONF_ERROR);
   }
+  config->dkim.domain = ToString(mcf->dkim_domain);
+  config->dkim.selector = ToString(mcf->dkim_selector);
   config->public_url = ToString(mcf->public_url);
   config->mail_from = ToString(mcf->mail_from);
   config->smtp_url = ToString(mcf->smtp);
@@ -484,6 +494,22 @@ char *SetEndpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) {
     g->line = cf->conf_file->line;
     g->directive = static_cast<const EndpointSpec *>(cmd->post)->directive;
   }
+  return NGX_CONF_OK;
+}
+
+// callexa_dkim: the arguments as written; BuildServiceConfig checks them
+// and loads the keys.
+char *SetDkim(ngx_conf_t *cf, ngx_command_t *, void *conf) {
+  auto *mcf = static_cast<CallexaMainConf *>(conf);
+  if (mcf->dkim_domain.len > 0) return const_cast<char *>("is duplicate");
+  const auto *value = static_cast<ngx_str_t *>(cf->args->elts);
+  for (ngx_uint_t i = 1; i < cf->args->nelts; ++i) {
+    if (value[i].len == 0) return const_cast<char *>("has an empty argument");
+  }
+  mcf->dkim_domain = value[1];
+  mcf->dkim_selector = value[2];
+  mcf->dkim_key = value[3];
+  if (cf->args->nelts == 5) mcf->dkim_ed25519_key = value[4];
   return NGX_CONF_OK;
 }
 

@@ -9,9 +9,11 @@
 #include "admin/admin_ui.h"
 #include "admin/audit.h"
 #include "admin/customer_routes.h"
+#include "admin/dkim_setup.h"
 #include "admin/follow_up_routes.h"
 #include "admin/recipients.h"
 #include "admin/report_routes.h"
+#include "admin/send_window_routes.h"
 #include "admin/survey_json.h"
 #include "admin/sync_admin.h"
 #include "admin/testimonial_json.h"
@@ -311,16 +313,20 @@ HttpResponse AdminApi::Installation(const HttpRequest &request) {
   const auto url = [&base](const std::string &path) {
     return path.empty() ? json(nullptr) : json(base + path);
   };
-  return Json(200,
-              {{"version", options_.version},
-               {"public_url",
-                options_.public_url.empty() ? json(nullptr) : json(options_.public_url)},
-               {"mail_transport", options_.mail_transport},
-               {"emails_enabled", options_.test_mail != nullptr},
-               {"destination_url", url(options_.destination_path)},
-               {"tracking_api_url", url(options_.tracking_api_path)},
-               {"survey_url", url(options_.survey_path)},
-               {"embed_url", url(options_.embed_path)}});
+  return Json(
+      200,
+      {{"version", options_.version},
+       {"public_url",
+        options_.public_url.empty() ? json(nullptr) : json(options_.public_url)},
+       {"mail_transport", options_.mail_transport},
+       {"emails_enabled", options_.test_mail != nullptr},
+       {"destination_url", url(options_.destination_path)},
+       {"tracking_api_url", url(options_.tracking_api_path)},
+       {"survey_url", url(options_.survey_path)},
+       {"embed_url", url(options_.embed_path)},
+       {"dkim", DkimSetupJson(options_.dkim.get(), options_.test_mail != nullptr
+                                                       ? options_.preview.sender.address
+                                                       : std::string())}});
 }
 
 // The database the installation runs on, as the Status page shows it: the

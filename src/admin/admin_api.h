@@ -13,6 +13,7 @@
 #include "admin/survey_preview.h"
 #include "http/endpoint.h"
 #include "http/http_exchange.h"
+#include "mail/dkim_signer.h"
 #include "mail/mail_transport.h"
 #include "store/asset_store.h"
 #include "store/audit_store.h"
@@ -68,6 +69,9 @@ struct AdminOptions {
   // callexa_webhook_private_networks: webhook URLs may name private
   // addresses and use plain http.
   bool allow_private_webhooks = false;
+  // callexa_dkim's keys, for the DNS records the Setup page shows; null
+  // without the directive.
+  std::shared_ptr<const DkimSigner> dkim;
 };
 
 // The largest admin request body: a CSV import or a logo upload in JSON.

@@ -46,6 +46,12 @@ Status CheckServiceConfig(ServiceConfig *config) {
   if (config->smtp_timeout_ms < 1000 || config->smtp_timeout_ms > 300 * 1000) {
     return Status::InvalidArgument("callexa_smtp_timeout must be from 1s to 5m");
   }
+  config->dkim_signer.reset();
+  if (!config->dkim.domain.empty()) {
+    auto signer = DkimSigner::Load(config->dkim);
+    if (!signer.ok()) return signer.status();
+    config->dkim_signer = std::move(signer.value());
+  }
   return Status::Ok();
 }
 

@@ -6,11 +6,13 @@
 #define CALLEXA_SERVICE_SERVICE_CONFIG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 #include "http/endpoint_table.h"
+#include "mail/dkim_signer.h"
 
 namespace callexa {
 
@@ -29,7 +31,13 @@ struct ServiceConfig {
   // callexa_smtp_timeout: the longest an SMTP session may take (and a
   // server may stay silent); a stalled server is then a retry.
   int64_t smtp_timeout_ms = 60 * 1000;
-  std::string mail_dir = "/var/lib/callexa/mail";         // callexa_mail_dir
+  std::string mail_dir = "/var/lib/callexa/mail";  // callexa_mail_dir
+  // callexa_dkim; an empty domain: mail goes out unsigned.
+  DkimSettings dkim;
+  // The keys of `dkim`, loaded by CheckServiceConfig in the master at
+  // configuration time (a worker may not be allowed to read the files);
+  // null without callexa_dkim.
+  std::shared_ptr<const DkimSigner> dkim_signer;
   std::string segment_api = "https://api.segment.io/v1";  // without a trailing "/"
   int64_t scheduler_interval_ms = 60 * 1000;              // callexa_scheduler_interval
   int64_t sync_interval_ms = 24 * 60 * 60 * 1000;         // callexa_sync_interval
@@ -44,8 +52,9 @@ struct ServiceConfig {
 
 // Normalises `config` (trailing "/" of the URLs dropped, callexa_smtp
 // "off" made empty) and checks it: the URLs are http(s), the sender parses,
-// the sync interval is at least a second. InvalidArgument with the message
-// `nginx -t` prints, naming the directive, otherwise.
+// the sync interval is at least a second; loads the callexa_dkim keys into
+// dkim_signer. InvalidArgument with the message `nginx -t` prints, naming
+// the directive (and a bad key's file), otherwise.
 Status CheckServiceConfig(ServiceConfig *config);
 
 // Whether `callexa_database` names a PostgreSQL server (a connection

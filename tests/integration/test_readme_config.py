@@ -33,6 +33,10 @@ class ReadmeConfigTest(unittest.TestCase):
         with open(creds, "w") as f:
             f.write("user:secret\n")
         os.chmod(creds, 0o644)
+        dkim_key = os.path.join(prefix, "dkim.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                        "rsa_keygen_bits:2048", "-out", dkim_key],
+                       check=True, capture_output=True, timeout=60)
         conf = readme_config()
         user = "user nobody nogroup;" if harness.running_as_root() else ""
         replacements = [
@@ -44,6 +48,7 @@ class ReadmeConfigTest(unittest.TestCase):
             ("/var/lib/callexa/", self.nginx.data_dir + "/"),
             ("/etc/nginx/callexa.htpasswd", os.path.join(prefix, "htpasswd")),
             ("/etc/nginx/callexa-smtp.credentials", creds),
+            ("/etc/nginx/callexa-dkim.pem", dkim_key),
             ("listen 443 ssl http2;", "listen 127.0.0.1:%d;" % self.nginx.port),
             ("listen 80;", "listen 127.0.0.1:%d;" % harness.free_port()),
         ]

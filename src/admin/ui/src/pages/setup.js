@@ -24,6 +24,62 @@ function copyRow(label, value, what, hint) {
   return { element: f, input };
 }
 
+// A long value to copy (a DNS record): a read-only text area that wraps.
+function copyArea(label, value, what, hint) {
+  // Tall enough for the whole value at a phone's width where the browser
+  // cannot size it to its content (field-sizing, in style.css).
+  const rows = String(Math.min(16, Math.max(2, Math.ceil(value.length / 30))));
+  const area = h('textarea', { readonly: true, rows, class: 'mono dkim-value', spellcheck: 'false' });
+  area.value = value;
+  area.addEventListener('focus', () => area.select());
+  const f = field(label, area, hint);
+  const row = h('div', { class: 'copy-row copy-row-area' });
+  f.replaceChild(row, area);
+  row.append(area, button('Copy', () => copy(area.value, what), { class: 'btn', 'aria-label': `Copy ${what.toLowerCase()}` }));
+  return f;
+}
+
+// The DNS records callexa_dkim asks for, and whether DMARC will pass: the
+// signing domain and the From domain must be equal, or one a subdomain of
+// the other (relaxed alignment, in the simple form the server checks).
+function dkimCard(dkim) {
+  const title = h('h2', { id: 'dkim-title' }, 'Email signing (DKIM)');
+  if (!dkim) {
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'dkim-title' },
+      title,
+      h('p', { class: 'notice' }, 'Emails go out without a DKIM signature. Gmail, Yahoo and Outlook reject bulk mail that is not signed for the sender’s domain, unless your mail relay signs it for you.'),
+      h('p', null, 'To sign every email, the server’s operator makes a key and adds one line to the http block of nginx.conf, then reloads nginx:'),
+      h('pre', { class: 'mono dkim-howto', tabindex: '0' },
+        'openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \\\n    -out /etc/nginx/dkim.pem\n' +
+        'callexa_dkim example.com callexa /etc/nginx/dkim.pem;'),
+      h('p', { class: 'hint' }, 'Use the domain of callexa_mail_from. This card then shows the DNS record to publish.'),
+    );
+  }
+  const alignment =
+    dkim.aligned === false
+      ? h('p', { class: 'notice notice-error', role: 'alert' },
+        `Not aligned: emails come from @${dkim.from_domain} but are signed for ${dkim.domain}. DMARC passes only when one domain equals the other or is a subdomain of it, so receivers may reject these emails. Sign for ${dkim.from_domain} (or a parent domain of it), or send from an address at ${dkim.domain}.`)
+      : dkim.aligned
+        ? h('p', { class: 'notice notice-ok' }, `Aligned with the sender’s domain ${dkim.from_domain}: one is equal to or a subdomain of the other, as DMARC requires.`)
+        : h('p', { class: 'notice' }, 'callexa_mail_from is not set, so alignment with the sender’s domain cannot be checked yet.');
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'dkim-title' },
+    title,
+    h('p', null, `Every email is signed for ${dkim.domain}. Publish ${dkim.records.length > 1 ? 'these TXT records' : 'this TXT record'} in the DNS of ${dkim.domain}:`),
+    ...dkim.records.map((r) => h(
+      'div',
+      { class: 'dkim-record' },
+      h('h3', null, r.algorithm === 'ed25519-sha256' ? 'Ed25519 key (optional second signature)' : 'RSA key'),
+      copyRow('Name', r.name, 'Record name', 'Type TXT. Some DNS providers want only the part before the domain.').element,
+      copyArea('Value', r.value, 'Record value', 'Paste it as it is; a provider may split it into several quoted strings, which is fine.'),
+    )),
+    alignment,
+  );
+}
+
 function steps(survey) {
   return h(
     'aside',
@@ -140,6 +196,6 @@ export async function setupPage(main, survey) {
     'div',
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Setup'), h('p', { class: 'lead' }, 'Connect Segment, then switch the automation on.')),
-    h('div', { class: 'split' }, h('div', { class: 'stack' }, endpoints, form), steps(survey)),
+    h('div', { class: 'split' }, h('div', { class: 'stack' }, endpoints, form, dkimCard(info.dkim)), steps(survey)),
   );
 }
