@@ -9,30 +9,15 @@
 #include <string>
 
 #include "common/time_format.h"
-#include "ingest/identify_message.h"
-#include "store/open_store.h"
 #include "survey/survey_content.h"
+#include "testing/admin_fixture.h"
 
 namespace callexa {
 namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
-constexpr char kHost[] = "admin.example";
-
-// A same-origin request as the admin page sends it.
-HttpRequest Request(std::string method, std::string path, std::string body = "",
-                    std::string query = "") {
-  HttpRequest r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.query = std::move(query);
-  r.content_type = "application/json";
-  r.host = kHost;
-  r.body = std::move(body);
-  return r;
-}
+constexpr int64_t kNow = kAdminTestNow;
 
 template <typename Mutate>
 HttpRequest Changed(HttpRequest r, Mutate mutate) {
@@ -40,57 +25,11 @@ HttpRequest Changed(HttpRequest r, Mutate mutate) {
   return r;
 }
 
-class AdminApiTest : public ::testing::Test {
+class AdminApiTest : public AdminApiFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "callexa_admin_XXXXXX";
-    ASSERT_NE(mkdtemp(&tmpl[0]), nullptr) << tmpl;
-    dir_ = tmpl;
-    auto opened = OpenStore(dir_ + "/callexa.db");
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
-    api_ = std::make_unique<AdminApi>(store_.get());
-  }
-
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  // Handles `r`, checks the status and returns the parsed body.
-  json Call(const HttpRequest &r, int want_status, int64_t now = kNow) {
-    const HttpResponse resp = api_->Handle(r, now);
-    EXPECT_EQ(resp.status, want_status) << r.method << " " << r.path << "?" << r.query
-                                        << " " << r.body << " -> " << resp.body;
-    EXPECT_EQ(resp.content_type, "application/json");
-    json body = json::parse(resp.body, nullptr, false);
-    EXPECT_FALSE(body.is_discarded()) << resp.body;
-    return body;
-  }
-
-  json CreateSurvey(const std::string &body = R"({"name":"NPS"})") {
-    return Call(Request("POST", "api/surveys", body), 201);
-  }
-
-  std::string SurveyPath(const json &survey, const std::string &tail = "") {
-    return "api/surveys/" + std::to_string(survey["id"].get<int64_t>()) + tail;
-  }
-
   void Identify(const std::string &api_key, const std::string &email) {
-    auto m =
-        ParseSpecMessage(json{{"type", "identify"}, {"traits", {{"email", email}}}}, "");
-    ASSERT_TRUE(m.ok()) << m.status().message();
-    IngestJob job;
-    job.api_key = api_key;
-    job.identifies.push_back(*m->identify);
-    store_->ApplyIngest({&job}, kNow);
-    ASSERT_TRUE(job.status.ok()) << job.status.message();
+    AdminApiFixture::Identify(api_key, {{"email", email}});
   }
-
-  std::string dir_;
-  std::unique_ptr<SqlStore> store_;
-  std::unique_ptr<AdminApi> api_;
 };
 
 TEST_F(AdminApiTest, CreateSurveyWithDefaults) {
@@ -153,40 +92,41 @@ TEST_F(AdminApiTest, CreateSurveyRejectsBadSettings) {
        "max_delay_days must be 0 or at least min_delay_days"},
   };
   for (const auto &c : cases) {
-    const json body = Call(Request("POST", "api/surveys", c.body), 400);
+    const json body = Call(AdminRequest("POST", "api/surveys", c.body), 400);
     ASSERT_TRUE(body.contains("message")) << c.body;
     EXPECT_NE(body["message"].get<std::string>().find(c.message_part), std::string::npos)
         << c.body << " -> " << body;
   }
   // Nothing was created.
-  EXPECT_EQ(Call(Request("GET", "api/surveys"), 200)["surveys"], json::array());
+  EXPECT_EQ(Call(AdminRequest("GET", "api/surveys"), 200)["surveys"], json::array());
 }
 
 TEST_F(AdminApiTest, ListAndGetSurveys) {
-  EXPECT_EQ(Call(Request("GET", "api/surveys"), 200), json({{"surveys", json::array()}}));
+  EXPECT_EQ(Call(AdminRequest("GET", "api/surveys"), 200),
+            json({{"surveys", json::array()}}));
   const json a = CreateSurvey(R"({"name":"A"})");
   const json b = CreateSurvey(R"({"name":"B"})");
 
-  const json list = Call(Request("GET", "api/surveys/"), 200)["surveys"];
+  const json list = Call(AdminRequest("GET", "api/surveys/"), 200)["surveys"];
   ASSERT_EQ(list.size(), 2u) << list;
   EXPECT_EQ(list[0], a);
   EXPECT_EQ(list[1], b);
 
-  EXPECT_EQ(Call(Request("GET", SurveyPath(b)), 200), b);
-  EXPECT_EQ(Call(Request("HEAD", SurveyPath(a)), 200), a);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(b)), 200), b);
+  EXPECT_EQ(Call(AdminRequest("HEAD", SurveyPath(a)), 200), a);
 
   const char *const missing[] = {"api/surveys/999", "api/surveys/0", "api/surveys/abc",
                                  "api/surveys/-1", "api/surveys/1234567890123456789"};
   for (const char *path : missing) {
-    const json body = Call(Request("GET", path), 404);
+    const json body = Call(AdminRequest("GET", path), 404);
     EXPECT_TRUE(body.contains("message")) << path;
   }
 }
 
 TEST_F(AdminApiTest, PatchChangesSettings) {
   const json s = CreateSurvey();
-  const json patched = Call(Request("PATCH", SurveyPath(s),
-                                    R"({"automation":true,"max_delay_days":14,
+  const json patched = Call(AdminRequest("PATCH", SurveyPath(s),
+                                         R"({"automation":true,"max_delay_days":14,
                                         "monthly_budget":500,"name":"Renamed"})"),
                             200, kNow + 60);
   EXPECT_EQ(patched["automation"], true);
@@ -197,28 +137,29 @@ TEST_F(AdminApiTest, PatchChangesSettings) {
   EXPECT_EQ(patched["api_key"], s["api_key"]);
   EXPECT_EQ(patched["created_at"], s["created_at"]);
   EXPECT_EQ(patched["updated_at"], "2026-11-28T10:01:00Z");
-  EXPECT_EQ(Call(Request("GET", SurveyPath(s)), 200), patched);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(s)), 200), patched);
 
   // A rejected patch changes nothing, not even its valid fields.
-  Call(Request("PATCH", SurveyPath(s), R"({"name":"Other","max_delay_days":2})"), 400);
-  Call(Request("PATCH", SurveyPath(s), R"({"name":"Other","api_key":"x"})"), 400);
-  EXPECT_EQ(Call(Request("GET", SurveyPath(s)), 200), patched);
+  Call(AdminRequest("PATCH", SurveyPath(s), R"({"name":"Other","max_delay_days":2})"),
+       400);
+  Call(AdminRequest("PATCH", SurveyPath(s), R"({"name":"Other","api_key":"x"})"), 400);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(s)), 200), patched);
 
   // null clears the budget; an empty body changes nothing.
   const json cleared =
-      Call(Request("PATCH", SurveyPath(s), R"({"monthly_budget":null})"), 200);
+      Call(AdminRequest("PATCH", SurveyPath(s), R"({"monthly_budget":null})"), 200);
   EXPECT_TRUE(cleared["monthly_budget"].is_null());
-  Call(Request("PATCH", SurveyPath(s), ""), 200);
+  Call(AdminRequest("PATCH", SurveyPath(s), ""), 200);
 
-  Call(Request("PATCH", "api/surveys/999", R"({"name":"x"})"), 404);
+  Call(AdminRequest("PATCH", "api/surveys/999", R"({"name":"x"})"), 404);
 }
 
 TEST_F(AdminApiTest, RotateApiKey) {
   const json s = CreateSurvey(R"({"name":"NPS","automation":true})");
-  const json rotated = Call(Request("POST", SurveyPath(s, "/api-key")), 200);
+  const json rotated = Call(AdminRequest("POST", SurveyPath(s, "/api-key")), 200);
   EXPECT_NE(rotated["api_key"], s["api_key"]);
   EXPECT_EQ(rotated["public_id"], s["public_id"]);
-  EXPECT_EQ(Call(Request("GET", SurveyPath(s)), 200)["api_key"], rotated["api_key"]);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(s)), 200)["api_key"], rotated["api_key"]);
 
   // The old key no longer authenticates ingestion.
   IngestJob old_key;
@@ -226,8 +167,8 @@ TEST_F(AdminApiTest, RotateApiKey) {
   store_->ApplyIngest({&old_key}, kNow);
   EXPECT_EQ(old_key.status.code(), Status::Code::kUnauthorized);
 
-  Call(Request("POST", "api/surveys/999/api-key"), 404);
-  Call(Request("GET", SurveyPath(s, "/api-key")), 405);
+  Call(AdminRequest("POST", "api/surveys/999/api-key"), 404);
+  Call(AdminRequest("GET", SurveyPath(s, "/api-key")), 405);
 }
 
 TEST_F(AdminApiTest, Customers) {
@@ -238,7 +179,8 @@ TEST_F(AdminApiTest, Customers) {
   Identify(s["api_key"], "cat@example.com");
   Identify(other["api_key"], "zed@example.com");
 
-  const json all = Call(Request("GET", SurveyPath(s, "/customers")), 200)["customers"];
+  const json all =
+      Call(AdminRequest("GET", SurveyPath(s, "/customers")), 200)["customers"];
   ASSERT_EQ(all.size(), 3u) << all;
   const json &ann = all[0];
   EXPECT_EQ(ann["email"], "ann@example.com");
@@ -271,22 +213,23 @@ TEST_F(AdminApiTest, Customers) {
       {"limit=1000", "ann@example.com bob@example.com cat@example.com"},
   };
   for (const auto &c : cases) {
-    const json body = Call(Request("GET", SurveyPath(s, "/customers"), "", c.query), 200);
+    const json body =
+        Call(AdminRequest("GET", SurveyPath(s, "/customers"), "", c.query), 200);
     EXPECT_EQ(emails(body["customers"]), c.want) << c.query;
   }
 
   const char *const bad_queries[] = {"email=nobody", "limit=0",   "limit=1001",
                                      "limit=x",      "offset=-1", "offset=1.5"};
   for (const char *query : bad_queries) {
-    Call(Request("GET", SurveyPath(s, "/customers"), "", query), 400);
+    Call(AdminRequest("GET", SurveyPath(s, "/customers"), "", query), 400);
   }
 
-  Call(Request("GET", "api/surveys/999/customers"), 404);
-  Call(Request("POST", SurveyPath(s, "/customers"), "{}"), 405);
+  Call(AdminRequest("GET", "api/surveys/999/customers"), 404);
+  Call(AdminRequest("POST", SurveyPath(s, "/customers"), "{}"), 405);
 }
 
 TEST_F(AdminApiTest, CsrfGuardsStateChangingRequests) {
-  const HttpRequest create = Request("POST", "api/surveys", R"({"name":"NPS"})");
+  const HttpRequest create = AdminRequest("POST", "api/surveys", R"({"name":"NPS"})");
   const struct {
     const char *what;
     HttpRequest request;
@@ -337,7 +280,7 @@ TEST_F(AdminApiTest, CsrfGuardsStateChangingRequests) {
        403},
       // Reads change nothing and are not checked.
       {"GET with foreign Origin and no JSON",
-       Changed(Request("GET", "api/surveys"),
+       Changed(AdminRequest("GET", "api/surveys"),
                [](HttpRequest *r) {
                  r->content_type.clear();
                  r->origin = "https://evil.example";
@@ -361,9 +304,9 @@ TEST_F(AdminApiTest, CsrfGuardCoversPatchAndRotate) {
     r.origin = "https://evil.example";
     return r;
   };
-  Call(foreign(Request("PATCH", SurveyPath(s), R"({"name":"Pwned"})")), 403);
-  Call(foreign(Request("POST", SurveyPath(s, "/api-key"))), 403);
-  const json now = Call(Request("GET", SurveyPath(s)), 200);
+  Call(foreign(AdminRequest("PATCH", SurveyPath(s), R"({"name":"Pwned"})")), 403);
+  Call(foreign(AdminRequest("POST", SurveyPath(s, "/api-key"))), 403);
+  const json now = Call(AdminRequest("GET", SurveyPath(s)), 200);
   EXPECT_EQ(now["name"], "NPS");
   EXPECT_EQ(now["api_key"], s["api_key"]);
 }
@@ -374,26 +317,26 @@ TEST_F(AdminApiTest, UnknownRoutesAndMethods) {
     HttpRequest request;
     int status;
   } cases[] = {
-      {Request("GET", "nope.html"), 404},
-      {Request("GET", "api"), 404},
-      {Request("GET", "api/nope"), 404},
-      {Request("GET", "surveys"), 404},
-      {Request("GET", "api/surveys/1/extra"), 404},
-      {Request("GET", SurveyPath(s, "/customers/1")), 404},
-      {Request("GET", SurveyPath(s, "/api-key/x")), 404},
-      {Request("DELETE", "api/surveys"), 405},
-      {Request("PUT", "api/surveys", R"({"name":"x"})"), 405},
-      {Request("DELETE", SurveyPath(s)), 400},  // without {"confirm": its name}
-      {Request("PUT", SurveyPath(s), R"({"name":"x"})"), 405},
-      {Request("PATCH", SurveyPath(s, "/api-key")), 405},
-      {Request("DELETE", SurveyPath(s, "/customers")), 405},
+      {AdminRequest("GET", "nope.html"), 404},
+      {AdminRequest("GET", "api"), 404},
+      {AdminRequest("GET", "api/nope"), 404},
+      {AdminRequest("GET", "surveys"), 404},
+      {AdminRequest("GET", "api/surveys/1/extra"), 404},
+      {AdminRequest("GET", SurveyPath(s, "/customers/1")), 404},
+      {AdminRequest("GET", SurveyPath(s, "/api-key/x")), 404},
+      {AdminRequest("DELETE", "api/surveys"), 405},
+      {AdminRequest("PUT", "api/surveys", R"({"name":"x"})"), 405},
+      {AdminRequest("DELETE", SurveyPath(s)), 400},  // without {"confirm": its name}
+      {AdminRequest("PUT", SurveyPath(s), R"({"name":"x"})"), 405},
+      {AdminRequest("PATCH", SurveyPath(s, "/api-key")), 405},
+      {AdminRequest("DELETE", SurveyPath(s, "/customers")), 405},
   };
   for (const auto &c : cases) {
     const json body = Call(c.request, c.status);
     EXPECT_TRUE(body.contains("message")) << c.request.method << " " << c.request.path;
   }
   // The survey is still there after DELETE.
-  Call(Request("GET", SurveyPath(s)), 200);
+  Call(AdminRequest("GET", SurveyPath(s)), 200);
 }
 
 TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
@@ -402,8 +345,8 @@ TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
   EXPECT_EQ(s["content"]["language"], "de");
   EXPECT_EQ(s["content"]["tags"], json({"Support", "Preis"}));
   EXPECT_EQ(s["content"]["subject"], "");
-  json patched = Call(Request("PATCH", SurveyPath(s),
-                              R"({"content":{"thank_you":"Danke!","tags":null}})"),
+  json patched = Call(AdminRequest("PATCH", SurveyPath(s),
+                                   R"({"content":{"thank_you":"Danke!","tags":null}})"),
                       200);
   EXPECT_EQ(patched["content"]["language"], "de");  // kept
   // A rich text sent as a string comes back as its document.
@@ -412,9 +355,9 @@ TEST_F(AdminApiTest, ContentIsShownValidatedAndMergePatched) {
                            "content":[{"type":"text","text":"Danke!"}]}]})"));
   EXPECT_EQ(patched["content"]["tags"], json::array());
   const json bad =
-      Call(Request("PATCH", SurveyPath(s), R"({"content":{"tags":["a", 2]}})"), 400);
+      Call(AdminRequest("PATCH", SurveyPath(s), R"({"content":{"tags":["a", 2]}})"), 400);
   EXPECT_EQ(bad["message"], "content.tags[1] must be a string");
-  Call(Request("PATCH", SurveyPath(s), R"({"content":"x"})"), 400);
+  Call(AdminRequest("PATCH", SurveyPath(s), R"({"content":"x"})"), 400);
   // The stored form is what the scheduler and pages parse.
   auto stored = store_->GetSurvey(s["id"].get<int64_t>());
   ASSERT_TRUE(stored.ok());
@@ -428,52 +371,56 @@ TEST_F(AdminApiTest, DeeplyNestedBodiesAreRefused) {
   const json s = CreateSurvey(R"({"name":"NPS"})");
   const std::string arrays = std::string(100000, '[') + std::string(100000, ']');
   const json bad = Call(
-      Request("PATCH", SurveyPath(s), R"({"content":{"intro":)" + arrays + "}}"), 400);
+      AdminRequest("PATCH", SurveyPath(s), R"({"content":{"intro":)" + arrays + "}}"),
+      400);
   EXPECT_EQ(bad["message"], "request body nests JSON more than 64 levels deep");
   std::string doc = R"({"type":"doc","content":[)";
   for (int i = 0; i < 10000; ++i) doc += R"({"type":"paragraph","content":[)";
   for (int i = 0; i < 10000; ++i) doc += "]}";
   doc += "]}";
-  Call(Request("POST", SurveyPath(s) + "/preview",
-               R"({"content":{"footer":)" + doc + "}}"),
+  Call(AdminRequest("POST", SurveyPath(s) + "/preview",
+                    R"({"content":{"footer":)" + doc + "}}"),
        400);
 }
 
 TEST_F(AdminApiTest, RecipientsGoThroughEligibility) {
   const json s = CreateSurvey(
       R"({"name":"NPS","automation":true,"min_delay_days":3,"max_delay_days":14})");
-  const json r = Call(Request("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
+  const json r =
+      Call(AdminRequest("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
       {"email":" Ada@Example.com ","first_name":"Ada","created_at":"2026-11-27"},
       {"email":"old@example.com","created_at":"2020-01-01T00:00:00Z"},
       {"email":"bob@example.com","user_id":"u2","last_name":"B","name":"Bob B"}]})"),
-                      200);
+           200);
   EXPECT_EQ(r["received"], 3);
   EXPECT_EQ(r["stored"], 3);
   EXPECT_EQ(r["scheduled"], 2);  // too old for "survey new customers"
-  const json ada =
-      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=ada@example.com"), 200);
+  const json ada = Call(
+      AdminRequest("GET", SurveyPath(s, "/customers"), "", "email=ada@example.com"), 200);
   ASSERT_EQ(ada["customers"].size(), 1u);
   EXPECT_EQ(ada["customers"][0]["first_name"], "Ada");
   EXPECT_EQ(ada["customers"][0]["state"], "scheduled");
-  const json old =
-      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=old@example.com"), 200);
+  const json old = Call(
+      AdminRequest("GET", SurveyPath(s, "/customers"), "", "email=old@example.com"), 200);
   EXPECT_EQ(old["customers"][0]["reason"], "too_old");
 }
 
 TEST_F(AdminApiTest, RecipientsAreAllOrNothing) {
   const json s = CreateSurvey(R"({"name":"NPS","automation":true})");
-  const json bad = Call(Request("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
+  const json bad =
+      Call(AdminRequest("POST", SurveyPath(s, "/recipients"), R"({"recipients":[
       {"email":"a@example.com"}, {"email":"not an address"}]})"),
-                        400);
+           400);
   EXPECT_EQ(bad["message"], "recipients[1].email is not a valid email address");
-  const json none = Call(Request("GET", SurveyPath(s, "/customers")), 200);
+  const json none = Call(AdminRequest("GET", SurveyPath(s, "/customers")), 200);
   EXPECT_TRUE(none["customers"].empty());
   // CSV travels inside JSON: a text/csv body is refused like any non-JSON.
-  HttpRequest csv = Request("POST", SurveyPath(s, "/recipients"), "email\na@example.com");
+  HttpRequest csv =
+      AdminRequest("POST", SurveyPath(s, "/recipients"), "email\na@example.com");
   csv.content_type = "text/csv";
   Call(csv, 415);
-  Call(Request("GET", SurveyPath(s, "/recipients")), 405);
-  Call(Request("POST", "api/surveys/999/recipients", R"({"recipients":[]})"), 404);
+  Call(AdminRequest("GET", SurveyPath(s, "/recipients")), 405);
+  Call(AdminRequest("POST", "api/surveys/999/recipients", R"({"recipients":[]})"), 404);
 }
 
 TEST_F(AdminApiTest, RecipientsFromCsv) {
@@ -482,12 +429,13 @@ TEST_F(AdminApiTest, RecipientsFromCsv) {
       {"csv",
        "Email,First_Name,plan\r\na@example.com,Ann,pro\r\n\"b@example.com\",\"B, "
        "\"\"Bee\"\"\",free\r\n"}};
-  const json r = Call(Request("POST", SurveyPath(s, "/recipients"), body.dump()), 200);
+  const json r =
+      Call(AdminRequest("POST", SurveyPath(s, "/recipients"), body.dump()), 200);
   EXPECT_EQ(r["stored"], 2);
   EXPECT_EQ(r["scheduled"], 2);
   EXPECT_EQ(r["ignored_columns"], json({"plan"}));
-  const json b =
-      Call(Request("GET", SurveyPath(s, "/customers"), "", "email=b@example.com"), 200);
+  const json b = Call(
+      AdminRequest("GET", SurveyPath(s, "/customers"), "", "email=b@example.com"), 200);
   EXPECT_EQ(b["customers"][0]["first_name"], "B, \"Bee\"");
 }
 
@@ -505,7 +453,7 @@ TEST_F(AdminApiTest, ResponsesListAnswers) {
   a.consent = true;
   ASSERT_TRUE(
       store_->SaveAnswer(claims->front().invitation_id, a, false, kNow + 60).ok());
-  json r = Call(Request("GET", SurveyPath(s, "/responses")), 200);
+  json r = Call(AdminRequest("GET", SurveyPath(s, "/responses")), 200);
   ASSERT_EQ(r["responses"].size(), 1u);
   EXPECT_EQ(
       r["responses"][0], json::parse(R"({
@@ -515,17 +463,17 @@ TEST_F(AdminApiTest, ResponsesListAnswers) {
       "tag_ratings": {"Support": 5}, "extra_answers": {"feature": "API"},
       "consent": true, "created_at": "2026-11-28T10:01:00Z",
       "answered_at": "2026-11-28T10:01:00Z", "follow_up": null})"));
-  r = Call(Request("GET", SurveyPath(s, "/responses"), "", "from=2026-11-29"), 200);
+  r = Call(AdminRequest("GET", SurveyPath(s, "/responses"), "", "from=2026-11-29"), 200);
   EXPECT_TRUE(r["responses"].empty());
-  r = Call(Request("GET", SurveyPath(s, "/responses"), "",
-                   "from=2026-11-28T10:00:00Z&to=2026-11-28T10:02:00Z&limit=5"),
+  r = Call(AdminRequest("GET", SurveyPath(s, "/responses"), "",
+                        "from=2026-11-28T10:00:00Z&to=2026-11-28T10:02:00Z&limit=5"),
            200);
   EXPECT_EQ(r["responses"].size(), 1u);
   const json bad =
-      Call(Request("GET", SurveyPath(s, "/responses"), "", "from=yesterday"), 400);
+      Call(AdminRequest("GET", SurveyPath(s, "/responses"), "", "from=yesterday"), 400);
   EXPECT_EQ(bad["message"], "from must be an ISO-8601 date or date-time");
-  Call(Request("GET", SurveyPath(s, "/responses"), "", "limit=0"), 400);
-  const json customers = Call(Request("GET", SurveyPath(s, "/customers")), 200);
+  Call(AdminRequest("GET", SurveyPath(s, "/responses"), "", "limit=0"), 400);
+  const json customers = Call(AdminRequest("GET", SurveyPath(s, "/customers")), 200);
   EXPECT_EQ(customers["customers"][0]["state"], "answered");
   EXPECT_EQ(customers["customers"][0]["invitations"][0]["answered_at"],
             "2026-11-28T10:01:00Z");

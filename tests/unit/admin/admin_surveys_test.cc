@@ -8,86 +8,25 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "admin/admin_api.h"
-#include "ingest/identify_message.h"
-#include "store/open_store.h"
+#include "testing/admin_fixture.h"
 
 namespace callexa {
 namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kNow = 1795860000;  // 2026-11-28T10:00:00Z
+constexpr int64_t kNow = kAdminTestNow;
 
-HttpRequest Request(std::string method, std::string path, std::string body = "",
-                    std::string query = "") {
-  HttpRequest r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.query = std::move(query);
-  r.content_type = "application/json";
-  r.host = "admin.example";
-  r.body = std::move(body);
-  return r;
-}
-
-class AdminSurveysTest : public ::testing::Test {
+class AdminSurveysTest : public AdminApiFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "callexa_admin_surveys_XXXXXX";
-    ASSERT_NE(mkdtemp(&tmpl[0]), nullptr) << tmpl;
-    dir_ = tmpl;
-    auto opened = OpenStore(dir_ + "/callexa.db");
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(*opened);
-    api_ = std::make_unique<AdminApi>(store_.get());
-  }
-
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  json Call(const HttpRequest &r, int want_status, int64_t now = kNow) {
-    const HttpResponse resp = api_->Handle(r, now);
-    EXPECT_EQ(resp.status, want_status) << r.method << " " << r.path << "?" << r.query
-                                        << " " << r.body << " -> " << resp.body;
-    json body = json::parse(resp.body, nullptr, false);
-    EXPECT_FALSE(body.is_discarded()) << resp.body;
-    return body;
-  }
-
-  json CreateSurvey(const std::string &body) {
-    return Call(Request("POST", "api/surveys", body), 201);
-  }
-
-  static std::string PathOf(const json &survey, const std::string &tail = "") {
-    return "api/surveys/" + std::to_string(survey["id"].get<int64_t>()) + tail;
-  }
-
   std::string ListedNames(const std::string &query = "") {
     std::string out;
-    const json listed = Call(Request("GET", "api/surveys", "", query), 200);
+    const json listed = Call(AdminRequest("GET", "api/surveys", "", query), 200);
     for (const json &s : listed["surveys"]) {
       out += (out.empty() ? "" : ",") + s["name"].get<std::string>();
     }
     return out;
   }
-
-  void Identify(const std::string &api_key, const json &traits, int64_t now = kNow) {
-    auto m = ParseSpecMessage(json{{"type", "identify"}, {"traits", traits}}, "");
-    ASSERT_TRUE(m.ok()) << m.status().message();
-    IngestJob job;
-    job.api_key = api_key;
-    job.identifies.push_back(*m->identify);
-    store_->ApplyIngest({&job}, now);
-    ASSERT_TRUE(job.status.ok()) << job.status.message();
-  }
-
-  std::string dir_;
-  std::unique_ptr<SqlStore> store_;
-  std::unique_ptr<AdminApi> api_;
 };
 
 TEST_F(AdminSurveysTest, DuplicateCopiesSettingsWithNewKeysAndAutomationOff) {
@@ -96,7 +35,7 @@ TEST_F(AdminSurveysTest, DuplicateCopiesSettingsWithNewKeysAndAutomationOff) {
           "content":{"subject":"How are we doing?"}})");
   Identify(s["api_key"], {{"email", "ada@example.com"}});
 
-  const json copy = Call(Request("POST", PathOf(s, "/duplicate"), "{}"), 201);
+  const json copy = Call(AdminRequest("POST", SurveyPath(s, "/duplicate"), "{}"), 201);
   EXPECT_EQ(copy["name"], "NPS (copy)");
   EXPECT_NE(copy["id"], s["id"]);
   EXPECT_NE(copy["api_key"], s["api_key"]);
@@ -105,18 +44,18 @@ TEST_F(AdminSurveysTest, DuplicateCopiesSettingsWithNewKeysAndAutomationOff) {
   EXPECT_EQ(copy["min_delay_days"], 5);
   EXPECT_EQ(copy["content"], s["content"]);
   EXPECT_TRUE(copy["archived_at"].is_null());
-  EXPECT_EQ(Call(Request("GET", PathOf(copy, "/customers")), 200)["total"], 0);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(copy, "/customers")), 200)["total"], 0);
 
-  const json named =
-      Call(Request("POST", PathOf(s, "/duplicate"), R"({"name":"Onboarding"})"), 201);
+  const json named = Call(
+      AdminRequest("POST", SurveyPath(s, "/duplicate"), R"({"name":"Onboarding"})"), 201);
   EXPECT_EQ(named["name"], "Onboarding");
 
-  EXPECT_EQ(
-      Call(Request("POST", PathOf(s, "/duplicate"), R"({"name":""})"), 400)["message"],
-      "name must have 1 to 200 bytes");
-  Call(Request("POST", PathOf(s, "/duplicate"), R"({"automation":true})"), 400);
-  Call(Request("GET", PathOf(s, "/duplicate")), 405);
-  Call(Request("POST", "api/surveys/999/duplicate", "{}"), 404);
+  EXPECT_EQ(Call(AdminRequest("POST", SurveyPath(s, "/duplicate"), R"({"name":""})"),
+                 400)["message"],
+            "name must have 1 to 200 bytes");
+  Call(AdminRequest("POST", SurveyPath(s, "/duplicate"), R"({"automation":true})"), 400);
+  Call(AdminRequest("GET", SurveyPath(s, "/duplicate")), 405);
+  Call(AdminRequest("POST", "api/surveys/999/duplicate", "{}"), 404);
 }
 
 TEST_F(AdminSurveysTest, ArchiveHidesFromTheListAndRestoreBringsBack) {
@@ -125,30 +64,34 @@ TEST_F(AdminSurveysTest, ArchiveHidesFromTheListAndRestoreBringsBack) {
   Identify(a["api_key"], {{"email", "ada@example.com"}});
 
   const json archived =
-      Call(Request("PATCH", PathOf(a), R"({"archived":true})"), 200, kNow + 60);
+      Call(AdminRequest("PATCH", SurveyPath(a), R"({"archived":true})"), 200, kNow + 60);
   EXPECT_EQ(archived["archived_at"], "2026-11-28T10:01:00Z");
   EXPECT_EQ(archived["automation"], false);
   EXPECT_EQ(ListedNames(), "B");
   EXPECT_EQ(ListedNames("archived=true"), "A,B");
-  Call(Request("GET", "api/surveys", "", "archived=maybe"), 400);
+  Call(AdminRequest("GET", "api/surveys", "", "archived=maybe"), 400);
   // Its data and reports stay readable.
-  EXPECT_EQ(Call(Request("GET", PathOf(a, "/customers")), 200)["total"], 1);
-  Call(Request("GET", PathOf(a, "/stats")), 200);
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(a, "/customers")), 200)["total"], 1);
+  Call(AdminRequest("GET", SurveyPath(a, "/stats")), 200);
   // The automation stays off while archived; other settings may change.
-  EXPECT_EQ(Call(Request("PATCH", PathOf(a), R"({"automation":true})"), 409)["message"],
+  EXPECT_EQ(Call(AdminRequest("PATCH", SurveyPath(a), R"({"automation":true})"),
+                 409)["message"],
             "automation cannot be on while the survey is archived: restore it first");
-  EXPECT_EQ(Call(Request("PATCH", PathOf(a), R"({"name":"A1"})"), 200)["archived_at"],
-            "2026-11-28T10:01:00Z");
-  Call(Request("PATCH", PathOf(a), R"({"archived":"yes"})"), 400);
-  Call(Request("PATCH", PathOf(a), R"({"archived_at":null})"), 400);
+  EXPECT_EQ(
+      Call(AdminRequest("PATCH", SurveyPath(a), R"({"name":"A1"})"), 200)["archived_at"],
+      "2026-11-28T10:01:00Z");
+  Call(AdminRequest("PATCH", SurveyPath(a), R"({"archived":"yes"})"), 400);
+  Call(AdminRequest("PATCH", SurveyPath(a), R"({"archived_at":null})"), 400);
 
-  const json restored = Call(Request("PATCH", PathOf(a), R"({"archived":false})"), 200);
+  const json restored =
+      Call(AdminRequest("PATCH", SurveyPath(a), R"({"archived":false})"), 200);
   EXPECT_TRUE(restored["archived_at"].is_null());
   EXPECT_EQ(restored["automation"], false);
   EXPECT_EQ(ListedNames(), "A1,B");
   // Restoring and switching on at once is fine.
-  Call(Request("PATCH", PathOf(a), R"({"archived":true})"), 200);
-  EXPECT_EQ(Call(Request("PATCH", PathOf(a), R"({"archived":false,"automation":true})"),
+  Call(AdminRequest("PATCH", SurveyPath(a), R"({"archived":true})"), 200);
+  EXPECT_EQ(Call(AdminRequest("PATCH", SurveyPath(a),
+                              R"({"archived":false,"automation":true})"),
                  200)["automation"],
             true);
 }
@@ -158,20 +101,20 @@ TEST_F(AdminSurveysTest, DeleteNeedsTheExactNameAndRemovesEverything) {
   Identify(s["api_key"], {{"email", "ada@example.com"}});
   for (const char *body : {"", "{}", R"({"confirm":"customers q1"})",
                            R"({"confirm":"Customers Q1 "})", R"({"confirm":1})"}) {
-    EXPECT_EQ(Call(Request("DELETE", PathOf(s), body), 400)["message"],
+    EXPECT_EQ(Call(AdminRequest("DELETE", SurveyPath(s), body), 400)["message"],
               "confirm must be the survey's exact name")
         << body;
   }
-  Call(Request("GET", PathOf(s)), 200);
+  Call(AdminRequest("GET", SurveyPath(s)), 200);
 
   const json deleted =
-      Call(Request("DELETE", PathOf(s), R"({"confirm":"Customers Q1"})"), 200);
+      Call(AdminRequest("DELETE", SurveyPath(s), R"({"confirm":"Customers Q1"})"), 200);
   EXPECT_EQ(deleted["deleted"], true);
   EXPECT_EQ(deleted["customers"], 1);
-  Call(Request("GET", PathOf(s)), 404);
-  Call(Request("GET", PathOf(s, "/customers")), 404);
+  Call(AdminRequest("GET", SurveyPath(s)), 404);
+  Call(AdminRequest("GET", SurveyPath(s, "/customers")), 404);
   EXPECT_EQ(ListedNames("archived=true"), "");
-  Call(Request("DELETE", PathOf(s), R"({"confirm":"Customers Q1"})"), 404);
+  Call(AdminRequest("DELETE", SurveyPath(s), R"({"confirm":"Customers Q1"})"), 404);
 }
 
 TEST_F(AdminSurveysTest, CustomersBySearchStateAndReasonInWords) {
@@ -184,7 +127,7 @@ TEST_F(AdminSurveysTest, CustomersBySearchStateAndReasonInWords) {
   Identify(s["api_key"],
            {{"email", "alice@example.com"}, {"createdAt", "2026-11-27T10:00:00Z"}});
   const auto query = [&](const std::string &q) {
-    return Call(Request("GET", PathOf(s, "/customers"), "", q), 200);
+    return Call(AdminRequest("GET", SurveyPath(s, "/customers"), "", q), 200);
   };
   json found = query("q=ALI");
   ASSERT_EQ(found["total"], 1) << found;
@@ -201,18 +144,20 @@ TEST_F(AdminSurveysTest, CustomersBySearchStateAndReasonInWords) {
             "joined 200 days ago, beyond the 90-day window");
   EXPECT_EQ(query("state=scheduled")["total"], 1);
   EXPECT_EQ(query("state=answered")["total"], 0);
-  EXPECT_EQ(
-      Call(Request("GET", PathOf(s, "/customers"), "", "state=lost"), 400)["message"]
-          .get<std::string>()
-          .substr(0, 14),
-      "state must be ");
+  EXPECT_EQ(Call(AdminRequest("GET", SurveyPath(s, "/customers"), "", "state=lost"),
+                 400)["message"]
+                .get<std::string>()
+                .substr(0, 14),
+            "state must be ");
 }
 
 TEST_F(AdminSurveysTest, AddingAKnownAddressSaysSo) {
   const json s = CreateSurvey(R"({"name":"NPS","automation":true})");
   const std::string add = R"({"recipients":[{"email":"Ada@Example.com"}]})";
-  EXPECT_EQ(Call(Request("POST", PathOf(s, "/recipients"), add), 200)["existing"], 0);
-  EXPECT_EQ(Call(Request("POST", PathOf(s, "/recipients"), add), 200)["existing"], 1);
+  EXPECT_EQ(
+      Call(AdminRequest("POST", SurveyPath(s, "/recipients"), add), 200)["existing"], 0);
+  EXPECT_EQ(
+      Call(AdminRequest("POST", SurveyPath(s, "/recipients"), add), 200)["existing"], 1);
 }
 
 }  // namespace
