@@ -285,6 +285,9 @@ HttpResponse AdminApi::Route(const HttpRequest &request, int64_t now) {
   }
   if (parts.size() == 4 && parts[3] == "delivery") return Delivery(request, id);
   if (parts.size() == 4 && parts[3] == "report-runs") return ReportRuns(request, id);
+  if (parts.size() == 4 && parts[3] == "send-window") {
+    return HandleSendWindowRoute(stores_.surveys, request, id, now);
+  }
   if (parts.size() == 4 && parts[3] == "preview") return Preview(request, id, now);
   if (parts.size() == 4 && parts[3] == "test-email") return TestEmail(request, id, now);
   if (parts.size() == 4 && parts[3] == "logo") return Logo(request, id, now);
@@ -731,16 +734,20 @@ HttpResponse AdminApi::Preview(const HttpRequest &request, int64_t id, int64_t n
   if (!secret.ok()) return JsonError(secret.status());
   auto preview = RenderSurveyPreview(*content, options_.preview, *secret, now, score);
   if (!preview.ok()) return JsonError(preview.status());
-  return Json(200, {{"subject", preview->subject},
-                    {"html", preview->html},
-                    {"text", preview->text},
-                    {"page_html", preview->page_html},
-                    {"thank_you_html", preview->thank_you_html},
-                    {"editable",
-                     {{"html", preview->editable_html},
-                      {"page_html", preview->editable_page_html},
-                      {"thank_you_html", preview->editable_thank_you_html}}},
-                    {"resolved_content", preview->resolved_content}});
+  return Json(
+      200, {{"subject", preview->subject},
+            {"html", preview->html},
+            {"text", preview->text},
+            {"page_html", preview->page_html},
+            {"thank_you_html", preview->thank_you_html},
+            {"reminder",
+             {{"subject", preview->reminder_subject}, {"html", preview->reminder_html}}},
+            {"editable",
+             {{"html", preview->editable_html},
+              {"page_html", preview->editable_page_html},
+              {"thank_you_html", preview->editable_thank_you_html},
+              {"reminder_html", preview->editable_reminder_html}}},
+            {"resolved_content", preview->resolved_content}});
 }
 
 HttpResponse AdminApi::TestEmail(const HttpRequest &request, int64_t id, int64_t now) {

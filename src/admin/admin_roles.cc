@@ -63,7 +63,7 @@ std::optional<AdminAction> SurveyRoute(std::string_view method,
   if (parts.size() == 4) {
     if (route == "customers" || route == "traits" || route == "responses" ||
         route == "stats" || route == "delivery" || route == "report-runs" ||
-        route == "testimonials" || route == "sync") {
+        route == "testimonials" || route == "sync" || route == "send-window") {
       if (read) return Read();
     }
     if (route == "responses.csv" && read) {

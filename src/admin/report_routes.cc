@@ -157,7 +157,9 @@ json HeadlineJson(const PeriodStats &p) {
         {"with_comment", p.with_comment},
         {"review_clicks", p.review_clicks},
         {"invitations_sent", p.invitations_sent},
-        {"invitations_answered", p.invitations_answered}}},
+        {"invitations_answered", p.invitations_answered},
+        {"reminders_sent", p.reminders_sent},
+        {"answered_after_reminder", p.answered_after_reminder}}},
       {"response_rate", Rounded(p.response_rate, 4)},
       {"comment_rate", Rounded(p.comment_rate, 4)},
   };

@@ -7,6 +7,8 @@
 #include "common/web_url.h"
 #include "ingest/identify_message.h"
 #include "mail/mime_encoding.h"
+#include "policy/reminder_rules.h"
+#include "policy/send_window.h"
 #include "survey/survey_content.h"
 
 namespace callexa {
@@ -211,6 +213,20 @@ Status ApplyField(const std::string &key, const json &v, Survey *s) {
     } else if ((st = IntField(key, v, 1, 120, &n)).ok()) {
       s->retention_months = n;
     }
+  } else if (key == "reminder_after_days") {
+    if (v.is_null()) {
+      s->reminder_after_days.reset();
+    } else if ((st = IntField(key, v, kMinReminderDays, kMaxReminderDays, &n)).ok()) {
+      s->reminder_after_days = int(n);
+    }
+  } else if (key == "send_window") {
+    if (v.is_null()) {
+      s->send_window.clear();
+      return Status::Ok();
+    }
+    Result<SendWindow> window = SendWindow::Parse(v);
+    if (!window.ok()) return window.status();
+    s->send_window = window->ToJson().dump();
   } else if (key == "report_frequency") {
     const auto frequency =
         v.is_string() ? ParseReportFrequency(v.get<std::string>()) : std::nullopt;
@@ -261,6 +277,10 @@ json SurveyToJson(const Survey &s) {
       {"alerts",
        {{"on", AlertBandsName(s.alerts.on)}, {"recipients", s.alerts.recipients}}},
       {"reply_to", s.reply_to},
+      {"reminder_after_days",
+       s.reminder_after_days ? json(*s.reminder_after_days) : json(nullptr)},
+      {"send_window", s.send_window.empty() ? json(nullptr)
+                                            : json::parse(s.send_window, nullptr, false)},
       {"archived_at", OptionalTime(s.archived_at)},
       {"created_at", FormatIso8601(s.created_at)},
       {"updated_at", FormatIso8601(s.updated_at)},
@@ -278,6 +298,14 @@ json ReportRunToJson(const ReportRun &run) {
           {"finished_at", OptionalTime(run.finished_at)}};
 }
 
+// An invitation's reminder: null until the scheduler takes it up.
+json ReminderJson(const InvitationView &i) {
+  if (!i.reminder_status) return nullptr;
+  return {{"status", ReminderStatusName(*i.reminder_status)},
+          {"sent_at", OptionalTime(i.reminder_sent_at)},
+          {"last_error", i.reminder_error}};
+}
+
 json CustomerToJson(const CustomerView &c) {
   json invitations = json::array();
   for (const InvitationView &i : c.invitations) {
@@ -287,7 +315,9 @@ json CustomerToJson(const CustomerView &c) {
                            {"created_at", FormatIso8601(i.created_at)},
                            {"sent_at", OptionalTime(i.sent_at)},
                            {"answered_at", OptionalTime(i.answered_at)},
-                           {"last_error", i.last_error}});
+                           {"last_error", i.last_error},
+                           {"next_attempt_at", OptionalTime(i.next_attempt_at)},
+                           {"reminder", ReminderJson(i)}});
   }
   return {
       {"id", c.id},

@@ -42,6 +42,11 @@ Result<SurveyPreview> RenderSurveyPreview(const nlohmann::json &content,
   p.html = RenderSurveyHtmlBody(c->email, greeting, links);
   p.editable_html = RenderSurveyHtmlBody(c->email, greeting, links, /*mark_fields=*/true);
   p.text = RenderSurveyTextBody(c->email, greeting, links);
+  const SurveyEmailContent reminder = ReminderContent(c->email);
+  p.reminder_subject = reminder.subject;
+  p.reminder_html = RenderSurveyHtmlBody(reminder, greeting, links);
+  p.editable_reminder_html = RenderSurveyHtmlBody(reminder, greeting, links,
+                                                  /*mark_fields=*/true, "reminder_intro");
   AnswerForm form;
   form.action = "#";
   form.score = score;

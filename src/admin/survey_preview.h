@@ -34,6 +34,9 @@ struct SurveyPreview {
   std::string text;            // its text/plain part
   std::string page_html;       // the landing page, with the score chosen
   std::string thank_you_html;  // the page after answering
+  // The reminder (README "Reminders"): its subject and text/html part, and
+  // that part marked, its intro as "reminder_intro".
+  std::string reminder_subject, reminder_html, editable_reminder_html;
   // The same three with their editable texts marked (FieldMark), for the
   // WYSIWYG editor's clicks; otherwise identical.
   std::string editable_html, editable_page_html, editable_thank_you_html;

@@ -211,9 +211,15 @@ DeliveryStepResult RunDeliveryStep(DeliveryStore *store, MailTransport *transpor
       result.status = claims.status();
       return result;
     }
-    result.claimed = static_cast<int>(claims.value().size());
-    result.more = result.claimed >= options.batch_size;
-    for (const DeliveryClaim &claim : claims.value()) sender.Send(claim);
+    result.more = static_cast<int>(claims.value().size()) >= options.batch_size;
+    for (const DeliveryClaim &claim : claims.value()) {
+      if (claim.deferred_until) {
+        ++result.deferred;  // the store has put it back already
+        continue;
+      }
+      ++result.claimed;
+      sender.Send(claim);
+    }
     result.status =
         store->RecordDeliveries(sender.records(), clock(), options.lease_owner);
     if (result.released > 0) result.more = false;

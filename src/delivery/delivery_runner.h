@@ -36,6 +36,8 @@ struct DeliveryProblem {
 struct DeliveryStepResult {
   Status status;  // a store error; sending errors are per invitation
   int claimed = 0, sent = 0, retried = 0, failed = 0, bounced = 0, released = 0;
+  // Due, but put back to wait for their survey's send window (not claimed).
+  int deferred = 0;
   bool more = false;                      // a full batch was claimed: more may be due now
   std::vector<DeliveryProblem> problems;  // in the order they happened
 };

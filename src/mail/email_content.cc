@@ -25,6 +25,10 @@ SurveyEmailContent EnglishDefaults() {
   c.high_label = "Very likely";
   c.footer = "You are receiving this email because you are one of our customers.";
   c.unsubscribe_text = "Unsubscribe";
+  c.reminder_subject = "A quick reminder: how likely are you to recommend us?";
+  c.reminder_intro =
+      "A few days ago we asked how we are doing. If you have a moment, one click is "
+      "all it takes, and it helps us a lot.";
   return c;
 }
 
@@ -44,6 +48,10 @@ SurveyEmailContent GermanDefaults() {
   c.high_label = "Sehr wahrscheinlich";
   c.footer = "Sie erhalten diese E-Mail, weil Sie Kunde bei uns sind.";
   c.unsubscribe_text = "Abmelden";
+  c.reminder_subject = "Kurze Erinnerung: Würden Sie uns weiterempfehlen?";
+  c.reminder_intro =
+      "vor ein paar Tagen haben wir Sie gefragt, wie zufrieden Sie mit uns sind. Wenn "
+      "Sie einen Moment Zeit haben: Ein Klick genügt, und er hilft uns sehr.";
   return c;
 }
 
@@ -100,6 +108,9 @@ Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &c
   UseSingleLine(content.high_label, d.high_label, &r.high_label);
   r.footer = content.footer.empty() ? d.footer : content.footer;
   UseSingleLine(content.unsubscribe_text, d.unsubscribe_text, &r.unsubscribe_text);
+  UseSingleLine(content.reminder_subject, d.reminder_subject, &r.reminder_subject);
+  r.reminder_intro =
+      content.reminder_intro.empty() ? d.reminder_intro : content.reminder_intro;
   r.sender_name = SanitizeHeaderText(content.sender_name);
   r.score_colors = content.score_colors;
 
@@ -118,6 +129,13 @@ Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &c
     }
     r.brand_color = Lowercase(content.brand_color);
   }
+  return r;
+}
+
+SurveyEmailContent ReminderContent(const SurveyEmailContent &content) {
+  SurveyEmailContent r = content;
+  r.subject = content.reminder_subject;
+  r.intro = content.reminder_intro;
   return r;
 }
 

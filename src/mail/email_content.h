@@ -36,6 +36,10 @@ struct SurveyEmailContent {
   // amber 7-8, green 9-10, whatever the brand colour; "brand" paints all
   // eleven in brand_color.
   std::string score_colors;
+  // The reminder (README "Reminders"): the same email with these two in
+  // place of subject and intro.
+  std::string reminder_subject;
+  RichText reminder_intro;
 };
 
 // The links of one invitation, each already carrying its token.
@@ -58,6 +62,10 @@ Result<SurveyEmailContent> DefaultSurveyEmailContent(std::string_view language);
 // InvalidArgument for an unknown language, a missing or invalid sender
 // address, a logo URL that is not http(s), or a colour not "#rrggbb".
 Result<SurveyEmailContent> ResolveSurveyEmailContent(const SurveyEmailContent &content);
+
+// Resolved `content` as its reminder says it: reminder_subject and
+// reminder_intro in place of subject and intro, the rest unchanged.
+SurveyEmailContent ReminderContent(const SurveyEmailContent &content);
 
 // The greeting of resolved `content` for a recipient: `greeting` with each
 // "{first_name}" replaced by the cleaned `first_name`, or

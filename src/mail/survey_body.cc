@@ -142,7 +142,8 @@ std::string FieldMark(bool mark, std::string_view field) {
 }
 
 std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view greeting,
-                                 const SurveyLinks &links, bool mark) {
+                                 const SurveyLinks &links, bool mark,
+                                 std::string_view intro_field) {
   const std::string text_style =
       std::string(kFont) + "font-size:16px;line-height:24px;color:#1f2937;";
   std::string out;
@@ -165,7 +166,7 @@ std::string RenderSurveyHtmlBody(const SurveyEmailContent &c, std::string_view g
          HtmlText(greeting) + "</p>\n";
   const std::string link_color = c.brand_color.empty() ? kLinkColor : c.brand_color;
   out += Marked(
-      mark, "intro",
+      mark, intro_field,
       RichTextToHtml(c.intro, {"margin:0 0 16px 0;",
                                "color:" + link_color + ";text-decoration:underline;"}));
   out += "<p style=\"margin:0;font-size:18px;line-height:26px;font-weight:bold;\"" +

@@ -25,10 +25,12 @@ std::string RenderSurveyTextBody(const SurveyEmailContent &content,
 // unsubscribe link. Every text and URL is HTML-escaped.
 // `mark_fields` (the admin editor's preview only) tags the element of each
 // editable text with data-callexa-field="<content field>", so that a click
-// on it can open its editor; a sent email never has them.
+// on it can open its editor; a sent email never has them. `intro_field`
+// names the intro's field: "reminder_intro" in the reminder's preview.
 std::string RenderSurveyHtmlBody(const SurveyEmailContent &content,
                                  std::string_view greeting, const SurveyLinks &links,
-                                 bool mark_fields = false);
+                                 bool mark_fields = false,
+                                 std::string_view intro_field = "intro");
 
 // ` data-callexa-field="<field>"` when `mark`, else nothing.
 std::string FieldMark(bool mark, std::string_view field);

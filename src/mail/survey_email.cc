@@ -16,7 +16,9 @@ Result<std::string> RenderSurveyEmail(const SurveyEmailContent &raw_content,
   Status status = CheckSurveyLinks(input.links);
   if (!status.ok()) return status;
   if (!IsMessageIdUnique(input.message_id_unique) ||
-      !IsValidDomain(input.message_id_domain)) {
+      !IsValidDomain(input.message_id_domain) ||
+      (!input.in_reply_to_unique.empty() &&
+       !IsMessageIdUnique(input.in_reply_to_unique))) {
     return Status::InvalidArgument("invalid Message-ID parts");
   }
   Result<std::string> from =
@@ -34,8 +36,14 @@ Result<std::string> RenderSurveyEmail(const SurveyEmailContent &raw_content,
       {"To", *to},
       {"Subject", EncodeHeaderWords(content.subject, sizeof("Subject: ") - 1)},
       {"Message-ID", message_id},
-      {"MIME-Version", "1.0"},
   };
+  if (!input.in_reply_to_unique.empty()) {
+    const std::string parent =
+        "<" + input.in_reply_to_unique + "@" + input.message_id_domain + ">";
+    headers.push_back({"In-Reply-To", parent});
+    headers.push_back({"References", parent});
+  }
+  headers.push_back({"MIME-Version", "1.0"});
   if (input.is_test) headers.push_back({"X-Callexa-Test", "yes"});
   headers.push_back(
       {"List-Unsubscribe", "<" + input.links.one_click_unsubscribe_url + ">"});

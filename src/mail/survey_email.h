@@ -30,6 +30,10 @@ struct SurveyEmailInput {
   // pure and a retry can resend the very same message.
   std::string message_id_unique;  // 1..64 of [A-Za-z0-9._-]
   std::string message_id_domain;  // a host name
+  // A reminder: the unique part of the survey email's Message-ID (same
+  // domain), named in In-Reply-To and References so that mail clients
+  // thread the two. Empty for the survey email itself.
+  std::string in_reply_to_unique;
   // The owner's test email: an "X-Callexa-Test: yes" header says so to
   // filters and to the owner.
   bool is_test = false;
@@ -37,7 +41,8 @@ struct SurveyEmailInput {
 
 // The whole message, CRLF line endings, no line over 998 characters:
 //   Date, From, To, Subject (RFC 2047 when not ASCII), Message-ID,
-//   MIME-Version, List-Unsubscribe: <one-click URL>,
+//   In-Reply-To and References (a reminder only), MIME-Version,
+//   List-Unsubscribe: <one-click URL>,
 //   List-Unsubscribe-Post: List-Unsubscribe=One-Click, and
 //   Content-Type: multipart/alternative with a text/plain part first and a
 //   text/html part last, both UTF-8 and quoted-printable.

@@ -38,6 +38,10 @@ void ResetCounters(SharedCounters *c) {
         &c->database_connects_failed, &c->database_connections_lost}) {
     n->store(0, kRelaxed);
   }
+  for (auto *n : {&c->reminders_sent, &c->reminders_retried, &c->reminders_bounced,
+                  &c->reminders_failed, &c->reminders_skipped}) {
+    n->store(0, kRelaxed);
+  }
 }
 
 void CountRequest(SharedCounters *c, size_t endpoint, int status) {
@@ -130,6 +134,23 @@ std::string RenderCounters(const SharedCounters &c) {
                   {"failed", &c.emails_failed}};
   for (const auto &o : outcomes) {
     out += std::string("callexa_emails_total{outcome=\"") + o.outcome + "\"} " +
+           std::to_string(o.n->load(kRelaxed)) + "\n";
+  }
+  out +=
+      "# HELP callexa_reminders_total Reminder emails by outcome (retried: a temporary "
+      "failure, tried again later; skipped: answered, unsubscribed or bounced before "
+      "it went out).\n"
+      "# TYPE callexa_reminders_total counter\n";
+  const struct {
+    const char *outcome;
+    const std::atomic<uint64_t> *n;
+  } reminder_outcomes[] = {{"sent", &c.reminders_sent},
+                           {"retried", &c.reminders_retried},
+                           {"bounced", &c.reminders_bounced},
+                           {"failed", &c.reminders_failed},
+                           {"skipped", &c.reminders_skipped}};
+  for (const auto &o : reminder_outcomes) {
+    out += std::string("callexa_reminders_total{outcome=\"") + o.outcome + "\"} " +
            std::to_string(o.n->load(kRelaxed)) + "\n";
   }
   out +=

@@ -45,6 +45,9 @@ struct SharedCounters {
   std::atomic<uint64_t> commit_micros;
   // The scheduler's outcomes.
   std::atomic<uint64_t> emails_sent, emails_retried, emails_bounced, emails_failed;
+  // The reminder step's outcomes (skipped: answered or unsubscribed meanwhile).
+  std::atomic<uint64_t> reminders_sent, reminders_retried, reminders_bounced,
+      reminders_failed, reminders_skipped;
   // The alert step's outcomes (one per alert, not per recipient).
   std::atomic<uint64_t> alerts_sent, alerts_retried, alerts_failed;
   // The reply step's outcomes: the owner's replies to customers.

@@ -73,6 +73,13 @@ struct Survey {
   // Where a customer's answer to a reply goes (Reply-To): an address, or
   // empty for the sender's own.
   std::string reply_to;
+  // Days after the survey email's sending when a non-responder gets one
+  // reminder (1 to 30, README "Reminders"); unset: no reminders.
+  std::optional<int> reminder_after_days;
+  // When survey emails and reminders may go out: the send window's JSON
+  // (policy/send_window.h, validated before it is stored); empty: whenever
+  // they are due.
+  std::string send_window;
   // When the owner archived it (automation off, hidden from the list, data
   // kept); unset while active.
   std::optional<int64_t> archived_at;

@@ -21,6 +21,8 @@ PeriodStats SummarisePeriod(const TimeSpan &span, const PeriodCounts &counts) {
   p.review_clicks = counts.review_clicks;
   p.invitations_sent = counts.invitations_sent;
   p.invitations_answered = counts.invitations_answered;
+  p.reminders_sent = counts.reminders_sent;
+  p.answered_after_reminder = counts.answered_after_reminder;
   p.response_rate = Rate(counts.invitations_answered, counts.invitations_sent);
   p.comment_rate = Rate(counts.with_comment, p.nps.answers);
   return p;

@@ -25,6 +25,7 @@ struct PeriodStats {
   int64_t with_comment = 0;
   int64_t review_clicks = 0;  // PeriodCounts::review_clicks
   int64_t invitations_sent = 0, invitations_answered = 0;
+  int64_t reminders_sent = 0, answered_after_reminder = 0;  // PeriodCounts' own
   // Answered / sent invitations of the period; none when none was sent.
   std::optional<double> response_rate;
   // Counted answers with a comment / counted answers; none without answers.

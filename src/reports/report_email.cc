@@ -37,6 +37,15 @@ std::string FollowUpSentence(const FollowUpSummary &f) {
   return out + ".";
 }
 
+// "Reminders: 40 sent; 12 invitations answered after theirs." (README
+// "Reminders"), for surveys that sent any in the period.
+std::string ReminderSentence(const PeriodStats &p) {
+  return "Reminders: " + std::to_string(p.reminders_sent) + " sent; " +
+         std::to_string(p.answered_after_reminder) +
+         (p.answered_after_reminder == 1 ? " invitation" : " invitations") +
+         " answered after theirs.";
+}
+
 const char kFont[] = "font-family:Arial,Helvetica,sans-serif;";
 const char kTextColor[] = "#1f2937";
 const char kMutedColor[] = "#4b5563";  // 7.6:1 on white
@@ -153,6 +162,7 @@ std::string RenderText(const ReportEmailInput &in, const std::string &label) {
     out += Count(r.current.review_clicks, "promoter", "promoters") +
            " followed the review invitation\n";
   }
+  if (r.current.reminders_sent > 0) out += ReminderSentence(r.current) + "\n";
   if (in.follow_ups) out += FollowUpSentence(*in.follow_ups) + "\n";
   out += "\nScores\n";
   const int64_t most =
@@ -346,6 +356,12 @@ std::string RenderHtml(const ReportEmailInput &in, const std::string &label,
            ? Figure("Review clicks", std::to_string(r.current.review_clicks))
            : std::string("<td width=\"25%\"></td>")) +
       "</tr></table></td></tr>\n";
+  if (r.current.reminders_sent > 0) {
+    out +=
+        "<tr><td style=\"padding:12px 24px 0 24px;color:#374151;font-size:14px;"
+        "line-height:20px;\">" +
+        HtmlEscape(ReminderSentence(r.current)) + "</td></tr>\n";
+  }
   if (in.follow_ups) {
     out +=
         "<tr><td style=\"padding:12px 24px 0 24px;color:#374151;font-size:14px;"

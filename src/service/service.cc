@@ -207,6 +207,13 @@ JobStepResult DescribeDeliveryStep(const DeliveryStepResult &r, LogLimiter *limi
                               std::to_string(r.failed) + " failed, " +
                               std::to_string(r.released) + " released"});
   }
+  // Once per invitation: a deferred one is not due again before its window.
+  if (r.deferred > 0) {
+    out.log.push_back(
+        {LogLevel::kInfo, "callexa: scheduler: " + std::to_string(r.deferred) +
+                              " due outside their survey's send window, "
+                              "held until it opens"});
+  }
   return out;
 }
 
@@ -239,6 +246,45 @@ JobStepResult DescribeReplyStep(const ReplyStepResult &r, LogLimiter *limiter,
     c->replies_failed.fetch_add(r.failed, std::memory_order_relaxed);
   }
   return out;
+}
+
+// A reminder step's lines, added to the survey email step's `out` (the same
+// job): problems by cause at most once a minute each, a summary at [info];
+// its outcomes counted.
+void DescribeReminderStep(const ReminderStepResult &r, LogLimiter *limiter,
+                          SharedCounters *c, int64_t now, JobStepResult *out) {
+  out->more = out->more || (r.status.ok() && r.more);
+  if (!r.status.ok()) {
+    out->log.push_back(
+        {LogLevel::kError, "callexa: reminders: " + r.status.ToLogString()});
+  }
+  for (const DeliveryProblem &p : r.problems) {
+    int64_t held_back = 0;
+    if (!limiter->Admit("reminder" + p.cause, now, &held_back)) continue;
+    out->log.push_back(
+        {p.outcome == DeliveryRecord::Outcome::kFailed ? LogLevel::kError
+                                                       : LogLevel::kWarn,
+         std::string("callexa: reminders: a reminder ") +
+             (p.outcome == DeliveryRecord::Outcome::kRetry     ? "to retry: "
+              : p.outcome == DeliveryRecord::Outcome::kBounced ? "bounced: "
+                                                               : "failed for good: ") +
+             p.cause});
+  }
+  if (r.claimed > 0) {
+    out->log.push_back(
+        {LogLevel::kInfo,
+         "callexa: reminders: " + std::to_string(r.claimed) + " claimed, " +
+             std::to_string(r.sent) + " sent, " + std::to_string(r.skipped) +
+             " skipped, " + std::to_string(r.retried) + " to retry, " +
+             std::to_string(r.bounced) + " bounced, " + std::to_string(r.failed) +
+             " failed, " + std::to_string(r.released) + " released"});
+  }
+  if (c == nullptr) return;
+  c->reminders_sent.fetch_add(r.sent, std::memory_order_relaxed);
+  c->reminders_retried.fetch_add(r.retried, std::memory_order_relaxed);
+  c->reminders_bounced.fetch_add(r.bounced, std::memory_order_relaxed);
+  c->reminders_failed.fetch_add(r.failed, std::memory_order_relaxed);
+  c->reminders_skipped.fetch_add(r.skipped, std::memory_order_relaxed);
 }
 
 void CountDeliveries(const DeliveryStepResult &r, SharedCounters *c) {
@@ -501,13 +547,19 @@ void Service::StartDelivery(const ServiceConfig &config, std::vector<LogLine> *l
   p.delivery.lease_owner = NewLeaseOwner();
   // One step at a time on the jobs pool: the limiter is the step's alone.
   auto limiter = std::make_shared<LogLimiter>();
-  jobs_.push_back({"scheduler", config.scheduler_interval_ms, [this, limiter] {
-                     const Parts &p = *parts_;
-                     const DeliveryStepResult r = RunDeliveryStep(
-                         p.store.get(), p.mail.get(), p.delivery, UnixNow, quitting_);
-                     CountDeliveries(r, counters_);
-                     return DescribeDeliveryStep(r, limiter.get(), UnixNow());
-                   }});
+  jobs_.push_back(
+      {"scheduler", config.scheduler_interval_ms, [this, limiter] {
+         const Parts &p = *parts_;
+         const DeliveryStepResult r =
+             RunDeliveryStep(p.store.get(), p.mail.get(), p.delivery, UnixNow, quitting_);
+         CountDeliveries(r, counters_);
+         JobStepResult out = DescribeDeliveryStep(r, limiter.get(), UnixNow());
+         // Reminders after survey emails, on the same transport.
+         const ReminderStepResult reminders =
+             RunReminderStep(p.store.get(), p.mail.get(), p.delivery, UnixNow, quitting_);
+         DescribeReminderStep(reminders, limiter.get(), counters_, UnixNow(), &out);
+         return out;
+       }});
   // The owner's replies to customers leave the same way, on a transport of
   // their own (the steps may run at once on the jobs pool).
   auto reply_mail = OpenMailTransport(config, host);

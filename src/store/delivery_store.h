@@ -6,6 +6,7 @@
 #define CALLEXA_STORE_DELIVERY_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct DeliveryClaim {
   std::string message_id;  // the unique part; the same for every attempt
   int64_t due_at = 0;
   std::string survey_content_json;  // Survey::content_json, to render the email
+  // Set when the survey's send window (policy/send_window.h) was closed:
+  // the invitation went back to the queue until this time, not leased and
+  // without counting an attempt. Such a claim is not to be sent.
+  std::optional<int64_t> deferred_until;
 };
 
 class DeliveryStore : public virtual TokenSecretStore {
@@ -32,9 +37,14 @@ class DeliveryStore : public virtual TokenSecretStore {
   // invitation row, then leases up to `limit` due ones (queued, retrying,
   // or sending with an expired lease) to `owner` until now + lease_seconds.
   // Invitations to a suppressed address are closed as kSuppressed instead
-  // (policy/invitation_rules.h). A lease makes an invitation invisible to
-  // every other worker until it expires, so overlapping workers never send
-  // one twice; a crashed owner's invitations come back when it expires.
+  // (policy/invitation_rules.h). Invitations whose survey's send window is
+  // closed at `now` (in the customer's `timezone` trait when the window says
+  // so) go back to the queue until NextSendTime, and come back among the
+  // claims with deferred_until set: they count towards `limit`, but take
+  // no lease, no attempt and nothing from the monthly budget. A lease
+  // makes an invitation invisible to every other worker until it expires,
+  // so overlapping workers never send one twice; a crashed owner's
+  // invitations come back when it expires.
   virtual Result<std::vector<DeliveryClaim>> ClaimDueInvitations(
       int64_t now, int limit, int64_t lease_seconds, const std::string &owner) = 0;
   // Records outcomes of invitations leased to `owner`; an invitation whose

@@ -85,6 +85,10 @@ struct PeriodCounts {
   // and of those the answered ones (answered at any time).
   int64_t invitations_sent = 0;
   int64_t invitations_answered = 0;
+  // Of those invitations, the ones whose reminder went out, and of these
+  // the ones answered after it (answered_at after the reminder's sent_at).
+  int64_t reminders_sent = 0;
+  int64_t answered_after_reminder = 0;
 };
 
 // The spans of one report.

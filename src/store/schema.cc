@@ -362,6 +362,31 @@ CREATE TABLE follow_up_entries (
 CREATE INDEX follow_up_entries_thread ON follow_up_entries(invitation_id, id);
 CREATE INDEX follow_up_entries_mail ON follow_up_entries(mail_status, next_attempt_at);
 )sql",
+    // 11: reaching the customer (README "Reminders and send windows"). A
+    // reminder is a second email per invitation with its own lease and
+    // retries, so it never changes the invitation's own state; a survey's
+    // send window is JSON (policy/send_window.h), NULL when mail goes out
+    // whenever it is due.
+    R"sql(
+ALTER TABLE surveys ADD COLUMN reminder_after_days INTEGER;
+ALTER TABLE surveys ADD COLUMN send_window TEXT;
+CREATE TABLE reminders (
+  invitation_id INTEGER PRIMARY KEY REFERENCES invitations(id),
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  status TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  message_id TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX reminders_work ON reminders(status, next_attempt_at);
+CREATE INDEX reminders_survey ON reminders(survey_id, sent_at);
+)sql",
 };
 
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
@@ -667,9 +692,30 @@ CREATE INDEX follow_up_entries_thread ON follow_up_entries(invitation_id, id);
 CREATE INDEX follow_up_entries_mail ON follow_up_entries(mail_status, next_attempt_at);
 )sql";
 
+const char kPostgresqlVersion11[] = R"sql(
+ALTER TABLE surveys ADD COLUMN reminder_after_days BIGINT;
+ALTER TABLE surveys ADD COLUMN send_window TEXT COLLATE "C";
+CREATE TABLE reminders (
+  invitation_id BIGINT PRIMARY KEY REFERENCES invitations(id),
+  survey_id BIGINT NOT NULL REFERENCES surveys(id),
+  status TEXT COLLATE "C" NOT NULL,
+  due_at BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT,
+  lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '',
+  last_error TEXT COLLATE "C" NOT NULL DEFAULT '',
+  message_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  sent_at BIGINT
+);
+CREATE INDEX reminders_work ON reminders(status, next_attempt_at);
+CREATE INDEX reminders_survey ON reminders(survey_id, sent_at);
+)sql";
+
 constexpr int kPostgresqlFirstVersion = 8;
 const char *const kPostgresqlMigrations[] = {kPostgresqlVersion8, kPostgresqlVersion9,
-                                             kPostgresqlVersion10};
+                                             kPostgresqlVersion10, kPostgresqlVersion11};
 constexpr int kPostgresqlLatest =
     kPostgresqlFirstVersion - 1 + sizeof kPostgresqlMigrations / sizeof(const char *);
 static_assert(kPostgresqlLatest == kMigrationCount,

@@ -26,7 +26,7 @@ const char kSurveyColumns[] =
     "id, public_id, api_key, name, min_delay_days, max_delay_days, "
     "resurvey_interval_days, automation, segment_write_key, monthly_budget, "
     "created_at, updated_at, content, embed_origins, retention_months, report_frequency, "
-    "report_recipients, archived_at, alerts, reply_to";
+    "report_recipients, archived_at, alerts, reply_to, reminder_after_days, send_window";
 
 // A JSON array of strings as stored; anything else reads as empty.
 std::vector<std::string> ReadStringList(const std::string &stored) {
@@ -62,13 +62,16 @@ Survey ReadSurvey(const Statement &q) {
   s.archived_at = q.OptionalInt(17);
   s.alerts = ReadAlertSettings(q.Text(18));
   s.reply_to = q.Text(19);
+  const std::optional<int64_t> reminder = q.OptionalInt(20);
+  if (reminder) s.reminder_after_days = static_cast<int>(*reminder);
+  s.send_window = q.Text(21);
   return s;
 }
 
-// Binds the owner's settings to fourteen parameters from `first` on, in the
+// Binds the owner's settings to sixteen parameters from `first` on, in the
 // order name, min, max, interval, automation, write key, budget, content,
 // embed origins, retention, report frequency, report recipients, alerts,
-// reply-to.
+// reply-to, reminder days, send window (empty: bind it as NULLIF(?n, '')).
 Statement &BindSettings(Statement &st, int first, const Survey &s) {
   return st.Bind(first, s.name)
       .Bind(first + 1, int64_t{s.policy.min_delay_days})
@@ -84,7 +87,11 @@ Statement &BindSettings(Statement &st, int first, const Survey &s) {
       .Bind(first + 10, std::string_view(ReportFrequencyName(s.report_frequency)))
       .Bind(first + 11, nlohmann::json(s.report_recipients).dump())
       .Bind(first + 12, DumpAlertSettings(s.alerts))
-      .Bind(first + 13, s.reply_to);
+      .Bind(first + 13, s.reply_to)
+      .Bind(first + 14, s.reminder_after_days
+                            ? std::optional<int64_t>(*s.reminder_after_days)
+                            : std::nullopt)
+      .Bind(first + 15, s.send_window);
 }
 
 }  // namespace
@@ -483,14 +490,15 @@ Result<Survey> SqlStore::CreateSurvey(Survey draft, int64_t now) {
         "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
         "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
         "monthly_budget, content, embed_origins, retention_months, report_frequency, "
-        "report_recipients, alerts, reply_to, created_at, updated_at) "
+        "report_recipients, alerts, reply_to, reminder_after_days, send_window, "
+        "created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?18) RETURNING id");
+        "?17, ?18, NULLIF(?19, ''), ?20, ?20) RETURNING id");
     if (!ps.ok()) return ps;
     insert.Bind(1, draft.public_id)
         .Bind(2, draft.api_key)
         .Bind(3, ApiKeyPrefix(draft.api_key))
-        .Bind(18, now);
+        .Bind(20, now);
     BindSettings(insert, 4, draft);
     if (insert.Step()) draft.id = insert.Int(0);
     ps = insert.status();
@@ -523,9 +531,10 @@ Result<Survey> SqlStore::UpdateSurvey(const Survey &survey, int64_t now) {
         "resurvey_interval_days = ?5, automation = ?6, segment_write_key = ?7, "
         "monthly_budget = ?8, content = ?9, embed_origins = ?10, retention_months = ?11, "
         "report_frequency = ?12, report_recipients = ?13, alerts = ?14, reply_to = ?15, "
-        "updated_at = ?16 WHERE id = ?1");
+        "reminder_after_days = ?16, send_window = NULLIF(?17, ''), updated_at = ?18 "
+        "WHERE id = ?1");
     if (!ps.ok()) return ps;
-    update.Bind(1, survey.id).Bind(16, now);
+    update.Bind(1, survey.id).Bind(18, now);
     return BindSettings(update, 2, survey).Run();
   });
   if (!s.ok()) return s;
@@ -557,10 +566,14 @@ Result<std::vector<CustomerView>> SqlStore::FindCustomers(const CustomerQuery &q
         "pending_since, last_surveyed_at FROM customers " +
             CustomerWhereSql() + " ORDER BY id LIMIT ?5 OFFSET ?6");
     if (s.ok()) {
-      s = inv.Prepare(db,
-                      "SELECT id, status, due_at, created_at, sent_at, answered_at, "
-                      "last_error FROM invitations "
-                      "WHERE customer_id = ?1 ORDER BY id DESC LIMIT 20");
+      s = inv.Prepare(
+          db,
+          "SELECT i.id, i.status, i.due_at, i.created_at, i.sent_at, i.answered_at, "
+          "i.last_error, r.status, r.sent_at, r.last_error, "
+          "CASE WHEN i.status IN ('queued', 'retry') THEN i.next_attempt_at END "
+          "FROM invitations i "
+          "LEFT JOIN reminders r ON r.invitation_id = i.id "
+          "WHERE i.customer_id = ?1 ORDER BY i.id DESC LIMIT 20");
     }
     if (!s.ok()) return s;
     q.Bind(1, query.survey_id)
@@ -604,6 +617,10 @@ Result<std::vector<CustomerView>> SqlStore::FindCustomers(const CustomerQuery &q
         v.sent_at = inv.OptionalInt(4);
         v.answered_at = inv.OptionalInt(5);
         v.last_error = inv.Text(6);
+        v.reminder_status = ParseReminderStatus(inv.Text(7));
+        v.reminder_sent_at = inv.OptionalInt(8);
+        v.reminder_error = inv.Text(9);
+        v.next_attempt_at = inv.OptionalInt(10);
         c.invitations.push_back(std::move(v));
       }
       s = inv.status();

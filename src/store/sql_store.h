@@ -89,6 +89,14 @@ class SqlStore : public Store {
   Status RecordDeliveries(const std::vector<DeliveryRecord> &records, int64_t now,
                           const std::string &owner) override;
 
+  // ReminderStore (sql_store_reminders.cc).
+  Result<std::vector<ReminderClaim>> ClaimDueReminders(int64_t now, int limit,
+                                                       int64_t lease_seconds,
+                                                       const std::string &owner) override;
+  Result<ReminderDecision> CheckReminder(int64_t invitation_id, int64_t now) override;
+  Status RecordReminders(const std::vector<ReminderRecord> &records, int64_t now,
+                         const std::string &owner) override;
+
   // AnswerStore (sql_store_answers.cc).
   Result<InvitationContext> LoadInvitation(int64_t invitation_id) override;
   Status SaveAnswer(int64_t invitation_id, const Answer &answer, bool score_only,

@@ -272,8 +272,10 @@ Result<CustomerDetail> SqlStore::GetCustomer(int64_t survey_id, int64_t customer
           "pending_since, traits, last_surveyed_at FROM customers "
           "WHERE id = ?1 AND survey_id = ?2"},
          {&inv,
-          "SELECT id, status, due_at, created_at, sent_at, answered_at, last_error "
-          "FROM invitations WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2"},
+          "SELECT i.id, i.status, i.due_at, i.created_at, i.sent_at, i.answered_at, "
+          "i.last_error, r.status, r.sent_at, r.last_error FROM invitations i "
+          "LEFT JOIN reminders r ON r.invitation_id = i.id "
+          "WHERE i.customer_id = ?1 ORDER BY i.id DESC LIMIT ?2"},
          // The latest answers, read newest first and turned around below.
          {&answers, std::string("SELECT a.invitation_id, ") + kAnswerColumns +
                         " FROM answers a WHERE a.customer_id = ?1 "
@@ -316,6 +318,9 @@ Result<CustomerDetail> SqlStore::GetCustomer(int64_t survey_id, int64_t customer
       v.sent_at = inv.OptionalInt(4);
       v.answered_at = inv.OptionalInt(5);
       v.last_error = inv.Text(6);
+      v.reminder_status = ParseReminderStatus(inv.Text(7));
+      v.reminder_sent_at = inv.OptionalInt(8);
+      v.reminder_error = inv.Text(9);
       c.invitations.push_back(std::move(v));
     }
     if (!inv.status().ok()) return inv.status();

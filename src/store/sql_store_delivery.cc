@@ -1,11 +1,14 @@
 // SqlStore: the scheduler's side, claiming due invitations with leases
 // and recording what became of them.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/secrets.h"
 #include "common/time_format.h"
 #include "policy/invitation_rules.h"
+#include "policy/send_window.h"
 #include "store/sql_store.h"
 
 namespace callexa {
@@ -83,7 +86,7 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
     claims.clear();
     Status ps = PromoteDueInvitations(db, now, limit);
     if (!ps.ok()) return ps;
-    Statement work, lease, close, count_takeovers;
+    Statement work, lease, close, count_takeovers, defer;
     int64_t takeovers = 0;
     ps = PrepareAll(
         db,
@@ -91,7 +94,8 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
           "SELECT i.id, i.survey_id, i.attempts, i.message_id, i.due_at, c.email, "
           "       c.first_name, c.last_name, c.name, "
           "       (SELECT reason FROM suppressions WHERE email = c.email), s.content, "
-          "       i.status = 'sending' "
+          "       i.status = 'sending', s.send_window, "
+          "       CASE WHEN s.send_window IS NULL THEN '' ELSE c.traits END "
           "FROM invitations i JOIN customers c ON c.id = i.customer_id "
           "  JOIN surveys s ON s.id = i.survey_id "
           "WHERE i.status IN ('queued', 'retry', 'sending') AND i.next_attempt_at <= ?1 "
@@ -107,6 +111,11 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
          {&close,
           "UPDATE invitations SET status = 'suppressed', "
           "next_attempt_at = NULL, last_error = ?2, updated_at = ?3 "
+          "WHERE id = ?1"},
+         // Back to waiting, as it was: a retry stays a retry.
+         {&defer,
+          "UPDATE invitations SET status = CASE WHEN status = 'retry' THEN 'retry' "
+          "ELSE 'queued' END, next_attempt_at = ?2, lease_owner = '', updated_at = ?3 "
           "WHERE id = ?1"}});
     if (!ps.ok()) return ps;
     std::vector<std::pair<DeliveryClaim, std::optional<SuppressionReason>>> found;
@@ -123,6 +132,10 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
       c.last_name = work.Text(7);
       c.name = work.Text(8);
       c.survey_content_json = work.Text(10);
+      // Its id keys its place in the window's first hour: stable across
+      // steps and reloads.
+      c.deferred_until = SendWindowDeferral(work.Text(12), work.Text(13),
+                                            static_cast<uint64_t>(c.invitation_id), now);
       found.emplace_back(std::move(c), ParseSuppressionReason(work.Text(9)));
       // Still 'sending' past its lease: its sender died or stalled.
       takeovers += work.Int(11);
@@ -140,6 +153,15 @@ Result<std::vector<DeliveryClaim>> SqlStore::ClaimDueInvitations(
                  .Run();
         if (ps.ok()) ps = ReleaseInvitation(db, claim.invitation_id);
         if (!ps.ok()) return ps;
+        continue;
+      }
+      if (claim.deferred_until) {
+        ps = defer.Bind(1, claim.invitation_id)
+                 .Bind(2, *claim.deferred_until)
+                 .Bind(3, now)
+                 .Run();
+        if (!ps.ok()) return ps;
+        claims.push_back(std::move(claim));
         continue;
       }
       ps = lease.Bind(1, claim.invitation_id)

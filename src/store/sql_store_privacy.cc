@@ -45,6 +45,9 @@ Result<ErasureCounts> SqlStore::ErasePerson(const std::string &email, int64_t no
       {"DELETE FROM webhook_deliveries WHERE invitation_id IN (SELECT i.id FROM "
        "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
        nullptr},
+      {"DELETE FROM reminders WHERE invitation_id IN (SELECT i.id FROM "
+       "invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = ?1)",
+       nullptr},
       {"DELETE FROM testimonials WHERE invitation_id IN (SELECT a.invitation_id FROM "
        "answers a JOIN customers c ON c.id = a.customer_id WHERE c.email = ?1)",
        &counts.testimonials},
@@ -82,7 +85,7 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
   int64_t deleted = 0;
   Status s = Write([&](SqlSession &db) -> Status {
     deleted = 0;
-    Statement surveys, quotes, entries, follow_ups, alerts, events, answers;
+    Statement surveys, quotes, entries, follow_ups, alerts, events, reminders, answers;
     Status ps = PrepareAll(
         db,
         {{&surveys,
@@ -108,6 +111,11 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
           "DELETE FROM webhook_deliveries WHERE invitation_id IN "
           "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
           "AND answered_at < ?2)"},
+         // An expired answer's reminder only counted it "after a reminder".
+         {&reminders,
+          "DELETE FROM reminders WHERE invitation_id IN "
+          "(SELECT invitation_id FROM answers WHERE survey_id = ?1 "
+          "AND answered_at < ?2)"},
          {&answers, "DELETE FROM answers WHERE survey_id = ?1 AND answered_at < ?2"}});
     if (!ps.ok()) return ps;
     std::vector<std::pair<int64_t, int64_t>> cutoffs;  // survey id, oldest kept
@@ -123,6 +131,7 @@ Result<int64_t> SqlStore::DeleteExpiredAnswers(int64_t now) {
       if (ps.ok()) ps = follow_ups.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (ps.ok()) ps = alerts.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (ps.ok()) ps = events.Bind(1, survey_id).Bind(2, cutoff).Run();
+      if (ps.ok()) ps = reminders.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (ps.ok()) ps = answers.Bind(1, survey_id).Bind(2, cutoff).Run();
       if (!ps.ok()) return ps;
       deleted += answers.RowsChanged();

@@ -149,11 +149,14 @@ struct CountStatements {
          // Spelled as the partial index's condition, so that it is used.
          {&comments, "SELECT count(*)" + answers + " AND a.comment <> ''"},
          {&reviews, "SELECT count(*)" + answers + " AND a.review_clicked_at IS NOT NULL"},
-         {&invitations, "SELECT count(*), count(i.answered_at) FROM invitations i" +
-                            invitations_sql.Join("i") +
-                            " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
-                            "i.sent_at < ?3" +
-                            invitations_sql.TraitConditions()},
+         {&invitations,
+          "SELECT count(*), count(i.answered_at), count(r.sent_at), "
+          "count(CASE WHEN i.answered_at > r.sent_at THEN 1 END) FROM invitations i" +
+              invitations_sql.Join("i") +
+              " LEFT JOIN reminders r ON r.invitation_id = i.id"
+              " WHERE i.survey_id = ?1 AND i.sent_at >= ?2 AND "
+              "i.sent_at < ?3" +
+              invitations_sql.TraitConditions()},
          // The band counts per ratings text, for TagsOfGroups: a survey's
          // answers hold few distinct combinations, so each is parsed once.
          {&tags,
@@ -182,6 +185,8 @@ Status ReadInvitations(CountStatements *st, const ReportFilter &filter,
   if (st->invitations.Step()) {
     out->invitations_sent = st->invitations.Int(0);
     out->invitations_answered = st->invitations.Int(1);
+    out->reminders_sent = st->invitations.Int(2);
+    out->answered_after_reminder = st->invitations.Int(3);
   }
   const Status s = st->invitations.status();
   st->invitations.Reset();

@@ -47,10 +47,12 @@ Result<Survey> SqlStore::DuplicateSurvey(int64_t id, const std::string &name,
         "INSERT INTO surveys (public_id, api_key, key_prefix, name, min_delay_days, "
         "max_delay_days, resurvey_interval_days, automation, segment_write_key, "
         "monthly_budget, content, embed_origins, retention_months, report_frequency, "
-        "report_recipients, alerts, reply_to, created_at, updated_at) "
+        "report_recipients, alerts, reply_to, reminder_after_days, send_window, "
+        "created_at, updated_at) "
         "SELECT ?2, ?3, ?4, ?5, min_delay_days, max_delay_days, resurvey_interval_days, "
         "0, segment_write_key, monthly_budget, content, embed_origins, retention_months, "
-        "report_frequency, report_recipients, alerts, reply_to, ?6, ?6 FROM surveys "
+        "report_frequency, report_recipients, alerts, reply_to, reminder_after_days, "
+        "send_window, ?6, ?6 FROM surveys "
         "WHERE id = ?1 "
         "RETURNING id");
     if (!ps.ok()) return ps;
@@ -107,6 +109,7 @@ Result<SurveyDeletion> SqlStore::DeleteSurvey(int64_t id) {
       {"DELETE FROM answer_alerts WHERE survey_id = ?1", nullptr},
       {"DELETE FROM follow_up_entries WHERE survey_id = ?1", nullptr},
       {"DELETE FROM follow_ups WHERE survey_id = ?1", nullptr},
+      {"DELETE FROM reminders WHERE survey_id = ?1", nullptr},
       {"DELETE FROM answers WHERE survey_id = ?1", &SurveyDeletion::answers},
       {"DELETE FROM invitations WHERE survey_id = ?1", &SurveyDeletion::invitations},
       {"DELETE FROM customers WHERE survey_id = ?1", &SurveyDeletion::customers},

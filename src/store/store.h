@@ -21,6 +21,7 @@
 #include "store/ingest_store.h"
 #include "store/metrics_store.h"
 #include "store/privacy_store.h"
+#include "store/reminder_store.h"
 #include "store/report_run_store.h"
 #include "store/report_store.h"
 #include "store/survey_store.h"
@@ -33,6 +34,7 @@ namespace callexa {
 class Store : public SurveyStore,
               public IngestStore,
               public DeliveryStore,
+              public ReminderStore,
               public AnswerStore,
               public SyncStore,
               public MetricsStore,

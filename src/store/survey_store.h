@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "model/answer.h"
 #include "model/invitation_status.h"
+#include "model/reminder.h"
 #include "model/survey.h"
 #include "store/report_store.h"
 
@@ -28,6 +29,13 @@ struct InvitationView {
   std::optional<int64_t> sent_at;
   std::optional<int64_t> answered_at;
   std::string last_error;  // retry, failed, bounced, suppressed: why
+  // Queued or retrying: when the scheduler takes it up (a send window may
+  // have moved it past due_at).
+  std::optional<int64_t> next_attempt_at;
+  // Its reminder (README "Reminders"), once the scheduler has taken it up.
+  std::optional<ReminderStatus> reminder_status;
+  std::optional<int64_t> reminder_sent_at;
+  std::string reminder_error;  // skipped, retry, failed: why
 };
 
 struct CustomerView {

@@ -35,6 +35,7 @@ const TextField<SurveyEmailContent> kEmailTexts[] = {
     {"low_label", &SurveyEmailContent::low_label, Kind::kLine, 100},
     {"high_label", &SurveyEmailContent::high_label, Kind::kLine, 100},
     {"unsubscribe_text", &SurveyEmailContent::unsubscribe_text, Kind::kLine, 100},
+    {"reminder_subject", &SurveyEmailContent::reminder_subject, Kind::kLine, 200},
     // No defaults for these three: empty means none.
     {"sender_name", &SurveyEmailContent::sender_name, Kind::kLine, 100},
     {"logo_url", &SurveyEmailContent::logo_url, Kind::kLine, kMaxUrlLength},
@@ -72,6 +73,7 @@ struct RichField {
 const RichField<SurveyEmailContent> kEmailRichTexts[] = {
     {"intro", &SurveyEmailContent::intro},
     {"footer", &SurveyEmailContent::footer},
+    {"reminder_intro", &SurveyEmailContent::reminder_intro},
 };
 const RichField<SurveyPageContent> kPageRichTexts[] = {
     {"thank_you", &SurveyPageContent::thank_you},

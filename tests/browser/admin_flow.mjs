@@ -110,7 +110,7 @@ try {
   await page.getByLabel('Max delay (days)').fill('14');
   const sentence = await page.locator('.live-sentence').innerText();
   check(sentence.includes('created 2 days ago will be surveyed in 1 day') && sentence.includes('created 20 days ago will be ignored'), `delay sentence: ${sentence}`);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Delays saved').waitFor();
 
   step('edit the intro in place with a bold word');

@@ -2,9 +2,11 @@
 // chromium with scripts off (driven by tests/integration/test_report_email.py):
 // it must render, ask for nothing from the network, and fit a phone.
 //
-// Usage: node email_render.mjs <html file> <screenshot prefix> [letter]
+// Usage: node email_render.mjs <html file> <screenshot prefix> [letter|survey]
 // ("letter": a person's message, such as a reply from the inbox, which has
-// no heading; every other email of Callexa has one).
+// no heading; "survey": a survey email or its reminder, whose question is
+// no heading either, and which must show its eleven score links; every
+// other email of Callexa has one).
 // Exits 0 when it rendered clean at 700 and 390 pixels; else prints why.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -29,7 +31,10 @@ try {
     await page.screenshot({ path: `${shot}-${width}.png`, fullPage: true });
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     if (wide > width + 1) problems.push(`${wide}px wide at ${width}px`);
-    if (kind !== 'letter') {
+    if (kind === 'survey') {
+      const scores = await page.locator('a[href*="score="]').count();
+      if (scores !== 11) problems.push(`${scores} score links at ${width}px`);
+    } else if (kind !== 'letter') {
       const heading = (await page.locator('h1').count()) ? await page.locator('h1').innerText() : '';
       if (!heading.trim()) problems.push('no heading');
     }

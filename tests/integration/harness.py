@@ -212,8 +212,11 @@ class CallexaNginx:
     """One nginx master with the Callexa module in a temporary prefix."""
 
     def __init__(self, http_extra="", server_extra="", main_extra="", listen_params="",
-                 database=None, workers=2, allowed_log_patterns=()):
+                 database=None, workers=2, allowed_log_patterns=(), extra_env=None):
         self.module = module_path()
+        # More environment for nginx (e.g. libfaketime's); an LD_PRELOAD
+        # goes after the sanitizer runtime's, which must come first.
+        self.extra_env = dict(extra_env or {})
         self.prefix = tempfile.mkdtemp(prefix="callexa-it-")
         os.chmod(self.prefix, 0o755)  # the workers' user must traverse it
         self.port = free_port()
@@ -289,6 +292,13 @@ class CallexaNginx:
             stdin=subprocess.DEVNULL, capture_output=True, timeout=30, env=nginx_env())
         return proc.returncode, (proc.stdout + proc.stderr).decode(errors="replace")
 
+    def env(self):
+        """The environment this nginx runs in: nginx_env() and extra_env."""
+        env = nginx_env()
+        for key, value in self.extra_env.items():
+            env[key] = (env[key] + " " + value) if key == "LD_PRELOAD" and env.get(key) else value
+        return env
+
     def nginx_args(self, conf_path=None):
         return [NGINX, "-p", self.prefix + "/", "-c", conf_path or self.conf_path,
                 "-e", self.error_log]
@@ -326,7 +336,7 @@ class CallexaNginx:
         with open(self.stderr_path, "ab") as out:
             self.proc = subprocess.Popen(self.nginx_args(), stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True, env=nginx_env())
+                                         start_new_session=True, env=self.env())
         _running.add(self)
         deadline = time.monotonic() + timeout
         while True:
@@ -910,8 +920,9 @@ class NginxTestCase(unittest.TestCase):
     """Base class: one nginx per test class.
 
     Class attributes a test class may set: http_extra, server_extra,
-    main_extra, listen_params (config snippets), database (a path), and
-    allowed_log_patterns (regexes of [alert]/[crit]/[emerg] lines expected).
+    main_extra, listen_params (config snippets), database (a path),
+    allowed_log_patterns (regexes of [alert]/[crit]/[emerg] lines expected),
+    and extra_env (more environment for nginx).
     """
 
     http_extra = ""
@@ -920,6 +931,7 @@ class NginxTestCase(unittest.TestCase):
     listen_params = ""
     database = None
     allowed_log_patterns = ()
+    extra_env = None
     nginx = None
 
     @classmethod
@@ -928,7 +940,8 @@ class NginxTestCase(unittest.TestCase):
         cls.nginx = CallexaNginx(http_extra=cls.http_extra, server_extra=cls.server_extra,
                                  main_extra=cls.main_extra, listen_params=cls.listen_params,
                                  database=cls.database,
-                                 allowed_log_patterns=cls.allowed_log_patterns)
+                                 allowed_log_patterns=cls.allowed_log_patterns,
+                                 extra_env=cls.extra_env)
         # A class cleanup also runs when a subclass's setUpClass fails after
         # this one, which tearDownClass would not.
         cls.addClassCleanup(cls._stop_and_check_nginx, cls.nginx)

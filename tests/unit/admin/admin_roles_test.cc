@@ -52,6 +52,7 @@ const RouteCase kRoutes[] = {
     {"GET", "api/surveys/1/report-runs", "", AdminRole::kViewer, ""},
     {"GET", "api/surveys/1/testimonials", "", AdminRole::kViewer, ""},
     {"GET", "api/surveys/1/sync", "", AdminRole::kViewer, ""},
+    {"GET", "api/surveys/1/send-window", "", AdminRole::kViewer, ""},
     {"POST", "api/surveys/1/preview", "{}", AdminRole::kViewer, ""},
     {"GET", "api/no-such-route", "", AdminRole::kViewer, ""},
     {"GET", "api/audit", "", AdminRole::kEditor, ""},

@@ -40,6 +40,7 @@ TEST(SurveyJsonTest, SurveyToJson) {
       "embed_origins": [], "retention_months": null, "archived_at": null,
       "report_frequency": "off", "report_recipients": [],
       "alerts": {"on": "off", "recipients": []}, "reply_to": "",
+      "reminder_after_days": null, "send_window": null,
       "created_at": "2026-11-28T10:00:00Z", "updated_at": "2026-11-28T10:01:00Z"})"));
   s.policy.monthly_budget = 0;  // zero is a budget, not "none"
   EXPECT_EQ(SurveyToJson(s)["monthly_budget"], 0);
@@ -79,7 +80,12 @@ TEST(SurveyJsonTest, CustomerToJson) {
   EXPECT_EQ(got["invitations"], json::parse(R"([{
       "id": 9, "status": "sent", "due_at": "2026-11-28T10:00:00Z",
       "created_at": "2026-11-25T10:00:00Z", "sent_at": "2026-11-28T10:00:05Z",
-      "answered_at": null, "last_error": ""}])"));
+      "answered_at": null, "last_error": "", "next_attempt_at": null,
+      "reminder": null}])"));
+  c.invitations[0].reminder_status = ReminderStatus::kSent;
+  c.invitations[0].reminder_sent_at = kNow + 3 * 86400;
+  EXPECT_EQ(CustomerToJson(c)["invitations"][0]["reminder"], json::parse(R"({
+      "status": "sent", "sent_at": "2026-12-01T10:00:00Z", "last_error": ""})"));
 }
 
 TEST(SurveyJsonTest, ApplySurveySettingsAcceptsValidValues) {
@@ -103,6 +109,9 @@ TEST(SurveyJsonTest, ApplySurveySettingsAcceptsValidValues) {
       {{{"monthly_budget", nullptr}}, "monthly_budget", nullptr},
       {{{"segment_write_key", key200}}, "segment_write_key", key200},
       {{{"segment_write_key", nullptr}}, "segment_write_key", ""},
+      {{{"reminder_after_days", 1}}, "reminder_after_days", 1},
+      {{{"reminder_after_days", 30}}, "reminder_after_days", 30},
+      {{{"reminder_after_days", nullptr}}, "reminder_after_days", nullptr},
       {json::object(), "name", "NPS"},
   };
   for (const auto &c : cases) {
@@ -137,6 +146,10 @@ TEST(SurveyJsonTest, ApplySurveySettingsRejectsAndLeavesSurveyUnchanged) {
       {{{"monthly_budget", "10"}}, "monthly_budget must be an integer"},
       {{{"segment_write_key", std::string(201, 'k')}},
        "segment_write_key must be a string of at most 200 bytes"},
+      {{{"reminder_after_days", 0}}, "reminder_after_days must be between 1 and 30"},
+      {{{"reminder_after_days", 31}}, "reminder_after_days must be between 1 and 30"},
+      {{{"reminder_after_days", 2.5}}, "reminder_after_days must be an integer"},
+      {{{"reminder_after_days", "3"}}, "reminder_after_days must be an integer"},
       {{{"min_delay_days", 15}}, "max_delay_days must be 0 or at least min_delay_days"},
       {{{"max_delay_days", 2}}, "max_delay_days must be 0 or at least min_delay_days"},
       // Valid fields before the bad one are not applied either.

@@ -330,6 +330,32 @@ TEST_F(DeliveryRunnerTest, BadSettingsFailTheInvitationWithAReason) {
   EXPECT_EQ(StateOf("ada@example.com", survey_), "failed");
 }
 
+TEST_F(DeliveryRunnerTest, OutsideTheSendWindowNothingIsSentUntilItOpens) {
+  // Weekdays 09:00-17:00 UTC; kNow is a Saturday.
+  survey_.send_window =
+      R"({"days":["mon","tue","wed","thu","fri"],"end":"17:00","start":"09:00",)"
+      R"("time_zone":"UTC","use_customer_time_zone":false})";
+  ASSERT_TRUE(store_->UpdateSurvey(survey_, kNow - 60).ok());
+  Identify(survey_, {"ada@example.com", "bob@example.com"});
+  DeliveryStepResult r = Step(kNow);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToLogString();
+  EXPECT_EQ(r.deferred, 2);
+  EXPECT_EQ(r.claimed, 0);
+  EXPECT_TRUE(transport_.sent.empty());
+  EXPECT_EQ(StateOf("ada@example.com", survey_), "queued");
+  // Not due again before the opening: no second deferral.
+  r = Step(kNow + kSecondsPerDay);
+  EXPECT_EQ(r.deferred, 0);
+  EXPECT_TRUE(transport_.sent.empty());
+  // Monday 10:00: inside, both go, each as its first attempt.
+  const int64_t monday = kNow + 2 * kSecondsPerDay;
+  r = Step(monday);
+  EXPECT_EQ(r.sent, 2);
+  EXPECT_EQ(r.deferred, 0);
+  EXPECT_EQ(transport_.sent.size(), 2u);
+  EXPECT_EQ(StateOf("ada@example.com", survey_), "sent");
+}
+
 TEST_F(DeliveryRunnerTest, AFullBatchSaysMoreIsDue) {
   std::vector<std::string> emails;
   for (int i = 0; i < 25; ++i) emails.push_back("c" + std::to_string(i) + "@example.com");

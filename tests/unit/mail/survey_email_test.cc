@@ -140,6 +140,45 @@ TEST(SurveyEmailTest, ProducesAWellFormedMultipartMessage) {
   EXPECT_NE(html.find("</html>"), std::string::npos);
 }
 
+TEST(SurveyEmailTest, AReminderThreadsUnderTheSurveyEmailWithItsOwnTexts) {
+  SurveyEmailInput in = Input();
+  in.message_id_unique = "0a1b2c3d4e5f";
+  in.in_reply_to_unique = "5f2b9c0e41d7a3b8";
+  Result<SurveyEmailContent> resolved = ResolveSurveyEmailContent(Content());
+  ASSERT_TRUE(resolved.ok());
+  const ParsedMessage m = RenderAndParse(ReminderContent(*resolved), in);
+  EXPECT_EQ(Header(m.headers, "Message-ID"), "<0a1b2c3d4e5f@nps.acme.example>");
+  EXPECT_EQ(Header(m.headers, "In-Reply-To"), "<5f2b9c0e41d7a3b8@nps.acme.example>");
+  EXPECT_EQ(Header(m.headers, "References"), "<5f2b9c0e41d7a3b8@nps.acme.example>");
+  EXPECT_EQ(m.headers.size(), 11u);
+  EXPECT_EQ(Header(m.headers, "Subject"),
+            "A quick reminder: how likely are you to recommend us?");
+  const std::string text = m.parts[0].body;
+  EXPECT_NE(text.find("A few days ago we asked how we are doing."), std::string::npos);
+  EXPECT_EQ(text.find("Thank you for being our customer."), std::string::npos);
+  // The same links as the survey email's.
+  EXPECT_NE(text.find(in.links.score_urls[7]), std::string::npos);
+
+  // German defaults, and the owner's own texts win.
+  SurveyEmailContent german = Content();
+  german.language = "de";
+  resolved = ResolveSurveyEmailContent(german);
+  ASSERT_TRUE(resolved.ok());
+  EXPECT_EQ(ReminderContent(*resolved).subject,
+            "Kurze Erinnerung: Würden Sie uns weiterempfehlen?");
+  SurveyEmailContent own = Content();
+  own.reminder_subject = "Still a minute?";
+  own.reminder_intro = "One click helps.";
+  resolved = ResolveSurveyEmailContent(own);
+  ASSERT_TRUE(resolved.ok());
+  EXPECT_EQ(ReminderContent(*resolved).subject, "Still a minute?");
+  EXPECT_EQ(RichTextToPlainText(ReminderContent(*resolved).intro), "One click helps.");
+  EXPECT_EQ(ReminderContent(*resolved).question, resolved->question);
+
+  in.in_reply_to_unique = "a>b";
+  EXPECT_FALSE(RenderSurveyEmail(Content(), in).ok());
+}
+
 TEST(SurveyEmailTest, IsPureAndDeterministic) {
   const Result<std::string> a = RenderSurveyEmail(Content(), Input());
   const Result<std::string> b = RenderSurveyEmail(Content(), Input());

@@ -121,6 +121,8 @@ TEST_F(SqliteFileTest, MigrationSixLinksTheAnswersItFinds) {
       "DROP TABLE answer_alerts; DROP TABLE webhook_deliveries; DROP TABLE webhooks;"
       "DROP TABLE follow_up_entries; DROP TABLE follow_ups;"
       "ALTER TABLE surveys DROP COLUMN alerts; ALTER TABLE surveys DROP COLUMN reply_to;"
+      "DROP TABLE reminders; ALTER TABLE surveys DROP COLUMN reminder_after_days;"
+      "ALTER TABLE surveys DROP COLUMN send_window;"
       "PRAGMA user_version = 5;"
       "INSERT INTO surveys (id, public_id, api_key, key_prefix, name, min_delay_days,"
       "  max_delay_days, resurvey_interval_days, automation, created_at, updated_at)"

@@ -112,7 +112,7 @@ std::string Describe(const Survey &s) {
     << "|" << Join(s.embed_origins) << "|"
     << (s.retention_months ? *s.retention_months : -1) << "|"
     << ReportFrequencyName(s.report_frequency) << "|" << Join(s.report_recipients) << "|"
-    << s.created_at << "|" << s.updated_at;
+    << s.send_window << "|" << s.created_at << "|" << s.updated_at;
   return o.str();
 }
 
@@ -298,6 +298,11 @@ class StoreCopyTest : public ::testing::Test {
     main.alerts.on = AlertBands::kDetractors;
     main.alerts.recipients = {"owner@example.com"};
     main.reply_to = "support@example.com";
+    main.reminder_after_days = 3;
+    // Always open: the copy carries it, the mail below still goes at once.
+    main.send_window =
+        R"({"days":["mon","tue","wed","thu","fri","sat","sun"],"end":"24:00",)"
+        R"("start":"00:00","time_zone":"UTC","use_customer_time_zone":true})";
     auto created = store->CreateSurvey(main, kNow - 2 * kSecondsPerDay);
     EXPECT_TRUE(created.ok()) << created.status().message();
     made.main = *created;
@@ -376,6 +381,10 @@ class StoreCopyTest : public ::testing::Test {
     zoe_score.score = 9;
     EXPECT_TRUE(store->SaveAnswer(zoe, zoe_score, true, kNow + 80).ok());
     EXPECT_TRUE(store->Unsubscribe(made.dee, kNow + 100).ok());
+    // Dee's reminder, due three days on, is recorded as skipped.
+    auto reminders =
+        store->ClaimDueReminders(kNow + 3 * kSecondsPerDay, 10, 60, "old-host");
+    EXPECT_TRUE(reminders.ok() && reminders->empty());
 
     // Ada again, half a year later: her first answer gets a next_answer_at.
     Identify(store, made.main, {{"email", "ada@example.com"}}, kLater, "u-ada");

@@ -41,6 +41,7 @@ const FIELDS = {
   monthly_budget: 'Monthly budget',
   embed_origins: 'Sites that may embed testimonials',
   retention_months: 'Keep answers (months)',
+  reminder_after_days: 'Reminder after (days)',
   report_frequency: 'Report emails',
   report_recipients: 'Report recipients',
   alerts: 'Alerts',

@@ -146,6 +146,18 @@ function answersCard(answers, survey) {
   return card;
 }
 
+// The invitation's reminder (README "Reminders") under its sending time.
+function reminderNote(r) {
+  if (!r) return null;
+  const text = r.status === 'sent' ? `reminder sent ${formatTime(r.sent_at)}`
+    : r.status === 'skipped' ? `no reminder: ${r.last_error}`
+    : r.status === 'failed' ? `reminder failed: ${r.last_error}`
+    : r.status === 'queued' ? 'reminder waits for the send window'
+    : r.status === 'retry' ? `reminder to retry: ${r.last_error}`
+    : 'reminder being sent';
+  return h('div', { class: 'hint' }, text.charAt(0).toUpperCase() + text.slice(1));
+}
+
 function invitationsCard(invitations) {
   return h(
     'section',
@@ -158,8 +170,10 @@ function invitationsCard(invitations) {
             h('thead', null, h('tr', null, ['State', 'Due', 'Sent', 'Answered', 'Problem'].map((x) => h('th', { scope: 'col' }, x)))),
             h('tbody', null, invitations.map((i) => h('tr', null,
               h('th', { scope: 'row' }, stateBadge(i.status)),
-              h('td', null, formatTime(i.due_at)),
-              h('td', null, formatTime(i.sent_at)),
+              h('td', null, formatTime(i.due_at),
+                i.status === 'queued' && i.next_attempt_at && i.next_attempt_at > i.due_at
+                  ? h('span', { class: 'hint' }, ` · waits for the send window until ${formatTime(i.next_attempt_at)}`) : null),
+              h('td', null, formatTime(i.sent_at), reminderNote(i.reminder)),
               h('td', null, formatTime(i.answered_at)),
               h('td', { class: i.last_error ? 'error-text' : 'muted' }, i.last_error || '—'))))))
       : h('p', { class: 'empty-line' }, 'Never invited.'),

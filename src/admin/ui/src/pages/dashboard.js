@@ -76,6 +76,8 @@ function headline(stats, followUps = null) {
       h('div', { class: 'stat' }, h('dt', null, 'Comment rate'), h('dd', null, percent(stats.comment_rate))),
       // Promoters who followed the thank-you page's review invitation.
       c.review_clicks ? h('div', { class: 'stat' }, h('dt', null, 'Review clicks'), h('dd', null, c.review_clicks.toLocaleString())) : null,
+      // Invitations of the period answered after their reminder went out.
+      c.reminders_sent ? h('div', { class: 'stat' }, h('dt', null, 'Answered after a reminder'), h('dd', null, c.answered_after_reminder.toLocaleString(), h('span', { class: 'hint' }, `of ${c.reminders_sent.toLocaleString()} reminded`))) : null,
       followUps),
     splitBar(c),
   );

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { field, h, toast } from '../dom.js';
 import { days } from '../format.js';
 import { mayAct, setDirty } from '../state.js';
+import { sendWindowCard } from './send_window.js';
 
 // What the rules do with two example customers (PRODUCT.md, "Survey
 // delays"): the server's eligibility rules, in words.
@@ -30,6 +31,13 @@ export function explainDelays(min, max, interval) {
   return `Every identify schedules a survey ${min === 0 ? 'at once' : `${days(min)} later`}, ${often}. A customer identified today who was surveyed ${days(interval + 10)} ago will be surveyed ${min === 0 ? 'now' : `in ${days(min)}`}.`;
 }
 
+// The reminder setting in words (README "Reminders").
+export function explainReminder(daysAfter) {
+  if (daysAfter === null) return 'No reminders: customers get the survey email only.';
+  if (!Number.isInteger(daysAfter) || daysAfter < 1 || daysAfter > 30) return 'Remind after 1 to 30 days, or leave it empty for no reminders.';
+  return `Customers who have not answered ${days(daysAfter)} after their survey email get one reminder with the same links. Reminders do not count against the monthly budget.`;
+}
+
 function numberInput(value, props = {}) {
   return h('input', { type: 'number', min: '0', step: '1', inputmode: 'numeric', value: value == null ? '' : String(value), ...props });
 }
@@ -40,6 +48,8 @@ export async function delaysPage(main, survey) {
   const interval = numberInput(survey.resurvey_interval_days, { max: '3650', required: true });
   const budget = numberInput(survey.monthly_budget, { placeholder: 'No limit' });
   const retention = numberInput(survey.retention_months, { min: '1', max: '120', placeholder: 'Until erased' });
+  const reminder = numberInput(survey.reminder_after_days, { min: '1', max: '30', placeholder: 'No reminder' });
+  const reminderSentence = h('p', { class: 'reminder-sentence', 'aria-live': 'polite' });
   const sentence = h('p', { class: 'live-sentence', 'aria-live': 'polite' });
   const error = h('p', { class: 'field-error', role: 'alert' });
   const values = () => ({
@@ -48,19 +58,22 @@ export async function delaysPage(main, survey) {
     resurvey_interval_days: Number(interval.value),
     monthly_budget: budget.value === '' ? null : Number(budget.value),
     retention_months: retention.value === '' ? null : Number(retention.value),
+    reminder_after_days: reminder.value === '' ? null : Number(reminder.value),
   });
   const update = () => {
     const v = values();
     sentence.textContent = explainDelays(v.min_delay_days, v.max_delay_days, v.resurvey_interval_days);
+    reminderSentence.textContent = explainReminder(v.reminder_after_days);
     setDirty(
       v.min_delay_days !== survey.min_delay_days ||
         v.max_delay_days !== survey.max_delay_days ||
         v.resurvey_interval_days !== survey.resurvey_interval_days ||
         v.monthly_budget !== survey.monthly_budget ||
-        v.retention_months !== survey.retention_months,
+        v.retention_months !== survey.retention_months ||
+        v.reminder_after_days !== survey.reminder_after_days,
     );
   };
-  [min, max, interval, budget, retention].forEach((i) => i.addEventListener('input', update));
+  [min, max, interval, budget, retention, reminder].forEach((i) => i.addEventListener('input', update));
   update();
 
   const form = h(
@@ -75,12 +88,14 @@ export async function delaysPage(main, survey) {
       field('Re-survey interval (days)', interval, 'Never survey anyone twice within this time. Default 182 (26 weeks).'),
       field('Monthly budget', budget, 'Most invitations per calendar month; over it, new ones wait for next month. Empty: no limit.'),
       field('Keep answers (months)', retention, 'Answers older than this are deleted, within the hour. Empty: kept until a person is erased.'),
+      field('Reminder after (days)', reminder, 'One reminder to those who have not answered, 1 to 30 days after the survey email. Not counted against the monthly budget. Empty: none.'),
     ),
     sentence,
+    reminderSentence,
     error,
     mayAct('editor') ? h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save')) : null,
   );
-  if (!mayAct('editor')) [min, max, interval, budget, retention].forEach((i) => { i.readOnly = true; });
+  if (!mayAct('editor')) [min, max, interval, budget, retention, reminder].forEach((i) => { i.readOnly = true; });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';
@@ -111,5 +126,6 @@ export async function delaysPage(main, survey) {
     { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Delays'), h('p', { class: 'lead' }, 'Who is surveyed, and when.')),
     h('div', { class: 'split' }, form, scenarios),
+    sendWindowCard(survey),
   );
 }

@@ -11,12 +11,14 @@ import { mayAct, onLeave, setDirty } from '../state.js';
 
 const EMAIL_TEXTS = [
   { key: 'greeting', label: 'Greeting', kind: 'line', hint: '{first_name} becomes the customer’s first name.' },
-  { key: 'intro', label: 'Introduction', kind: 'rich' },
+  { key: 'intro', label: 'Introduction', kind: 'rich', view: 'email' },
   { key: 'question', label: 'Question', kind: 'multi' },
   { key: 'low_label', label: 'Label under 0', kind: 'line' },
   { key: 'high_label', label: 'Label under 10', kind: 'line' },
   { key: 'footer', label: 'Footer', kind: 'rich' },
   { key: 'unsubscribe_text', label: 'Unsubscribe link text', kind: 'line' },
+  // The reminder is the same email with its own subject and introduction.
+  { key: 'reminder_intro', label: 'Reminder introduction', kind: 'rich', view: 'reminder' },
 ];
 
 const PAGE_TEXTS = [
@@ -105,7 +107,7 @@ function createEditor(survey, { title, lead, texts, kind }) {
   let draft = {};
   let resolved = {};
   let score = 9;
-  let view = 'answer';
+  let view = kind === 'email' ? 'email' : 'answer';
   let overlay = null;
   let previewSeq = 0;
   const editors = new Set();
@@ -165,10 +167,11 @@ function createEditor(survey, { title, lead, texts, kind }) {
       if (seq !== previewSeq) return;
       previewError.hidden = true;
       resolved = p.resolved_content || {};
+      const reminder = kind === 'email' && view === 'reminder';
       subjectLine.textContent = '';
-      subjectLine.append(h('span', { class: 'muted' }, 'Subject: '), p.subject);
+      subjectLine.append(h('span', { class: 'muted' }, reminder ? 'Reminder subject: ' : 'Subject: '), reminder ? p.reminder.subject : p.subject);
       const e = p.editable;
-      const html = kind === 'email' ? e.html : view === 'thank_you' ? e.thank_you_html : e.page_html;
+      const html = kind === 'email' ? (reminder ? e.reminder_html : e.html) : view === 'thank_you' ? e.thank_you_html : e.page_html;
       frame.srcdoc = html;
       listeners.forEach((fn) => fn(null));
     } catch (e) {
@@ -393,7 +396,22 @@ export async function emailEditorPage(main, survey) {
     kind: 'email',
   });
   const subject = boundInput(ed, 'subject', { maxlength: '200' });
+  const reminderSubject = boundInput(ed, 'reminder_subject', { maxlength: '200' });
   const sender = boundInput(ed, 'sender_name', { maxlength: '100' });
+  // Which email the preview shows: the survey email or its reminder.
+  const emailGroup = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Preview' });
+  const emailRadio = (label, checked, v) => {
+    const id = newId('email-view');
+    const input = h('input', { type: 'radio', name: 'email-view', id, checked });
+    input.addEventListener('change', () => input.checked && ed.setView(v));
+    emailGroup.append(input, h('label', { for: id }, label));
+    return input;
+  };
+  const emailRadios = [emailRadio('Survey email', true, 'email'), emailRadio('Reminder', false, 'reminder')];
+  ed.bindViewSetters((v) => {
+    emailRadios[v === 'reminder' ? 1 : 0].checked = true;
+    ed.setView(v);
+  }, null);
   const language = h('select', null, h('option', { value: 'en' }, 'English'), h('option', { value: 'de' }, 'Deutsch'));
   language.value = ed.current('language') || 'en';
   language.addEventListener('change', () => ed.set('language', language.value));
@@ -492,6 +510,7 @@ export async function emailEditorPage(main, survey) {
       { class: 'card', 'aria-labelledby': 'look-title' },
       h('h2', { id: 'look-title' }, 'Sender and look'),
       field('Subject', subject),
+      field('Reminder subject', reminderSubject, 'The reminder repeats the survey email with this subject and its own introduction; reminders are set on the Delays page.'),
       field('Sender name', sender, 'Shown as the From name; the address is the installation’s callexa_mail_from.'),
       field('Language', language, 'Texts you leave empty take this language’s defaults.'),
       colorField,
@@ -504,7 +523,7 @@ export async function emailEditorPage(main, survey) {
   );
   viewOnly(panel);
   await ed.refreshPreview();
-  return h('div', { class: 'page page-wide' }, ed.head(), h('div', { class: 'editor' }, previewCard(ed, ed.subjectLine), panel));
+  return h('div', { class: 'page page-wide' }, ed.head(), h('div', { class: 'editor' }, previewCard(ed, h('div', { class: 'preview-switch' }, emailGroup, ed.subjectLine)), panel));
 }
 
 // The id an extra question's answers are stored under (1 to 32 of

@@ -67,8 +67,8 @@ function customersSection(survey) {
             h('th', { scope: 'row', class: 'mono-ish' }, h('a', { href: `#/surveys/${survey.id}/customers/${c.id}`, class: 'customer-link' }, c.email)),
             h('td', null, c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || h('span', { class: 'muted' }, '—')),
             h('td', null, stateBadge(c.state)),
-            h('td', null, formatTime(c.due_at)),
-            h('td', { class: 'muted reason' }, c.reason_text || c.reason || ''),
+            h('td', null, formatTime(c.due_at || heldUntil(c))),
+            h('td', { class: 'muted reason' }, heldUntil(c) ? 'Waits for the send window' : c.reason_text || c.reason || ''),
           ))),
         )),
       );
@@ -85,6 +85,13 @@ function customersSection(survey) {
     body,
   );
   return { section, reload: () => load() };
+}
+
+// A queued invitation due earlier than it will go: held for the survey's
+// send window until then (README "Send windows").
+function heldUntil(c) {
+  const i = c.state === 'queued' && c.invitations && c.invitations[0];
+  return i && i.next_attempt_at && i.next_attempt_at > i.due_at ? i.next_attempt_at : null;
 }
 
 function addOneSection(survey, refresh) {
