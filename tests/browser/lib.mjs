@@ -49,8 +49,17 @@ export function watch(page, origin, problems) {
   });
 }
 
-// The serious and critical axe violations of the page, as lines.
+// The serious and critical axe violations of the page, as lines. Waits
+// first for finite transitions to end (a toast fading in or out has no
+// contrast to measure yet).
 export async function axeViolations(page) {
+  await page
+    .waitForFunction(
+      () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity),
+      null,
+      { timeout: 5000 },
+    )
+    .catch(() => {});
   return page.evaluate(async (source) => {
     if (!window.axe) (0, eval)(source);
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
