@@ -9,9 +9,9 @@
 // SURVEY_ID, OUT_FILE (JSON for the Python side: the names and values shown,
 // and the card's text).
 // Exits 0 when every step worked; else prints what failed and exits 1.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './lib.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -22,8 +22,6 @@ const BASE = env('BASE');
 const ORIGIN = new URL(BASE).origin;
 const SHOT_DIR = env('SHOT_DIR');
 const SHOT_NAME = env('SHOT_NAME');
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOT_DIR, { recursive: true });
 
 function check(condition, what) {
@@ -52,11 +50,7 @@ page.on('request', (r) => {
 });
 
 async function axe(label) {
-  const violations = await page.evaluate(async (source) => {
-    if (!window.axe) (0, eval)(source);
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-  }, AXE);
+  const violations = await axeViolations(page);
   for (const v of violations) problems.push(`axe ${label}: ${v}`);
 }
 

@@ -7,9 +7,9 @@
 // customers: ada 6 then 10 and cy 8 on plan pro, bob 3 and dee 10 on plan
 // free), SINGLE_ID (a survey with one answer).
 // Exits 0 when every step worked; else prints what failed and exits 1.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './lib.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -20,8 +20,6 @@ const BASE = env('BASE');
 const SHOT_DIR = env('SHOT_DIR');
 const SURVEY = env('SURVEY_ID');
 const SINGLE = env('SINGLE_ID');
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOT_DIR, { recursive: true });
 
 function check(condition, what) {
@@ -46,11 +44,7 @@ page.on('console', (m) => {
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
 async function axe(label) {
-  const violations = await page.evaluate(async (source) => {
-    if (!window.axe) (0, eval)(source);
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-  }, AXE);
+  const violations = await axeViolations(page);
   for (const v of violations) axeFailures.push(`${label}: ${v}`);
 }
 

@@ -51,7 +51,8 @@ export function watch(page, origin, problems) {
 
 // The serious and critical axe violations of the page, as lines. Waits
 // first for finite transitions to end (a toast fading in or out has no
-// contrast to measure yet).
+// contrast to measure yet). axe is evaluated through the DevTools
+// protocol, which the page's CSP allows.
 export async function axeViolations(page) {
   await page
     .waitForFunction(

@@ -10,9 +10,9 @@
 // TEST_LINK (the test email's score link, without ?score), PROMOTER_PAGE
 // (the link of a promoter who answered, without ?score). Screenshots: SHOT_DIR/polish-PHASE-<what>-<width>.png.
 // Exits 0 when every step worked; else prints what failed and exits 1.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './lib.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -25,8 +25,6 @@ const SHOT_DIR = env('SHOT_DIR');
 const PHASE = env('PHASE');
 const AFTER = PHASE === 'after';
 const ID = env('SURVEY_ID');
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOT_DIR, { recursive: true });
 
 function check(condition, what) {
@@ -80,11 +78,7 @@ async function axe(label) {
     const shown = t && t.classList.contains('visible');
     return shown ? o === 1 : o === 0;
   });
-  const violations = await page.evaluate(async (source) => {
-    if (!window.axe) (0, eval)(source);
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-  }, AXE);
+  const violations = await axeViolations(page);
   for (const v of violations) axeFailures.push(`${label}: ${v}`);
 }
 

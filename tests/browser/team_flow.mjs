@@ -7,9 +7,9 @@
 // Environment: BASE (the admin URL, ending in "/"), PASSWORD (every
 // user's), SHOT_DIR, SURVEY_ID and SURVEY_NAME (a survey with changes).
 // Exits 0 when every check passed; else prints what failed and exits 1.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './lib.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -19,8 +19,6 @@ const env = (name) => {
 const BASE = env('BASE');
 const ORIGIN = new URL(BASE).origin;
 const SHOT_DIR = env('SHOT_DIR');
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOT_DIR, { recursive: true });
 
 function check(condition, what) {
@@ -49,11 +47,7 @@ async function as(user, role, steps) {
     if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== ORIGIN) problems.push(`${user}: request to ${r.url()}`);
   });
   const axe = async (label) => {
-    const violations = await page.evaluate(async (source) => {
-      if (!window.axe) (0, eval)(source);
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-    }, AXE);
+    const violations = await axeViolations(page);
     for (const v of violations) problems.push(`${user}: axe: ${label}: ${v}`);
   };
   const settle = async () => {
