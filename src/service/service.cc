@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "admin/admin_api.h"
@@ -16,6 +17,7 @@
 #include "delivery/reply_runner.h"
 #include "delivery/webhook_runner.h"
 #include "ingest/ingest_endpoint.h"
+#include "mail/dkim_signer.h"
 #include "mail/dkim_transport.h"
 #include "mail/mail_dir_transport.h"
 #include "mail/mail_from.h"
@@ -398,6 +400,19 @@ size_t EndpointRow(EndpointId id) {
 
 }  // namespace
 
+std::optional<std::string> DkimAlignmentWarning(const ServiceConfig &config) {
+  if (config.dkim_signer == nullptr) return std::nullopt;
+  const auto from = ParseMailFrom(config.mail_from);
+  if (!from.ok()) return std::nullopt;
+  const std::string &address = from->address;
+  const std::string domain = address.substr(address.rfind('@') + 1);
+  if (DkimAligned(config.dkim_signer->domain(), domain)) return std::nullopt;
+  return "callexa: callexa_dkim signs for " + config.dkim_signer->domain() +
+         " but callexa_mail_from sends from " + domain +
+         ": they are not aligned, so receivers that check DMARC will reject or "
+         "junk the mail; sign for the From domain (or a parent of it)";
+}
+
 std::string DescribeInstallation(const ServiceConfig &config) {
   const std::string mail = DescribeMailTransport(config);
   return std::string("callexa ") + kLibraryVersion + ": database " +
@@ -485,6 +500,9 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
   // overlapping worker (reload) from doing the same work twice.
   if (runs_jobs) {
     startup_log->push_back({LogLevel::kNotice, DescribeInstallation(config)});
+    if (auto warning = DkimAlignmentWarning(config)) {
+      startup_log->push_back({LogLevel::kWarn, *warning});
+    }
     service->StartDelivery(config, startup_log);
     service->StartSync(config, startup_log);
     service->StartRetention();

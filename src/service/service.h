@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,11 @@ class Service {
 // One line for the start of the job worker: version, database and schema,
 // mail transport, public URL, Segment API.
 std::string DescribeInstallation(const ServiceConfig &config);
+
+// The [warn] the jobs worker logs at start when callexa_dkim signs for a
+// domain callexa_mail_from's domain is not aligned with (DMARC fails);
+// nullopt when they are aligned or without callexa_dkim.
+std::optional<std::string> DkimAlignmentWarning(const ServiceConfig &config);
 
 // A lease owner unique to this process: hostname:pid:random, since a pid
 // alone repeats across hosts and restarts.

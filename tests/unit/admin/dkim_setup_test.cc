@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "mail/dkim_test_keys.h"  // tests/unit/mail
+#include "service/service.h"
 #include "service/service_config.h"
 
 namespace callexa {
@@ -43,6 +44,20 @@ TEST(DkimSetupTest, RecordsAndAlignment) {
   const nlohmann::json unset = DkimSetupJson(signer.get(), "");
   EXPECT_TRUE(unset["from_domain"].is_null());
   EXPECT_TRUE(unset["aligned"].is_null());
+}
+
+TEST(DkimSetupTest, TheWorkerWarnsOfAMisalignedDomain) {
+  ServiceConfig config;
+  config.mail_from = "Acme NPS <nps@mail.acme.example>";
+  EXPECT_EQ(DkimAlignmentWarning(config), std::nullopt);  // no DKIM
+  config.dkim_signer = Signer("acme.example");
+  EXPECT_EQ(DkimAlignmentWarning(config), std::nullopt);
+  config.dkim_signer = Signer("mailer.example.net");
+  const auto warning = DkimAlignmentWarning(config);
+  ASSERT_TRUE(warning.has_value());
+  EXPECT_NE(warning->find("signs for mailer.example.net but callexa_mail_from sends from "
+                          "mail.acme.example"),
+            std::string::npos);
 }
 
 TEST(DkimSetupTest, CheckServiceConfigLoadsTheKeysOrNamesTheFile) {
