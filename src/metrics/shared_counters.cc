@@ -1,6 +1,8 @@
 #include "metrics/shared_counters.h"
 
 #include <cstdio>
+#include <initializer_list>
+#include <string>
 
 namespace callexa {
 namespace {
@@ -20,6 +22,22 @@ std::string Number(double v) {
   return buf;
 }
 
+struct Series {
+  const char *value;  // of the family's one label
+  const std::atomic<uint64_t> *n;
+};
+
+// A counter family whose series differ in one label: its HELP and TYPE
+// lines, then one line per series, zeros included.
+void AppendFamily(std::string *out, const char *name, const char *help, const char *label,
+                  std::initializer_list<Series> series) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+  for (const Series &s : series) {
+    *out += std::string(name) + "{" + label + "=\"" + s.value + "\"} " +
+            std::to_string(s.n->load(kRelaxed)) + "\n";
+  }
+}
+
 }  // namespace
 
 void ResetCounters(SharedCounters *c) {
@@ -30,16 +48,28 @@ void ResetCounters(SharedCounters *c) {
     for (auto &n : row) n.store(0, kRelaxed);
   }
   for (auto &n : c->commit_buckets) n.store(0, kRelaxed);
-  for (auto *n :
-       {&c->commit_count, &c->commit_micros, &c->emails_sent, &c->emails_retried,
-        &c->emails_bounced, &c->emails_failed, &c->alerts_sent, &c->alerts_retried,
-        &c->alerts_failed, &c->replies_sent, &c->replies_retried, &c->replies_failed,
-        &c->webhooks_delivered, &c->webhooks_retried, &c->webhooks_failed,
-        &c->database_connects_failed, &c->database_connections_lost}) {
-    n->store(0, kRelaxed);
-  }
-  for (auto *n : {&c->reminders_sent, &c->reminders_retried, &c->reminders_bounced,
-                  &c->reminders_failed, &c->reminders_skipped}) {
+  for (auto *n : {&c->commit_count,
+                  &c->commit_micros,
+                  &c->emails_sent,
+                  &c->emails_retried,
+                  &c->emails_bounced,
+                  &c->emails_failed,
+                  &c->reminders_sent,
+                  &c->reminders_retried,
+                  &c->reminders_bounced,
+                  &c->reminders_failed,
+                  &c->reminders_skipped,
+                  &c->alerts_sent,
+                  &c->alerts_retried,
+                  &c->alerts_failed,
+                  &c->replies_sent,
+                  &c->replies_retried,
+                  &c->replies_failed,
+                  &c->webhooks_delivered,
+                  &c->webhooks_retried,
+                  &c->webhooks_failed,
+                  &c->database_connects_failed,
+                  &c->database_connections_lost}) {
     n->store(0, kRelaxed);
   }
 }
@@ -121,76 +151,50 @@ std::string RenderCounters(const SharedCounters &c) {
          Number(static_cast<double>(c.commit_micros.load(kRelaxed)) / 1e6) + "\n";
   out += "callexa_ingest_commit_seconds_count " +
          std::to_string(c.commit_count.load(kRelaxed)) + "\n";
-  out +=
-      "# HELP callexa_emails_total Survey emails by delivery outcome (retried: a "
-      "temporary failure, tried again later).\n"
-      "# TYPE callexa_emails_total counter\n";
-  const struct {
-    const char *outcome;
-    const std::atomic<uint64_t> *n;
-  } outcomes[] = {{"sent", &c.emails_sent},
-                  {"retried", &c.emails_retried},
-                  {"bounced", &c.emails_bounced},
-                  {"failed", &c.emails_failed}};
-  for (const auto &o : outcomes) {
-    out += std::string("callexa_emails_total{outcome=\"") + o.outcome + "\"} " +
-           std::to_string(o.n->load(kRelaxed)) + "\n";
-  }
-  out +=
-      "# HELP callexa_reminders_total Reminder emails by outcome (retried: a temporary "
-      "failure, tried again later; skipped: answered, unsubscribed or bounced before "
-      "it went out).\n"
-      "# TYPE callexa_reminders_total counter\n";
-  const struct {
-    const char *outcome;
-    const std::atomic<uint64_t> *n;
-  } reminder_outcomes[] = {{"sent", &c.reminders_sent},
-                           {"retried", &c.reminders_retried},
-                           {"bounced", &c.reminders_bounced},
-                           {"failed", &c.reminders_failed},
-                           {"skipped", &c.reminders_skipped}};
-  for (const auto &o : reminder_outcomes) {
-    out += std::string("callexa_reminders_total{outcome=\"") + o.outcome + "\"} " +
-           std::to_string(o.n->load(kRelaxed)) + "\n";
-  }
-  out +=
-      "# HELP callexa_alerts_total Alert emails by outcome, one per alert (retry: no "
-      "recipient's server accepted it yet, tried again later).\n"
-      "# TYPE callexa_alerts_total counter\n";
-  out += "callexa_alerts_total{outcome=\"sent\"} " +
-         std::to_string(c.alerts_sent.load(kRelaxed)) + "\n";
-  out += "callexa_alerts_total{outcome=\"retry\"} " +
-         std::to_string(c.alerts_retried.load(kRelaxed)) + "\n";
-  out += "callexa_alerts_total{outcome=\"failed\"} " +
-         std::to_string(c.alerts_failed.load(kRelaxed)) + "\n";
-  out +=
-      "# HELP callexa_replies_total The owner's replies to customers by outcome (retry: "
-      "a temporary failure, tried again later).\n"
-      "# TYPE callexa_replies_total counter\n";
-  out += "callexa_replies_total{outcome=\"sent\"} " +
-         std::to_string(c.replies_sent.load(kRelaxed)) + "\n";
-  out += "callexa_replies_total{outcome=\"retry\"} " +
-         std::to_string(c.replies_retried.load(kRelaxed)) + "\n";
-  out += "callexa_replies_total{outcome=\"failed\"} " +
-         std::to_string(c.replies_failed.load(kRelaxed)) + "\n";
-  out +=
-      "# HELP callexa_webhook_deliveries_total Webhook delivery attempts by outcome "
-      "(retry: tried again later; failed: given up).\n"
-      "# TYPE callexa_webhook_deliveries_total counter\n";
-  out += "callexa_webhook_deliveries_total{outcome=\"delivered\"} " +
-         std::to_string(c.webhooks_delivered.load(kRelaxed)) + "\n";
-  out += "callexa_webhook_deliveries_total{outcome=\"retry\"} " +
-         std::to_string(c.webhooks_retried.load(kRelaxed)) + "\n";
-  out += "callexa_webhook_deliveries_total{outcome=\"failed\"} " +
-         std::to_string(c.webhooks_failed.load(kRelaxed)) + "\n";
-  out +=
-      "# HELP callexa_database_connection_errors_total PostgreSQL connections that "
-      "could not be made (connect) or were found lost (lost).\n"
-      "# TYPE callexa_database_connection_errors_total counter\n";
-  out += "callexa_database_connection_errors_total{kind=\"connect\"} " +
-         std::to_string(c.database_connects_failed.load(kRelaxed)) + "\n";
-  out += "callexa_database_connection_errors_total{kind=\"lost\"} " +
-         std::to_string(c.database_connections_lost.load(kRelaxed)) + "\n";
+  AppendFamily(&out, "callexa_emails_total",
+               "Survey emails by delivery outcome (retried: a temporary failure, tried "
+               "again later).",
+               "outcome",
+               {{"sent", &c.emails_sent},
+                {"retried", &c.emails_retried},
+                {"bounced", &c.emails_bounced},
+                {"failed", &c.emails_failed}});
+  AppendFamily(&out, "callexa_reminders_total",
+               "Reminder emails by outcome (retried: a temporary failure, tried again "
+               "later; skipped: answered, unsubscribed or bounced before it went out).",
+               "outcome",
+               {{"sent", &c.reminders_sent},
+                {"retried", &c.reminders_retried},
+                {"bounced", &c.reminders_bounced},
+                {"failed", &c.reminders_failed},
+                {"skipped", &c.reminders_skipped}});
+  AppendFamily(&out, "callexa_alerts_total",
+               "Alert emails by outcome, one per alert (retry: no recipient's server "
+               "accepted it yet, tried again later).",
+               "outcome",
+               {{"sent", &c.alerts_sent},
+                {"retry", &c.alerts_retried},
+                {"failed", &c.alerts_failed}});
+  AppendFamily(&out, "callexa_replies_total",
+               "The owner's replies to customers by outcome (retry: a temporary failure, "
+               "tried again later).",
+               "outcome",
+               {{"sent", &c.replies_sent},
+                {"retry", &c.replies_retried},
+                {"failed", &c.replies_failed}});
+  AppendFamily(&out, "callexa_webhook_deliveries_total",
+               "Webhook delivery attempts by outcome (retry: tried again later; failed: "
+               "given up).",
+               "outcome",
+               {{"delivered", &c.webhooks_delivered},
+                {"retry", &c.webhooks_retried},
+                {"failed", &c.webhooks_failed}});
+  AppendFamily(
+      &out, "callexa_database_connection_errors_total",
+      "PostgreSQL connections that could not be made (connect) or were found "
+      "lost (lost).",
+      "kind",
+      {{"connect", &c.database_connects_failed}, {"lost", &c.database_connections_lost}});
   return out;
 }
 

@@ -117,6 +117,11 @@ TEST(MetricsTest, SharedCountersByHandlerStatusAndLatency) {
            "callexa_emails_total{outcome=\"sent\"} 0\n",
            "callexa_database_connection_errors_total{kind=\"connect\"} 0\n",
            "callexa_database_connection_errors_total{kind=\"lost\"} 2\n",
+           "# TYPE callexa_webhook_deliveries_total counter\n",
+           "callexa_webhook_deliveries_total{outcome=\"retry\"} 0\n",
+           "callexa_reminders_total{outcome=\"skipped\"} 0\n",
+           "# HELP callexa_replies_total The owner's replies to customers by outcome",
+           "callexa_alerts_total{outcome=\"failed\"} 0\n",
        }) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
   }
