@@ -76,6 +76,36 @@ Result<std::unique_ptr<MailTransport>> OpenMailTransport(const ServiceConfig &co
       config.dkim_signer, std::move(transport.value())));
 }
 
+// The transport and sender of the emails to the operator's own people
+// (reports, alerts); false, with a [crit] saying `what` is off, when either
+// cannot be had.
+bool OpenNotificationMail(const ServiceConfig &config, const char *what,
+                          std::unique_ptr<MailTransport> *mail, MailFrom *sender,
+                          std::vector<LogLine> *log) {
+  auto transport = OpenMailTransport(config, HostOfUrl(config.public_url));
+  const auto from = ParseMailFrom(config.mail_from);
+  if (!transport.ok() || !from.ok()) {
+    log->push_back(
+        {LogLevel::kCrit,
+         std::string("callexa: ") + what + " are off: " +
+             (transport.ok() ? from.status() : transport.status()).ToLogString()});
+    return false;
+  }
+  *mail = std::move(transport.value());
+  *sender = from.value();
+  return true;
+}
+
+// The admin UI's address, for links in emails and events: empty unless
+// there is a public URL and the admin location is a folder ("/admin/").
+std::string AdminUrlOf(const ServiceConfig &config) {
+  const std::string &admin_path =
+      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
+  if (config.public_url.empty() || admin_path.empty() || admin_path.back() != '/')
+    return "";
+  return config.public_url + admin_path;
+}
+
 // A report step's lines: what was sent at [notice], skipped at [info],
 // what is retried or bounced at [warn], what failed at [error].
 JobStepResult DescribeReportStep(const ReportMailStepResult &r) {
@@ -480,11 +510,7 @@ std::unique_ptr<Service> Service::Create(const ServiceConfig &config, bool runs_
     return service;
   }
   p.store = std::move(store.value());
-  const std::string &admin_path =
-      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
-  if (!config.public_url.empty() && !admin_path.empty() && admin_path.back() == '/') {
-    p.store->SetAdminUrl(config.public_url + admin_path);  // the events' admin_url
-  }
+  p.store->SetAdminUrl(AdminUrlOf(config));  // the events' admin_url
   p.destination =
       std::make_unique<IngestEndpoint>(IngestApi::kDestination, p.store.get(), counters,
                                        EndpointRow(EndpointId::kDestination));
@@ -652,26 +678,15 @@ void Service::StartRetention() {
 
 void Service::StartReports(const ServiceConfig &config, std::vector<LogLine> *log) {
   if (!DeliveryConfigured(config)) return;  // StartDelivery said why
-  const std::string host = HostOfUrl(config.public_url);
-  auto mail = OpenMailTransport(config, host);
-  const auto from = ParseMailFrom(config.mail_from);
-  if (!mail.ok() || !from.ok()) {
-    log->push_back(
-        {LogLevel::kCrit, "callexa: report emails are off: " +
-                              (mail.ok() ? from.status() : mail.status()).ToLogString()});
+  Parts &p = *parts_;
+  if (!OpenNotificationMail(config, "report emails", &p.report_mail, &p.reports.sender,
+                            log)) {
     return;
   }
-  Parts &p = *parts_;
-  p.report_mail = std::move(mail.value());
-  p.reports.sender = from.value();
-  p.reports.message_id_domain = host;
+  p.reports.message_id_domain = HostOfUrl(config.public_url);
   p.reports.lease_owner = NewLeaseOwner();
   p.reports.follow_ups = p.store.get();
-  const std::string &admin_path =
-      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
-  if (!admin_path.empty() && admin_path.back() == '/') {
-    p.reports.admin_url = config.public_url + admin_path;
-  }
+  p.reports.admin_url = AdminUrlOf(config);
   // A period's report goes within one scheduler interval of its end; the
   // poll is one read of the surveys and, per reporting survey, one of its
   // run.
@@ -686,26 +701,15 @@ void Service::StartReports(const ServiceConfig &config, std::vector<LogLine> *lo
 
 void Service::StartAlerts(const ServiceConfig &config, std::vector<LogLine> *log) {
   if (!DeliveryConfigured(config)) return;  // StartDelivery said why
-  const std::string host = HostOfUrl(config.public_url);
-  auto mail = OpenMailTransport(config, host);
-  const auto from = ParseMailFrom(config.mail_from);
-  if (!mail.ok() || !from.ok()) {
-    log->push_back(
-        {LogLevel::kCrit, "callexa: alert emails are off: " +
-                              (mail.ok() ? from.status() : mail.status()).ToLogString()});
+  Parts &p = *parts_;
+  if (!OpenNotificationMail(config, "alert emails", &p.alert_mail, &p.alerts.sender,
+                            log)) {
     return;
   }
-  Parts &p = *parts_;
-  p.alert_mail = std::move(mail.value());
-  p.alerts.sender = from.value();
-  p.alerts.message_id_domain = host;
+  p.alerts.message_id_domain = HostOfUrl(config.public_url);
   p.alerts.lease_owner = NewLeaseOwner();
   p.alerts.quiet_seconds = std::max<int64_t>(1, config.alert_quiet_period_ms / 1000);
-  const std::string &admin_path =
-      config.endpoint_paths[static_cast<size_t>(EndpointId::kAdmin)];
-  if (!admin_path.empty() && admin_path.back() == '/') {
-    p.alerts.admin_url = config.public_url + admin_path;
-  }
+  p.alerts.admin_url = AdminUrlOf(config);
   // Polled more often than the scheduler, so that an alert goes within
   // seconds of settling: a poll is one indexed read when nothing is due.
   const int64_t poll_ms =
